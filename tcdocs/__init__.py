@@ -1,0 +1,68 @@
+"""tcdocs: Teknikcollege documents from YAML, in Swedish, as DOCX and PDF.
+
+    >>> import tcdocs
+    >>> doc = tcdocs.load("examples/samverkansavtal.yaml")
+    >>> pdf = tcdocs.render(doc, "pdf")
+    >>> tcdocs.render(doc, "docx", output="out/samverkansavtal.docx")
+
+WeasyPrint and docxtpl are imported only when a PDF or DOCX is first rendered.
+"""
+
+__version__ = "0.1.0"
+
+from .backends import FORMATS
+from .catalogue import kinds, schema, starter
+from .errors import LoadError, OutputError, Problem, RenderError, TcdocsError, TemplateError, UsageError
+from .loader import Limits, load, load_text, validate_data
+from .models.base import Attachment, CertificationPeriod, Document, Party, PartyType, Person, Signatory
+from .models.samverkansavtal import (
+    AgreementParty,
+    Clause,
+    EducationForm,
+    Financing,
+    LocalCollege,
+    Programme,
+    Provider,
+    Samverkansavtal,
+    SteeringGroup,
+)
+from .rendering import DEFAULT_OPTIONS, RenderOptions, render, render_formats
+
+__all__ = [
+    "DEFAULT_OPTIONS",
+    "FORMATS",
+    "AgreementParty",
+    "Attachment",
+    "CertificationPeriod",
+    "Clause",
+    "Document",
+    "EducationForm",
+    "Financing",
+    "Limits",
+    "LoadError",
+    "LocalCollege",
+    "OutputError",
+    "Party",
+    "PartyType",
+    "Person",
+    "Problem",
+    "Programme",
+    "Provider",
+    "RenderError",
+    "RenderOptions",
+    "Samverkansavtal",
+    "Signatory",
+    "SteeringGroup",
+    "TcdocsError",
+    "TemplateError",
+    "UsageError",
+    "__version__",
+    "kinds",
+    "load",
+    "load_text",
+    "render",
+    "render_formats",
+    "schema",
+    "starter",
+    "validate_data",
+]

@@ -1,0 +1,29 @@
+"""Output backends, one module per format, each imported only when it is first used."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Protocol
+
+from ..content import Content
+from ..errors import UsageError
+
+__all__ = ["FORMATS", "Backend", "backend"]
+
+FORMATS: tuple[str, ...] = ("docx", "pdf")
+"""The formats tcdocs writes, in the order ``--format all`` writes them."""
+
+
+class Backend(Protocol):
+    """What a backend module offers: checked content in, a finished file's bytes out."""
+
+    def write(self, content: Content, roots: tuple[Path, ...]) -> bytes: ...
+
+
+def backend(name: str) -> Backend:
+    """Import and return the backend for format *name*; raise :class:`UsageError` if unknown."""
+    if name not in FORMATS:
+        raise UsageError(f"unknown format {name!r}; use one of: {', '.join(FORMATS)}")
+    module: Backend = importlib.import_module(f"{__name__}.{name}")  # type: ignore[assignment]
+    return module

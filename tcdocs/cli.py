@@ -1,0 +1,116 @@
+"""The ``tcdocs`` command: a thin layer over the library with one error boundary."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .backends import FORMATS
+from .batch import Outcome, render_files, validate_files
+from .catalogue import kinds, schema_json, starter
+from .errors import TcdocsError, UsageError
+from .models import KINDS
+
+__all__ = ["cli", "main"]
+
+_KIND = click.Choice(list(KINDS))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="tcdocs")
+def cli() -> None:
+    """Teknikcollege documents from YAML files, in Swedish, as DOCX and PDF.
+
+    Start with `tcdocs new samverkansavtal > avtal.yaml`, edit the file, check it
+    with `tcdocs validate avtal.yaml` and make the documents with
+    `tcdocs render avtal.yaml`.
+    """
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--out", type=click.Path(path_type=Path, file_okay=False), default=Path("out"),
+              show_default=True, help="Folder to write the documents into.")
+@click.option("-f", "--format", "format_", type=click.Choice([*FORMATS, "all"]), default="all",
+              show_default=True, help="Which files to write for each input.")
+def render(files: Sequence[Path], out: Path, format_: str) -> None:
+    """Render each YAML FILE into DOCX and PDF, named after the file.
+
+    A file with problems writes nothing and leaves earlier output as it was; the
+    other files still render, and the exit code is 1.
+    """
+    formats = FORMATS if format_ == "all" else (format_,)
+    _report(render_files(files, out, formats), done="wrote")
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+def validate(files: Sequence[Path]) -> None:
+    """Check each YAML FILE and list every problem as file:line:col: field: message."""
+    _report(validate_files(files), done="ok")
+
+
+@cli.command()
+@click.argument("kind", type=_KIND)
+def new(kind: str) -> None:
+    """Print a commented starter YAML for KIND that renders as it is."""
+    click.echo(starter(kind), nl=False)
+
+
+@cli.command(name="schema")
+@click.argument("kind", type=_KIND)
+def schema_command(kind: str) -> None:
+    """Print the JSON Schema of KIND, for editor completion and help in Swedish."""
+    click.echo(schema_json(kind))
+
+
+@cli.command(name="kinds")
+def kinds_command() -> None:
+    """List the document kinds with their Swedish names."""
+    names = kinds()
+    width = max(len(name) for name in names)
+    for name, title in names.items():
+        click.echo(f"{name:<{width}}  {title}")
+
+
+class _Failed(TcdocsError):
+    """Some inputs failed; each was already reported."""
+
+
+def _report(outcomes: list[Outcome], done: str) -> None:
+    failed = 0
+    for outcome in outcomes:
+        if outcome.error is None:
+            written = ", ".join(str(path) for path in outcome.outputs)
+            click.echo(f"{outcome.source}: {done}" + (f" {written}" if written else ""))
+        else:
+            failed += 1
+            click.echo(outcome.error.format(), err=True)
+    if failed:
+        raise _Failed(f"{failed} of {len(outcomes)} files failed")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with *argv* (default: ``sys.argv[1:]``) and return the exit code."""
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="tcdocs", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        return 1
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except TcdocsError as exc:
+        click.echo(f"tcdocs: {exc.format()}", err=True)
+        return exc.exit_code
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,97 @@
+"""The document content both backends lay out: a small, checked tree of semantic HTML.
+
+A wording template produces this markup; :func:`parse_content` refuses anything
+outside the subset below, so a backend never meets an element it cannot place
+and a template cannot smuggle in scripts, images or links.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lxml import etree
+
+from .errors import TemplateError
+
+__all__ = ["ALLOWED", "Content", "Header", "parse_content"]
+
+# element -> the classes it may carry (an empty set: no class at all).
+ALLOWED: dict[str, frozenset[str]] = {
+    "article": frozenset(),
+    "h1": frozenset(),
+    "h2": frozenset(),
+    "h3": frozenset(),
+    "p": frozenset({"lead", "note", "label", "sig-party", "sig-line", "sig-place", "keep-next"}),
+    "strong": frozenset(),
+    "em": frozenset(),
+    "br": frozenset(),
+    "ul": frozenset(),
+    "ol": frozenset(),
+    "li": frozenset(),
+    "table": frozenset({"grid", "plain", "signatures"}),
+    "thead": frozenset(),
+    "tbody": frozenset(),
+    "tfoot": frozenset(),
+    "tr": frozenset(),
+    "th": frozenset({"amount"}),
+    "td": frozenset({"amount", "total"}),
+}
+INLINE = frozenset({"strong", "em", "br"})
+
+
+@dataclass(frozen=True)
+class Header:
+    """What stands in every page header, the same in DOCX and PDF."""
+
+    issuer: str
+    doc_type: str
+    title: str
+    date: str
+    dnr: str
+    language: str = "sv"
+
+
+@dataclass(frozen=True)
+class Content:
+    """One document's checked content and its header, ready for a backend."""
+
+    header: Header
+    body: etree._Element
+    template: str
+
+    def html(self) -> str:
+        """The body as an HTML fragment."""
+        return etree.tostring(self.body, encoding="unicode", method="html")
+
+
+def parse_content(markup: str, template: str) -> etree._Element:
+    """Parse a wording template's output and check it against :data:`ALLOWED`.
+
+    Raises :class:`TemplateError` naming the template and the offending element.
+    """
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True, huge_tree=False)
+    try:
+        root = etree.fromstring(markup.strip().encode("utf-8"), parser)
+    except etree.XMLSyntaxError as exc:
+        raise TemplateError(f"produced malformed markup: {exc.msg}", template, exc.lineno) from None
+    if root.tag != "article":
+        raise TemplateError("the content must be one <article> element", template)
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            raise TemplateError("processing instructions are not allowed in content", template, element.sourceline)
+        _check(element, template)
+    return root
+
+
+def _check(element: etree._Element, template: str) -> None:
+    tag = element.tag
+    if tag not in ALLOWED:
+        raise TemplateError(f"<{tag}> is not allowed in document content", template, element.sourceline)
+    for name, value in element.attrib.items():
+        if name != "class":
+            raise TemplateError(f"attribute {name!r} on <{tag}> is not allowed", template, element.sourceline)
+        unknown = set(value.split()) - ALLOWED[tag]
+        if unknown:
+            raise TemplateError(
+                f"class {' '.join(sorted(unknown))!r} on <{tag}> is not allowed", template, element.sourceline
+            )

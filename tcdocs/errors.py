@@ -1,0 +1,117 @@
+"""The errors tcdocs raises, each able to format its own message.
+
+All of them derive from one root, so a caller can catch everything tcdocs
+means to report with a single ``except TcdocsError``::
+
+    TcdocsError                 exit code 1 unless stated
+    ├── LoadError               the data cannot become a document (one or more Problems)
+    ├── TemplateError           a wording or house template is broken or unsafe
+    ├── RenderError             a backend could not produce the file
+    ├── OutputError             the file could not be written
+    └── UsageError              the caller asked for something that does not exist (exit 2)
+
+A :class:`Problem` is one located complaint about the data: the file, the
+line and column in it, the dotted field path and the message. ``LoadError``
+carries all of them at once, so a user fixes a file in one round.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = [
+    "LoadError",
+    "OutputError",
+    "Problem",
+    "RenderError",
+    "TcdocsError",
+    "TemplateError",
+    "UsageError",
+]
+
+
+class TcdocsError(Exception):
+    """Root of every error tcdocs reports to a user."""
+
+    exit_code = 1
+
+    def format(self) -> str:
+        """Return the message as the command line prints it."""
+        return str(self)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One complaint about the data, located as precisely as the source allows."""
+
+    message: str
+    path: str = ""
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = self.file or "<data>"
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        field = f" {self.path}:" if self.path else ""
+        label = " warning:" if self.severity == "warning" else ""
+        return f"{where}:{label}{field} {self.message}"
+
+
+class LoadError(TcdocsError):
+    """The data could not be read or does not describe a valid document."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__(self.format())
+
+    def format(self) -> str:
+        lines = [str(p) for p in self.problems]
+        count = len(self.problems)
+        if count > 1:
+            lines.append(f"{count} problems; fix them and run again.")
+        return "\n".join(lines)
+
+
+class TemplateError(TcdocsError):
+    """A template failed to compile or render, or tried something unsafe."""
+
+    def __init__(self, message: str, template: str | None = None, line: int | None = None) -> None:
+        self.template = template
+        self.line = line
+        self.message = message
+        super().__init__(self.format())
+
+    def format(self) -> str:
+        where = self.template or "<template>"
+        if self.line is not None:
+            where += f":{self.line}"
+        return f"{where}: template error: {self.message}"
+
+
+class RenderError(TcdocsError):
+    """A backend failed to produce a document from valid data."""
+
+
+class OutputError(TcdocsError):
+    """A finished document could not be written to its destination."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(self.format())
+
+    def format(self) -> str:
+        return f"{self.path}: cannot write: {self.reason}"
+
+
+class UsageError(TcdocsError):
+    """The caller named a kind, format or option that does not exist."""
+
+    exit_code = 2

@@ -1,0 +1,83 @@
+"""Swedish formatting of dates, amounts and lists through Babel, without global state."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+from functools import lru_cache
+
+from babel import Locale
+from babel.dates import format_date
+from babel.lists import format_list
+from babel.numbers import format_decimal
+
+__all__ = ["DEFAULT_LOCALE", "Formatter", "formatter"]
+
+DEFAULT_LOCALE = "sv_SE"
+
+# A no-break space keeps "12 500 kr" and "22 november 2026" on one line.
+NBSP = "\u00a0"
+
+# Swedish style writes counts up to twelve in words.
+_WORDS = ("noll", "en", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva", "tolv")
+
+
+class Formatter:
+    """Formats values the way a Swedish public-sector document writes them.
+
+    One instance is bound to one locale; templates receive it as ``fmt``.
+    """
+
+    def __init__(self, locale: str = DEFAULT_LOCALE) -> None:
+        self.locale = Locale.parse(locale)
+
+    def date(self, value: dt.date) -> str:
+        """Running-text date: ``22 november 2026``."""
+        return format_date(value, "d MMMM y", locale=self.locale)
+
+    def isodate(self, value: dt.date) -> str:
+        """Header and table date: ``2026-11-22``."""
+        return value.isoformat()
+
+    def month(self, month: int) -> str:
+        """A month's name in running text: ``mars``."""
+        return format_date(dt.date(2000, month, 1), "LLLL", locale=self.locale)
+
+    def money(self, value: Decimal | int) -> str:
+        """An amount in kronor: ``12 500 kr``, or ``1,50 kr`` when it has öre."""
+        amount = Decimal(value)
+        pattern = "#,##0" if amount == amount.to_integral_value() else "#,##0.00"
+        text = format_decimal(amount, format=pattern, locale=self.locale)
+        return f"{text}{NBSP}kr"
+
+    def number(self, value: Decimal | int) -> str:
+        """A plain number with Swedish digit grouping: ``12 500``."""
+        return format_decimal(Decimal(value), format="#,##0.##", locale=self.locale)
+
+    def count(self, value: int, neuter: bool = False) -> str:
+        """A small count in words, as running text writes it: ``fyra``, ``ett exemplar``."""
+        if 1 <= value < len(_WORDS):
+            if value == 1:
+                return "ett" if neuter else "en"
+            return _WORDS[value]
+        return self.number(value)
+
+    def list(self, items: Iterable[str]) -> str:
+        """Items joined for running text: ``A, B och C``."""
+        values = [str(item) for item in items]
+        if not values:
+            return ""
+        return format_list(values, locale=self.locale)
+
+    def years(self, start: dt.date, end: dt.date) -> str:
+        """A span of years with an en dash: ``2027–2029``."""
+        if start.year == end.year:
+            return str(start.year)
+        return f"{start.year}\u2013{end.year}"
+
+
+@lru_cache(maxsize=8)
+def formatter(locale: str = DEFAULT_LOCALE) -> Formatter:
+    """Return the shared formatter for *locale*; Babel's data is looked up once."""
+    return Formatter(locale)

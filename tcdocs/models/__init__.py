@@ -1,0 +1,23 @@
+"""The document kinds tcdocs knows, one model module each, chosen by the ``kind:`` field."""
+
+from __future__ import annotations
+
+from ..errors import UsageError
+from .base import Document
+from .samverkansavtal import Samverkansavtal
+
+__all__ = ["KINDS", "Document", "model_for"]
+
+KINDS: dict[str, type[Document]] = {
+    "samverkansavtal": Samverkansavtal,
+}
+"""Every document kind by the name its ``kind:`` field takes, in process order."""
+
+
+def model_for(kind: str) -> type[Document]:
+    """Return the model class for *kind*; raise :class:`UsageError` naming the known kinds."""
+    try:
+        return KINDS[kind]
+    except KeyError:
+        known = ", ".join(KINDS)
+        raise UsageError(f"unknown document kind {kind!r}; known kinds: {known}") from None

@@ -1,0 +1,287 @@
+"""Building blocks shared by every document kind: text, parties, people, money, periods."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from abc import abstractmethod
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from enum import Enum
+from typing import Annotated, Any, ClassVar, NamedTuple
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+
+__all__ = [
+    "Attachment",
+    "CertificationPeriod",
+    "Document",
+    "Model",
+    "Money",
+    "OrganisationNumber",
+    "Party",
+    "PartyType",
+    "Person",
+    "RuleError",
+    "Signatory",
+    "Signer",
+    "Text",
+    "add_months",
+    "add_years",
+    "clean_text",
+    "describe_illegal",
+    "first_illegal",
+    "duplicates",
+]
+
+# Characters that Word cannot store in its XML and that no one types on purpose:
+# C0 controls other than tab and newline, the two non-characters U+FFFE/U+FFFF and
+# lone surrogates (which Python lets through from a "\ud800" YAML escape).
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def first_illegal(text: str) -> int | None:
+    """The index of the first character a document cannot hold, or None."""
+    bad = _ILLEGAL.search(text)
+    return None if bad is None else bad.start()
+
+
+def describe_illegal(char: str) -> str:
+    """How error messages name a refused character."""
+    return f"the control character U+{ord(char):04X}, which a document cannot hold; remove it"
+
+
+def clean_text(value: str) -> str:
+    """Normalise line breaks to ``\\n`` and refuse characters a document cannot hold.
+
+    Raises ``ValueError`` naming the character and its position in the text.
+    """
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    index = first_illegal(value)
+    if index is not None:
+        raise ValueError(f"character {index + 1} is {describe_illegal(value[index])}")
+    return value
+
+
+def _clean_any(value: Any) -> Any:
+    # Nested models check their own fields; here only text and lists of text.
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return [clean_text(item) for item in value]
+    return value
+
+
+class RuleError(ValueError):
+    """A domain rule broken by a whole model, located at one or more field paths.
+
+    Pydantic keeps the exception in the error's context, so the loader can
+    report each located message at its own line in the YAML file.
+    """
+
+    def __init__(self, problems: Sequence[tuple[tuple[str | int, ...], str]]) -> None:
+        self.problems = list(problems)
+        super().__init__("; ".join(message for _, message in self.problems))
+
+
+class Model(BaseModel):
+    """Base of every data model: unknown fields are errors, text is checked."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _check_text(cls, value: Any) -> Any:
+        return _clean_any(value)
+
+
+Text = Annotated[str, Field(min_length=1)]
+"""A required, non-empty piece of text."""
+
+
+def _check_organisation_number(value: str) -> str:
+    digits = value.replace("-", "").replace(" ", "")
+    if not re.fullmatch(r"(16)?\d{10}", digits):
+        raise ValueError("an organisation number has ten digits, written NNNNNN-NNNN")
+    digits = digits[-10:]
+    if int(digits[2]) < 2:
+        raise ValueError(
+            f"{value!r} is not an organisation number: its third digit must be 2 or more"
+        )
+    if not _luhn_ok(digits):
+        raise ValueError(f"{value!r} has a wrong check digit; check the number against the register")
+    return f"{digits[:6]}-{digits[6:]}"
+
+
+def _luhn_ok(digits: str) -> bool:
+    total = 0
+    for index, char in enumerate(digits):
+        product = int(char) * (2 if index % 2 == 0 else 1)
+        total += product // 10 + product % 10
+    return total % 10 == 0
+
+
+OrganisationNumber = Annotated[
+    str,
+    AfterValidator(_check_organisation_number),
+    Field(
+        title="Organisationsnummer",
+        description="Tio siffror, NNNNNN-NNNN, med giltig kontrollsiffra.",
+        examples=["212000-0142"],
+    ),
+]
+"""A Swedish organisation number, normalised to NNNNNN-NNNN after its check digit passes."""
+
+Money = Annotated[
+    Decimal,
+    Field(ge=0, max_digits=14, decimal_places=2, description="Belopp i kronor."),
+]
+"""An amount in Swedish kronor, never negative, at most to the öre."""
+
+
+class PartyType(str, Enum):
+    """What kind of organisation a party is."""
+
+    KOMMUN = "kommun"
+    REGION = "region"
+    ENSKILD_HUVUDMAN = "enskild_huvudman"
+    YH_ANORDNARE = "yh_anordnare"
+
+    @property
+    def label(self) -> str:
+        return {
+            "kommun": "kommun",
+            "region": "region",
+            "enskild_huvudman": "enskild huvudman",
+            "yh_anordnare": "utbildningsanordnare inom yrkeshögskolan",
+        }[self.value]
+
+
+class Person(Model):
+    """A named person with an optional role and contact details."""
+
+    name: Text = Field(title="Namn")
+    title: str | None = Field(None, title="Befattning", description="Till exempel processledare.")
+    organisation: str | None = Field(None, title="Organisation")
+    email: str | None = Field(None, title="E-post")
+    phone: str | None = Field(None, title="Telefon")
+
+
+class Signatory(Model):
+    """The person who signs for a party."""
+
+    name: Text = Field(title="Namn", description="Skrivs ut som namnförtydligande.")
+    title: Text = Field(title="Befattning", description="Till exempel kommunstyrelsens ordförande.")
+    place: str | None = Field(
+        None, title="Ort", description="Ort där parten skriver under; lämnas tom om den fylls i för hand."
+    )
+
+
+class Signer(NamedTuple):
+    """One signature block: for whom, where, and who signs."""
+
+    party: str
+    place: str | None
+    name: str
+    title: str
+
+
+class Party(Model):
+    """An organisation that is party to an agreement."""
+
+    name: Text = Field(title="Namn", description="Partens fullständiga namn, t.ex. Nordviks kommun.")
+    type: PartyType = Field(PartyType.KOMMUN, title="Typ av part")
+    org_number: OrganisationNumber
+    address: Text = Field(title="Adress", description="Postadress, t.ex. Box 100, 123 45 Nordvik.")
+    represented_by: Text = Field(
+        title="Företrädd av",
+        description="Det organ som företräder parten, t.ex. kommunstyrelsen.",
+    )
+    signatory: Signatory = Field(title="Undertecknare")
+
+    def signer(self) -> Signer:
+        """This party's signature block."""
+        s = self.signatory
+        return Signer(self.name, s.place, s.name, s.title)
+
+
+class CertificationPeriod(Model):
+    """A certification period: three years at first certification, five at re-certification."""
+
+    start: dt.date = Field(title="Från och med")
+    years: int = Field(
+        title="Antal år",
+        description="3 år vid första certifiering, 5 år vid återcertifiering.",
+        examples=[3, 5],
+    )
+
+    ALLOWED_YEARS: ClassVar[tuple[int, ...]] = (3, 5)
+
+    @field_validator("years")
+    @classmethod
+    def _three_or_five(cls, value: int) -> int:
+        if value not in cls.ALLOWED_YEARS:
+            raise ValueError(
+                "a certification period is 3 years (first certification) "
+                "or 5 years (re-certification)"
+            )
+        return value
+
+    @property
+    def end(self) -> dt.date:
+        """The last day of the period."""
+        return add_years(self.start, self.years) - dt.timedelta(days=1)
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """The same calendar day *years* later; 29 February becomes 28 February."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day *months* later, or the month's last day if it is shorter."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+class Attachment(Model):
+    """An annex (bilaga) listed at the end of a document."""
+
+    title: Text = Field(title="Rubrik")
+
+
+class Document(Model):
+    """Fields every document kind shares; each kind adds its own."""
+
+    kind_title: ClassVar[str]
+    doc_type: ClassVar[str]
+    template: ClassVar[str]
+
+    dnr: Text = Field(title="Diarienummer", description="Skrivs i sidhuvudet, t.ex. KS 2026/412.")
+    date: dt.date = Field(title="Datum", description="Dokumentets datum, ÅÅÅÅ-MM-DD.")
+
+    @property
+    @abstractmethod
+    def issuer(self) -> str:
+        """Who the document comes from, as the page header names it."""
+
+    @property
+    @abstractmethod
+    def title(self) -> str:
+        """The document's title, as the first heading and the PDF metadata show it."""
+
+
+def duplicates(values: Iterable[str]) -> list[str]:
+    """The values that occur more than once, in first-seen order."""
+    seen: set[str] = set()
+    repeated: list[str] = []
+    for value in values:
+        if value in seen and value not in repeated:
+            repeated.append(value)
+        seen.add(value)
+    return repeated

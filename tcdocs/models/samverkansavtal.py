@@ -1,0 +1,293 @@
+"""The samverkansavtal: the agreement that binds a Teknikcollege region's parties."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from enum import Enum
+from typing import ClassVar, Literal, NamedTuple
+
+from pydantic import Field, model_validator
+
+from .base import (
+    Attachment,
+    CertificationPeriod,
+    Document,
+    Model,
+    Money,
+    Party,
+    PartyType,
+    Person,
+    RuleError,
+    Signer,
+    Text,
+    duplicates,
+)
+
+__all__ = [
+    "Clause",
+    "EducationForm",
+    "Financing",
+    "LocalCollege",
+    "Programme",
+    "Provider",
+    "Samverkansavtal",
+    "SteeringGroup",
+]
+
+SectionKey = Literal[
+    "parter",
+    "bakgrund",
+    "syfte",
+    "omfattning",
+    "organisation",
+    "ataganden",
+    "finansiering",
+    "uppfoljning",
+    "avtalstid",
+    "uppsagning",
+    "andringar",
+    "tvist",
+    "exemplar",
+]
+SECTION_KEYS: tuple[str, ...] = SectionKey.__args__  # type: ignore[attr-defined]
+
+
+class EducationForm(str, Enum):
+    """The school form a programme belongs to."""
+
+    GYMNASIESKOLA = "gymnasieskola"
+    VUXENUTBILDNING = "vuxenutbildning"
+    YRKESHOGSKOLA = "yrkeshogskola"
+
+    @property
+    def label(self) -> str:
+        return {
+            "gymnasieskola": "gymnasieskola",
+            "vuxenutbildning": "kommunal vuxenutbildning",
+            "yrkeshogskola": "yrkeshögskola",
+        }[self.value]
+
+
+class Programme(Model):
+    """A programme (utbildning) with its tracks (inriktningar)."""
+
+    name: Text = Field(title="Utbildning", description="Till exempel Teknikprogrammet.")
+    tracks: list[Text] = Field(default_factory=list, title="Inriktningar")
+    form: EducationForm = Field(EducationForm.GYMNASIESKOLA, title="Skolform")
+
+
+class Provider(Model):
+    """An education provider (school unit) run by a party."""
+
+    name: Text = Field(title="Utbildningsanordnare", description="Skolenhetens namn.")
+    programmes: list[Programme] = Field(min_length=1, title="Utbildningar")
+
+
+class AgreementParty(Party):
+    """A party to the samverkansavtal, with what it brings to the region."""
+
+    host: bool = Field(
+        False,
+        title="Värdkommun",
+        description="Sant för den kommun som anställer processledaren och sköter ekonomin.",
+    )
+    inhabitants: int | None = Field(
+        None, ge=1, title="Antal invånare", description="Krävs när kostnaden fördelas per invånare."
+    )
+    fixed_share: Money | None = Field(
+        None,
+        title="Fast årlig andel",
+        description="Ett fast belopp per år som ersätter kostnadsmodellen för just denna part.",
+    )
+    providers: list[Provider] = Field(
+        default_factory=list,
+        title="Utbildningsanordnare",
+        description="Partens skolor med Teknikcollege-certifierade eller sökta utbildningar.",
+    )
+
+
+class LocalCollege(Model):
+    """A local Teknikcollege: nearby parties working under one local steering group."""
+
+    name: Text = Field(title="Namn", description="Till exempel Teknikcollege Nordvik.")
+    parties: list[Text] = Field(min_length=1, title="Parter", description="Parternas namn.")
+
+
+class SteeringGroup(Model):
+    """How the regional steering group is made up and how often it meets."""
+
+    seats_per_party: int = Field(1, ge=1, le=5, title="Platser per part")
+    meetings_per_year: int = Field(4, ge=1, le=12, title="Möten per år")
+    chair: Person | None = Field(None, title="Ordförande", description="Företrädare för näringslivet.")
+
+
+class Financing(Model):
+    """How the parties share the region's costs."""
+
+    model: Literal["fast", "per_invanare"] = Field(
+        title="Kostnadsmodell",
+        description="'fast': samma belopp per part och år; 'per_invanare': belopp per invånare och år.",
+    )
+    amount: Money = Field(title="Belopp", description="Kronor per part och år, eller per invånare och år.")
+    rts_fee: Money | None = Field(
+        None, title="Medlemsavgift till RTS", description="Årlig avgift som värdkommunen betalar."
+    )
+    marketing: Money | None = Field(None, title="Gemensam marknadsföring", description="Budget per år.")
+    invoice_month: int = Field(3, ge=1, le=12, title="Faktureringsmånad", description="1–12.")
+
+
+class Clause(Model):
+    """An extra clause written into the agreement after a given section."""
+
+    title: Text = Field(title="Rubrik")
+    text: Text = Field(title="Text", description="Stycken skiljs åt med en tom rad.")
+    after: SectionKey = Field(title="Placeras efter", description="Nyckeln för den paragraf den följer.")
+
+
+class Section(NamedTuple):
+    """One numbered section of the agreement as the wording template lays it out."""
+
+    number: int
+    key: str
+    clause: Clause | None
+
+
+class CostShare(NamedTuple):
+    """One party's yearly share of the common costs."""
+
+    party: str
+    amount: Decimal
+
+
+class Samverkansavtal(Document):
+    """A samverkansavtal between at least three municipalities of a Teknikcollege region."""
+
+    kind_title: ClassVar[str] = "Samverkansavtal"
+    doc_type: ClassVar[str] = "SAMVERKANSAVTAL"
+    template: ClassVar[str] = "agreements/samverkansavtal.html.j2"
+    MIN_MUNICIPALITIES: ClassVar[int] = 3
+
+    kind: Literal["samverkansavtal"] = Field(title="Dokumentslag")
+    region: Text = Field(
+        title="Region", description="Regionens namn utan 'Teknikcollege', t.ex. Nordvik."
+    )
+    version: str | None = Field(None, title="Version", description="Till exempel 1.0 eller Remissversion.")
+    period: CertificationPeriod = Field(title="Certifieringsperiod")
+    parties: list[AgreementParty] = Field(
+        min_length=3, title="Parter", description="Minst tre kommuner, och eventuellt andra huvudmän."
+    )
+    local_colleges: list[LocalCollege] = Field(default_factory=list, title="Lokala Teknikcollege")
+    steering_group: SteeringGroup = Field(default_factory=SteeringGroup, title="Regional styrgrupp")
+    process_leader: Person = Field(title="Regional processledare")
+    financing: Financing = Field(title="Finansiering")
+    notice_months: int = Field(12, ge=1, le=36, title="Uppsägningstid i månader")
+    electronic_signing: bool = Field(False, title="Elektronisk underskrift")
+    copies: int | None = Field(
+        None, ge=1, title="Antal exemplar", description="Standard: ett per part. Gäller inte elektronisk underskrift."
+    )
+    goals: list[Text] = Field(default_factory=list, title="Regionala mål", description="Läggs till i paragrafen om syfte.")
+    clauses: list[Clause] = Field(default_factory=list, title="Tilläggsklausuler")
+    attachments: list[Attachment] = Field(default_factory=list, title="Bilagor")
+
+    @model_validator(mode="after")
+    def _check_rules(self) -> Samverkansavtal:
+        problems: list[tuple[tuple[str | int, ...], str]] = []
+        municipalities = [p for p in self.parties if p.type is PartyType.KOMMUN]
+        if len(municipalities) < self.MIN_MUNICIPALITIES:
+            problems.append(
+                (
+                    ("parties",),
+                    f"a Teknikcollege region needs at least {self.MIN_MUNICIPALITIES} municipalities "
+                    f"(type: kommun); this agreement has {len(municipalities)}",
+                )
+            )
+        for number in duplicates(p.org_number for p in self.parties):
+            index = max(i for i, p in enumerate(self.parties) if p.org_number == number)
+            problems.append(((("parties", index, "org_number")), f"{number} is already another party's number"))
+        for name in duplicates(p.name for p in self.parties):
+            index = max(i for i, p in enumerate(self.parties) if p.name == name)
+            problems.append(((("parties", index, "name")), f"two parties are both called {name!r}"))
+        hosts = [i for i, p in enumerate(self.parties) if p.host]
+        if len(hosts) != 1:
+            problems.append(
+                (("parties",), f"exactly one party must be the host municipality (host: true); found {len(hosts)}")
+            )
+        for index in hosts:
+            if self.parties[index].type is not PartyType.KOMMUN:
+                problems.append((("parties", index, "host"), "the host must be a municipality (type: kommun)"))
+        if self.financing.model == "per_invanare":
+            for index, party in enumerate(self.parties):
+                if party.inhabitants is None and party.fixed_share is None:
+                    problems.append(
+                        (("parties", index, "inhabitants"), "needed when costs are shared per inhabitant (or give fixed_share)")
+                    )
+        names = {p.name for p in self.parties}
+        for c_index, college in enumerate(self.local_colleges):
+            for p_index, name in enumerate(college.parties):
+                if name not in names:
+                    problems.append(
+                        (
+                            ("local_colleges", c_index, "parties", p_index),
+                            f"{name!r} is not one of the agreement's parties",
+                        )
+                    )
+        if self.electronic_signing and self.copies is not None:
+            problems.append((("copies",), "leave out copies when the agreement is signed electronically"))
+        if problems:
+            raise RuleError(problems)
+        return self
+
+    @property
+    def issuer(self) -> str:
+        return f"Teknikcollege {self.region}"
+
+    @property
+    def title(self) -> str:
+        return f"Samverkansavtal för Teknikcollege {self.region}"
+
+    @property
+    def host(self) -> AgreementParty:
+        """The host municipality (värdkommun)."""
+        return next(p for p in self.parties if p.host)
+
+    @property
+    def municipalities(self) -> list[AgreementParty]:
+        return [p for p in self.parties if p.type is PartyType.KOMMUN]
+
+    @property
+    def copy_count(self) -> int:
+        return self.copies if self.copies is not None else len(self.parties)
+
+    def signers(self) -> list[Signer]:
+        """One signature block per party, in the order the parties are listed."""
+        return [party.signer() for party in self.parties]
+
+    def sections(self) -> list[Section]:
+        """The agreement's sections in order, extra clauses in place, numbered from 1."""
+        keyed: list[tuple[str, Clause | None]] = []
+        for key in SECTION_KEYS:
+            keyed.append((key, None))
+            keyed.extend(("klausul", clause) for clause in self.clauses if clause.after == key)
+        return [Section(number, key, clause) for number, (key, clause) in enumerate(keyed, start=1)]
+
+    def section_numbers(self) -> dict[str, int]:
+        """The § number of each standard section, for cross-references in the wording."""
+        return {s.key: s.number for s in self.sections() if s.clause is None}
+
+    def cost_shares(self) -> list[CostShare]:
+        """Each party's yearly share, in whole kronor when shared per inhabitant."""
+        shares = []
+        for party in self.parties:
+            if party.fixed_share is not None:
+                amount = party.fixed_share
+            elif self.financing.model == "fast":
+                amount = self.financing.amount
+            else:
+                amount = (self.financing.amount * (party.inhabitants or 0)).quantize(
+                    Decimal(1), rounding=ROUND_HALF_UP
+                )
+            shares.append(CostShare(party.name, amount))
+        return shares
+
+    def cost_total(self) -> Decimal:
+        return sum((share.amount for share in self.cost_shares()), Decimal(0))

@@ -1,0 +1,104 @@
+"""Wording templates: a sandboxed Jinja environment that turns a model into checked content."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup, escape
+
+from .content import Content, Header, parse_content
+from .errors import TemplateError
+from .formatting import formatter
+from .models.base import Document
+
+__all__ = ["builtin_templates", "environment", "render_content", "template_roots"]
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def builtin_templates() -> Path:
+    """The templates shipped with tcdocs: inside the wheel, or beside the package in a checkout."""
+    for candidate in (_PACKAGE / "templates", _PACKAGE.parent / "templates"):
+        if (candidate / "house").is_dir():
+            return candidate
+    raise TemplateError("the built-in templates are missing; reinstall tcdocs")
+
+
+def template_roots(user: Path | None = None) -> tuple[Path, ...]:
+    """Where templates are looked up, a user's folder first so it can override."""
+    builtin = builtin_templates()
+    return (user.resolve(), builtin) if user is not None else (builtin,)
+
+
+def _paragraphs(text: str) -> Markup:
+    """Text with blank lines between paragraphs, as ``<p>`` elements with ``<br/>`` inside."""
+    blocks = [block for block in re.split(r"\n\s*\n", text.strip()) if block.strip()]
+    return Markup("").join(Markup("<p>{}</p>").format(_lines(block)) for block in blocks)
+
+
+def _lines(text: str) -> Markup:
+    """Escaped text whose line breaks become ``<br/>``."""
+    return Markup("<br/>").join(escape(line) for line in text.strip().split("\n"))
+
+
+def _upfirst(text: str) -> str:
+    """The text with its first letter in capitals and the rest untouched (unlike ``capitalize``)."""
+    return text[:1].upper() + text[1:]
+
+
+def _lowfirst(text: str) -> str:
+    """The text with its first letter in lower case, for a title inside a sentence."""
+    return text[:1].lower() + text[1:]
+
+
+@lru_cache(maxsize=8)
+def environment(roots: tuple[Path, ...]) -> SandboxedEnvironment:
+    """The shared, sandboxed environment for *roots*; templates are compiled once per process."""
+    env = SandboxedEnvironment(
+        loader=jinja2.FileSystemLoader([str(root) for root in roots]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+    env.filters["paragraphs"] = _paragraphs
+    env.filters["lines"] = _lines
+    env.filters["upfirst"] = _upfirst
+    env.filters["lowfirst"] = _lowfirst
+    return env
+
+
+def render_content(doc: Document, locale: str, templates: Path | None = None) -> Content:
+    """Render *doc*'s wording template into checked content with its page header.
+
+    Raises :class:`TemplateError` if the template is missing, fails or produces
+    markup outside the allowed subset.
+    """
+    fmt = formatter(locale)
+    env = environment(template_roots(templates))
+    context: dict[str, Any] = {"doc": doc, "fmt": fmt}
+    name = doc.template
+    try:
+        markup = env.get_template(name).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(exc.message or "syntax error", exc.filename or name, exc.lineno) from None
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError(f"template {exc.name!r} not found", name) from None
+    except jinja2.exceptions.SecurityError as exc:
+        raise TemplateError(f"refused by the sandbox: {exc}", name) from None
+    except jinja2.UndefinedError as exc:
+        raise TemplateError(str(exc), name) from None
+    header = Header(
+        issuer=doc.issuer,
+        doc_type=doc.doc_type,
+        title=doc.title,
+        date=fmt.isodate(doc.date),
+        dnr=doc.dnr,
+    )
+    return Content(header=header, body=parse_content(markup, name), template=name)
