@@ -12,7 +12,7 @@ from . import __version__
 from .backends import FORMATS
 from .batch import Outcome, render_files, validate_files
 from .catalogue import kinds, schema_json, starter
-from .errors import TcdocsError, UsageError
+from .errors import TcdocsError
 from .models import KINDS
 
 __all__ = ["cli", "main"]

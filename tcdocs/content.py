@@ -61,7 +61,7 @@ class Content:
 
     def html(self) -> str:
         """The body as an HTML fragment."""
-        return etree.tostring(self.body, encoding="unicode", method="html")
+        return str(etree.tostring(self.body, encoding="unicode", method="html"))
 
 
 def parse_content(markup: str, template: str) -> etree._Element:
@@ -78,7 +78,7 @@ def parse_content(markup: str, template: str) -> etree._Element:
         raise TemplateError("the content must be one <article> element", template)
     for element in root.iter():
         if not isinstance(element.tag, str):
-            raise TemplateError("processing instructions are not allowed in content", template, element.sourceline)
+            raise TemplateError("entities and processing instructions are not allowed in content", template, element.sourceline)
         _check(element, template)
     return root
 

@@ -7,7 +7,6 @@ starts from python-docx's own template, so every built-in style the DOCX backend
 
 from __future__ import annotations
 
-import copy
 import sys
 from pathlib import Path
 
@@ -146,7 +145,7 @@ def build() -> Document:
     widths = (Mm(73), Mm(57), Mm(33))
     cells = [[table.cell(r, c) for c in range(3)] for r in range(3)]
     for row in cells:
-        for cell, width in zip(row, widths):
+        for cell, width in zip(row, widths, strict=False):
             cell.width = width
     texts = {
         (0, 0): ("{{ header.issuer }}", True, 11),

@@ -25,5 +25,5 @@ def backend(name: str) -> Backend:
     """Import and return the backend for format *name*; raise :class:`UsageError` if unknown."""
     if name not in FORMATS:
         raise UsageError(f"unknown format {name!r}; use one of: {', '.join(FORMATS)}")
-    module: Backend = importlib.import_module(f"{__name__}.{name}")  # type: ignore[assignment]
+    module: Backend = importlib.import_module(f"{__name__}.{name}")
     return module

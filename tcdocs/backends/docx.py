@@ -21,7 +21,7 @@ from typing import Any
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm
+from docx.shared import Length, Mm
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 from docxtpl import DocxTemplate
@@ -102,7 +102,7 @@ class _Walker:
             self.inline(item, paragraph)
 
     def table(self, element: etree._Element, container: Any) -> None:
-        rows = [tr for tr in element.iter("tr")]
+        rows = list(element.iter("tr"))
         columns = max((len(tr) for tr in rows), default=1)
         kind = element.get("class", "grid")
         table: Table = container.add_table(rows=len(rows), cols=columns)
@@ -113,7 +113,7 @@ class _Walker:
         table.autofit = False
         widths = _column_widths(rows, columns, kind)
         for grid_column, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
-            grid_column.w = width
+            grid_column.w = Length(width)
         for column, width in zip(table.columns, widths, strict=True):
             for cell in column.cells:
                 cell.width = width
@@ -281,7 +281,7 @@ def _set_properties(template: DocxTemplate, content: Content) -> None:
     props = template.docx.core_properties
     header = content.header
     day = dt.date.fromisoformat(header.date)
-    moment = dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
+    moment = dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
     props.title = header.title
     props.subject = header.doc_type.capitalize()
     props.author = header.issuer

@@ -26,7 +26,7 @@ PAGE_TEMPLATE = "house/page.html.j2"
 MAX_RESOURCE_BYTES = 10 * 1024 * 1024
 
 
-class BundledFetcher(URLFetcher):
+class BundledFetcher(URLFetcher):  # type: ignore[misc]
     """Serves files from the template folders and nothing else: no network, no other files."""
 
     def __init__(self, roots: tuple[Path, ...]) -> None:
@@ -55,7 +55,7 @@ def _fixed_font_dates(date: str) -> Iterator[None]:
         yield
         return
     day = dt.date.fromisoformat(date)
-    epoch = int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp())
+    epoch = int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp())
     os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
     try:
         yield
@@ -84,6 +84,6 @@ def write(content: Content, roots: tuple[Path, ...]) -> bytes:
         raise TemplateError(str(exc), PAGE_TEMPLATE) from None
     except Exception as exc:  # WeasyPrint raises many kinds; the user needs one message.
         raise RenderError(f"the PDF could not be laid out: {exc}") from exc
-    if pdf is None:
+    if not isinstance(pdf, bytes):
         raise RenderError("WeasyPrint returned no PDF")
     return pdf

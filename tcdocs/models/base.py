@@ -8,7 +8,7 @@ import re
 from abc import abstractmethod
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any, ClassVar, NamedTuple
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
@@ -31,8 +31,8 @@ __all__ = [
     "add_years",
     "clean_text",
     "describe_illegal",
-    "first_illegal",
     "duplicates",
+    "first_illegal",
 ]
 
 # Characters that Word cannot store in its XML and that no one types on purpose:
@@ -140,7 +140,7 @@ Money = Annotated[
 """An amount in Swedish kronor, never negative, at most to the öre."""
 
 
-class PartyType(str, Enum):
+class PartyType(StrEnum):
     """What kind of organisation a party is."""
 
     KOMMUN = "kommun"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
-from enum import Enum
+from enum import StrEnum
 from typing import ClassVar, Literal, NamedTuple
 
 from pydantic import Field, model_validator
@@ -52,7 +52,7 @@ SectionKey = Literal[
 SECTION_KEYS: tuple[str, ...] = SectionKey.__args__  # type: ignore[attr-defined]
 
 
-class EducationForm(str, Enum):
+class EducationForm(StrEnum):
     """The school form a programme belongs to."""
 
     GYMNASIESKOLA = "gymnasieskola"
@@ -177,7 +177,7 @@ class Samverkansavtal(Document):
         min_length=3, title="Parter", description="Minst tre kommuner, och eventuellt andra huvudmän."
     )
     local_colleges: list[LocalCollege] = Field(default_factory=list, title="Lokala Teknikcollege")
-    steering_group: SteeringGroup = Field(default_factory=SteeringGroup, title="Regional styrgrupp")
+    steering_group: SteeringGroup = Field(default_factory=lambda: SteeringGroup(), title="Regional styrgrupp")
     process_leader: Person = Field(title="Regional processledare")
     financing: Financing = Field(title="Finansiering")
     notice_months: int = Field(12, ge=1, le=36, title="Uppsägningstid i månader")

@@ -1,0 +1,136 @@
+"""The command line, run in-process through main(argv)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from tcdocs.cli import main
+
+from .conftest import EXAMPLES
+from .reading import docx_body, pdf_pages
+
+EXAMPLE = EXAMPLES / "samverkansavtal.yaml"
+
+
+def run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_render_writes_both_formats_named_after_the_input(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(EXAMPLE, tmp_path / "samverkansavtal.yaml")
+    code, out, err = run(capsys, "render", "samverkansavtal.yaml")
+    assert (code, err) == (0, "")
+    assert "samverkansavtal.docx" in out and "samverkansavtal.pdf" in out
+    assert "Karin Lindqvist" in docx_body((tmp_path / "out" / "samverkansavtal.docx").read_bytes())
+    assert "Karin Lindqvist" in " ".join(pdf_pages((tmp_path / "out" / "samverkansavtal.pdf").read_bytes()))
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+def test_render_one_format_into_a_folder(tmp_path, capsys, fmt):
+    code, _, _ = run(capsys, "render", EXAMPLE, "--out", tmp_path / "dokument", "--format", fmt)
+    assert code == 0
+    assert sorted(p.name for p in (tmp_path / "dokument").iterdir()) == [f"samverkansavtal.{fmt}"]
+
+
+def test_render_several_files_and_one_bad_fails_alone(tmp_path, capsys):
+    good = tmp_path / "nordvik.yaml"
+    shutil.copy(EXAMPLE, good)
+    bad = tmp_path / "trasig.yaml"
+    bad.write_text(EXAMPLE.read_text(encoding="utf-8").replace("212999-0038", "212999-0039"), encoding="utf-8")
+    code, out, err = run(capsys, "render", bad, good, "-o", tmp_path / "out")
+    assert code == 1
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["nordvik.docx", "nordvik.pdf"]
+    assert "trasig.yaml:" in err and "parties[2].org_number" in err
+    assert "1 of 2 files failed" in err
+    assert "Traceback" not in err
+
+
+def test_failed_render_leaves_earlier_output_untouched(tmp_path, capsys):
+    source = tmp_path / "avtal.yaml"
+    shutil.copy(EXAMPLE, source)
+    assert run(capsys, "render", source, "-o", tmp_path)[0] == 0
+    before = {p.name: p.read_bytes() for p in tmp_path.glob("avtal.*") if p.suffix != ".yaml"}
+    source.write_text(EXAMPLE.read_text(encoding="utf-8").replace("dnr: KS 2026/0412\n", ""), encoding="utf-8")
+    code, _, err = run(capsys, "render", source, "-o", tmp_path)
+    assert code == 1 and "dnr: this field is required" in err
+    after = {p.name: p.read_bytes() for p in tmp_path.glob("avtal.*") if p.suffix != ".yaml"}
+    assert after == before
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda t: t.replace("region: Nordvik", "region: [Nordvik"), "YAML syntax"),
+        (lambda t: t.replace("region: Nordvik", "region: Nordvik\nregion: Nordvik"), "duplicate key 'region'"),
+        (lambda t: t.replace("dnr: KS 2026/0412\n", ""), "dnr: this field is required"),
+        (lambda t: t.replace("212999-0012", "212999-0011"), "wrong check digit"),
+        (lambda t: t.replace("  - name: Åsby kommun\n", "  - name: Åsby kommun\n    type: region\n")
+         .replace("  - name: Ekeskogs kommun\n", "  - name: Ekeskogs kommun\n    type: region\n"), "at least 3 municipalities"),
+        (lambda t: t.replace("name: Erik Holm", 'name: "Erik\\u0007 Holm"'), "U+0007"),
+    ],
+    ids=["syntax", "duplicate-key", "missing-field", "org-number", "two-municipalities", "control-character"],
+)
+def test_bad_input_is_a_located_error_and_writes_nothing(tmp_path, capsys, change, message):
+    source = tmp_path / "avtal.yaml"
+    source.write_text(change(EXAMPLE.read_text(encoding="utf-8")), encoding="utf-8")
+    code, out, err = run(capsys, "render", source, "-o", tmp_path / "out")
+    assert code == 1
+    first = err.splitlines()[0]
+    assert first.startswith(f"{source}:")
+    assert first.split(":")[1].isdigit() and first.split(":")[2].isdigit()
+    assert message in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+def test_validate_reports_ok_and_problems(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("kind: samverkansavtal\n", encoding="utf-8")
+    code, out, err = run(capsys, "validate", EXAMPLE, bad)
+    assert code == 1
+    assert f"{EXAMPLE}: ok" in out
+    assert f"{bad}:1:1: dnr: this field is required" in err
+
+
+def test_new_prints_a_starter_that_renders(tmp_path, capsys):
+    code, out, _ = run(capsys, "new", "samverkansavtal")
+    assert code == 0 and out.startswith("# Samverkansavtal")
+    starter = tmp_path / "ny.yaml"
+    starter.write_text(out, encoding="utf-8")
+    assert run(capsys, "render", starter, "-o", tmp_path)[0] == 0
+    assert "Samverkansavtal för Teknikcollege Mellanå" in docx_body((tmp_path / "ny.docx").read_bytes())
+
+
+def test_schema_is_json_with_swedish_titles(capsys):
+    code, out, _ = run(capsys, "schema", "samverkansavtal")
+    schema = json.loads(out)
+    assert code == 0
+    assert schema["title"] == "Samverkansavtal"
+    assert schema["properties"]["dnr"]["title"] == "Diarienummer"
+    assert "kind" in schema["required"]
+
+
+def test_kinds_lists_swedish_names(capsys):
+    code, out, _ = run(capsys, "kinds")
+    assert code == 0 and out.split() == ["samverkansavtal", "Samverkansavtal"]
+
+
+@pytest.mark.parametrize("argv", [["new", "avtal"], ["render"], ["render", "x.yaml", "--format", "odt"], ["nope"]],
+                         ids=["unknown-kind", "no-files", "bad-format", "unknown-command"])
+def test_usage_errors_exit_2(capsys, argv):
+    code, _, err = run(capsys, *argv)
+    assert code == 2
+    assert "Usage:" in err or "Error" in err
+
+
+def test_every_command_has_help(capsys):
+    for command in ("render", "validate", "new", "schema", "kinds"):
+        code, out, _ = run(capsys, command, "--help")
+        assert code == 0 and "Usage: tcdocs" in out

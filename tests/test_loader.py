@@ -1,0 +1,171 @@
+"""Bad YAML and bad data: every problem located as file:line:col: field: message."""
+
+from pathlib import Path
+
+import pytest
+
+import tcdocs
+from tcdocs.loader import Limits
+
+from .conftest import EXAMPLES
+
+GOOD = (EXAMPLES / "samverkansavtal.yaml").read_text(encoding="utf-8")
+
+
+def problems(tmp_path: Path, text: str | bytes, limits: Limits | None = None) -> list[str]:
+    path = tmp_path / "avtal.yaml"
+    if isinstance(text, str):
+        path.write_text(text, encoding="utf-8")
+    else:
+        path.write_bytes(text)
+    with pytest.raises(tcdocs.LoadError) as caught:
+        tcdocs.load(path, **({"limits": limits} if limits else {}))
+    return [str(p) for p in caught.value.problems]
+
+
+def line_of(text: str, fragment: str) -> int:
+    return next(number for number, line in enumerate(text.splitlines(), 1) if fragment in line)
+
+
+def test_example_loads():
+    doc = tcdocs.load(EXAMPLES / "samverkansavtal.yaml")
+    assert doc.region == "Nordvik"
+    assert len(doc.parties) == 5
+
+
+def test_broken_syntax_names_line_and_column(tmp_path):
+    found = problems(tmp_path, "kind: samverkansavtal\nparties: [one, two\ndnr: x\n")
+    assert len(found) == 1
+    assert found[0].startswith(f"{tmp_path / 'avtal.yaml'}:")
+    assert "YAML syntax" in found[0]
+    assert ":3:" in found[0] or ":4:" in found[0]
+
+
+def test_duplicate_key_names_both_lines(tmp_path):
+    text = GOOD.replace("region: Nordvik\n", "region: Nordvik\nregion: Söderå\n")
+    found = problems(tmp_path, text)
+    second = line_of(text, "region: Söderå")
+    assert found == [
+        f"{tmp_path / 'avtal.yaml'}:{second}:1: region: duplicate key 'region'; it was already given on line {second - 1}"
+    ]
+
+
+def test_missing_field_points_at_its_mapping(tmp_path):
+    text = GOOD.replace("    represented_by: barn- och utbildningsnämnden\n", "")
+    found = problems(tmp_path, text)
+    item = line_of(text, "- name: Strandbergs kommun")
+    assert found == [f"{tmp_path / 'avtal.yaml'}:{item}:5: parties[1].represented_by: this field is required"]
+
+
+def test_wrong_organisation_number(tmp_path):
+    text = GOOD.replace("212999-0038", "212999-0039")
+    found = problems(tmp_path, text)
+    line = line_of(text, "212999-0039")
+    assert found == [
+        f"{tmp_path / 'avtal.yaml'}:{line}:5: parties[2].org_number: "
+        "'212999-0039' has a wrong check digit; check the number against the register"
+    ]
+
+
+def test_fewer_than_three_municipalities(tmp_path):
+    text = GOOD.replace("  - name: Ekeskogs kommun\n    org_number", "  - name: Ekeskogs kommun\n    type: region\n    org_number")
+    text = text.replace("  - name: Åsby kommun\n    org_number", "  - name: Åsby kommun\n    type: region\n    org_number")
+    found = problems(tmp_path, text)
+    line = line_of(text, "parties:")
+    assert found == [
+        f"{tmp_path / 'avtal.yaml'}:{line}:1: parties: a Teknikcollege region needs at least 3 municipalities "
+        "(type: kommun); this agreement has 2"
+    ]
+
+
+@pytest.mark.parametrize("escape", ["\\x01", "\\x0b", "\\x1f", "\\ufffe", "\\ud800"], ids=["01", "0b", "1f", "fffe", "surrogate"])
+def test_control_character_in_a_name(tmp_path, escape):
+    text = GOOD.replace("  - name: Åsby kommun\n", f'  - name: "Åsby{escape} kommun"\n')
+    found = problems(tmp_path, text)
+    line = line_of(text, "Åsby\\")
+    assert len(found) == 1
+    assert found[0].startswith(f"{tmp_path / 'avtal.yaml'}:{line}:11: parties[2].name: the text holds the control character U+")
+
+
+def test_raw_control_character_in_file(tmp_path):
+    found = problems(tmp_path, GOOD.replace("region: Nordvik", "region: Nord\x01vik"))
+    line = line_of(GOOD, "region: Nordvik")
+    assert found == [f"{tmp_path / 'avtal.yaml'}:{line}:13: found the control character U+0001, which a document cannot hold; remove it"]
+
+
+def test_every_problem_reported_at_once(tmp_path):
+    text = GOOD.replace("212999-0038", "212999-0039").replace("date: 2026-11-22", "date: 2026-13-22")
+    text = text.replace("notice_months: 12", "notice_months: 12\ncolour: red")
+    found = problems(tmp_path, text)
+    assert [p.split(": ", 1)[1].split(":")[0] for p in found] == ["date", "parties[2].org_number", "colour"]
+
+
+@pytest.mark.parametrize(
+    ("yaml", "message"),
+    [
+        ("kind: !!python/object/apply:os.system ['echo hacked']\n", "tags such as"),
+        ("kind: &k samverkansavtal\ndnr: *k\n", "anchors"),
+        ("a: [1]\nb: *c\n", "alias"),
+    ],
+    ids=["python-tag", "anchor", "alias"],
+)
+def test_tags_anchors_and_aliases_are_refused(tmp_path, yaml, message):
+    found = problems(tmp_path, yaml)
+    assert message in found[-1]
+    assert ":1:" in found[-1] or ":2:" in found[-1]
+
+
+def test_alias_bomb_is_refused_quickly(tmp_path):
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    for index in range(1, 9):
+        previous, name = chr(ord("a") + index - 1), chr(ord("a") + index)
+        lines.append(f"{name}: &{name} [{', '.join(['*' + previous] * 9)}]")
+    found = problems(tmp_path, "\n".join(lines) + "\n")
+    assert "anchors" in found[0]
+
+
+@pytest.mark.parametrize("depth", [5_000, 100_000], ids=["5k", "100k"])
+def test_deep_nesting_is_refused(tmp_path, depth):
+    found = problems(tmp_path, "[" * depth + "]" * depth + "\n")
+    assert "nested more than 40 levels" in found[0]
+
+
+def test_oversize_file_and_string(tmp_path):
+    found = problems(tmp_path, GOOD, Limits(max_bytes=1000))
+    assert "larger than 1000 bytes" in found[0]
+    found = problems(tmp_path, GOOD.replace("region: Nordvik", "region: " + "x" * 30), Limits(max_string=20))
+    assert "longer than 20 characters" in found[0]
+
+
+def test_implicit_typing_keeps_text_as_written(tmp_path):
+    text = GOOD.replace("version: \"1.0\"", "version: 1.10").replace("dnr: KS 2026/0412", "dnr: 012345")
+    text = text.replace("region: Nordvik", "region: NO").replace("phone: 0611-12 34 56", "phone: 22:22")
+    path = tmp_path / "avtal.yaml"
+    path.write_text(text, encoding="utf-8")
+    doc = tcdocs.load(path)
+    assert (doc.version, doc.dnr, doc.region, doc.process_leader.phone) == ("1.10", "012345", "NO", "22:22")
+
+
+def test_bom_is_accepted_and_bad_utf8_located(tmp_path):
+    path = tmp_path / "avtal.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + GOOD.encode("utf-8"))
+    assert tcdocs.load(path).region == "Nordvik"
+    found = problems(tmp_path, GOOD.encode("utf-8").replace(b"region: Nordvik", b"region: Nordv\xe4k"))
+    line = line_of(GOOD, "region: Nordvik")
+    assert found == [f"{tmp_path / 'avtal.yaml'}:{line}:14: byte 0xE4 is not UTF-8; save the file as UTF-8"]
+
+
+def test_tab_indentation_is_a_syntax_error(tmp_path):
+    found = problems(tmp_path, "kind: samverkansavtal\nperiod:\n\tstart: 2027-01-01\n")
+    assert "YAML syntax" in found[0]
+    assert ":3:" in found[0]
+
+
+def test_unknown_kind(tmp_path):
+    found = problems(tmp_path, "kind: avtal\n")
+    assert found == [f"{tmp_path / 'avtal.yaml'}:1:1: kind: unknown document kind 'avtal'; use one of: samverkansavtal"]
+
+
+def test_missing_file():
+    with pytest.raises(tcdocs.LoadError, match="cannot read the file"):
+        tcdocs.load("does-not-exist.yaml")

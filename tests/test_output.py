@@ -1,0 +1,76 @@
+"""Output names and writes: inside the folder, atomic, readable, no debris."""
+
+import os
+import stat
+import tempfile
+
+import pytest
+
+from tcdocs.errors import OutputError
+from tcdocs.output import output_path, safe_stem, write_atomic
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("../../x", "_.._x"),
+        ("/etc/x", "_etc_x"),
+        ("C:\\x", "C__x"),
+        ("CON", "_CON"),
+        ("con.txt", "_con.txt"),
+        ("a:b*?", "a_b__"),
+        ("name. ", "name"),
+        ("-rf", "rf"),
+        ("", "dokument"),
+        ("Samverkansavtal Nordvik", "Samverkansavtal Nordvik"),
+    ],
+    ids=["traversal", "absolute", "windows", "con", "con-ext", "reserved-chars", "trailing-dot", "dash", "empty", "plain"],
+)
+def test_safe_stem(name, expected):
+    assert safe_stem(name) == expected
+
+
+def test_long_name_is_cut_to_200_bytes():
+    assert len(safe_stem("å" * 300).encode()) <= 200
+
+
+def test_output_path_stays_in_folder(tmp_path):
+    assert output_path(tmp_path, "../../x", "pdf").parent == tmp_path.resolve()
+
+
+def test_atomic_write_replaces_and_sets_normal_mode(tmp_path):
+    target = tmp_path / "avtal.pdf"
+    target.write_bytes(b"old")
+    write_atomic(target, b"new")
+    assert target.read_bytes() == b"new"
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~umask
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["avtal.pdf"]
+
+
+def test_read_only_folder_names_the_path(tmp_path, monkeypatch):
+    folder = tmp_path / "låst"
+    folder.mkdir()
+
+    def refused(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refused)
+    with pytest.raises(OutputError, match="låst/avtal.pdf: cannot write: permission denied"):
+        write_atomic(folder / "avtal.pdf", b"x")
+    assert list(folder.iterdir()) == []
+
+
+def test_failed_write_leaves_old_file_and_no_temp(tmp_path, monkeypatch):
+    target = tmp_path / "avtal.docx"
+    target.write_bytes(b"old")
+
+    def broken_replace(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(OutputError, match="the disk is full"):
+        write_atomic(target, b"new")
+    assert target.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["avtal.docx"]

@@ -1,0 +1,185 @@
+"""The samverkansavtal as a reader sees it, in the DOCX and in the PDF."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import tcdocs
+
+from .reading import docx_body, docx_document, docx_header, docx_header_rows, pdf_body, pdf_fonts, pdf_pages, words
+
+SECTION_HEADINGS = [
+    "§ 1 Parter",
+    "§ 2 Bakgrund",
+    "§ 3 Syfte och mål",
+    "§ 4 Omfattning",
+    "§ 5 Gemensam antagning",
+    "§ 6 Organisation",
+    "§ 7 Parternas åtaganden",
+    "§ 8 Finansiering",
+    "§ 9 Uppföljning och kvalitetssäkring",
+    "§ 10 Avtalstid",
+    "§ 11 Uppsägning",
+    "§ 12 Ändringar och tillägg",
+    "§ 13 Tvist",
+    "§ 14 Exemplar",
+]
+
+SEEN = [
+    "Samverkansavtal för Teknikcollege Nordvik",
+    "avseende certifieringsperioden 2027–2029, version 1.0",
+    "Nordviks kommun 212999-0012",
+    "Strandbergs kommun 212999-0020",
+    "Åsby kommun 212999-0038",
+    "Ekeskogs kommun 212999-0046",
+    "Industriskolan Nordvik AB 559999-1014",
+    "certifieras för perioden 1 januari 2027 till och med 31 december 2029",
+    "Avtalet gäller från och med den 1 januari 2027 till och med den 31 december 2029",
+    "med 2,50 kr per invånare och år",
+    "ett fast belopp om 20 000 kr per år",
+    "Nordviks kommun 32 400 81 000 kr",
+    "Summa 170 625 kr",
+    "medlemsavgiften till RTS, 25 000 kr",
+    "avsätts 60 000 kr per år för gemensam marknadsföring",
+    "Teknikcollege Nordvik–Åsby: Nordviks kommun, Åsby kommun och Industriskolan Nordvik AB",
+    "Åsby kommun har ingen egen utbildningsanordnare",
+    "Ordförande är Annika Dahl, produktionschef, Nordvik Precision AB.",
+    "Uppsägningstiden är tolv månader",
+    "betala sin andel av de gemensamma kostnaderna enligt § 8.",
+    "Avtalet har upprättats i fem likalydande exemplar",
+    "ett hängavtal",
+    "Bilaga 4. Parternas beslut (protokollsutdrag)",
+]
+
+SIGNATORIES = [
+    ("Nordviks kommun", "Karin Lindqvist", "Kommunstyrelsens ordförande"),
+    ("Strandbergs kommun", "Erik Holm", "Barn- och utbildningsnämndens ordförande"),
+    ("Åsby kommun", "Maria Sjöberg", "Kommunstyrelsens ordförande"),
+    ("Ekeskogs kommun", "Lars Öberg", "Kommunstyrelsens ordförande"),
+    ("Industriskolan Nordvik AB", "Johan Berg", "Verkställande direktör"),
+]
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def docx_text(rendered):
+    return flat(docx_body(rendered["docx"]))
+
+
+@pytest.fixture(scope="module")
+def pdf_text(rendered):
+    return flat(" ".join(pdf_pages(rendered["pdf"])))
+
+
+@pytest.mark.parametrize("phrase", SEEN + SECTION_HEADINGS)
+def test_reader_sees_phrase_in_both_formats(phrase, docx_text, pdf_text):
+    assert phrase in docx_text
+    assert phrase in pdf_text
+
+
+def test_sections_are_in_order(docx_text):
+    positions = [docx_text.index(heading) for heading in SECTION_HEADINGS]
+    assert positions == sorted(positions)
+
+
+@pytest.mark.parametrize(("party", "name", "title"), SIGNATORIES, ids=[s[1] for s in SIGNATORIES])
+def test_every_party_has_a_signature_block(party, name, title, docx_text, pdf_text):
+    for text in (docx_text, pdf_text):
+        block = re.search(rf"För {party} (\S+ )?Ort och datum Underskrift {name} {title}", text)
+        assert block is not None, f"no signature block for {party}"
+
+
+def test_page_header_in_both_formats(rendered):
+    header = flat(docx_header(rendered["docx"]))
+    for expected in ("Teknikcollege Nordvik", "SAMVERKANSAVTAL", "2026-11-22", "Dnr KS 2026/0412", "Sida"):
+        assert expected in header
+    pages = pdf_pages(rendered["pdf"])
+    assert len(pages) >= 4
+    for number, page in enumerate(pages, start=1):
+        text = flat(page)
+        assert f"Sida {number} ({len(pages)})" in text
+        assert "SAMVERKANSAVTAL" in text and "Dnr KS 2026/0412" in text and "2026-11-22" in text
+
+
+def test_docx_uses_word_styles(rendered):
+    styles = {p.style.name for p in docx_document(rendered["docx"]).paragraphs}
+    assert {"Heading 1", "Heading 2", "List Bullet", "Normal"} <= styles
+    tables = docx_document(rendered["docx"]).tables
+    assert tables[0].style.name == "Table Grid"
+
+
+def test_pdf_embeds_the_bundled_font(rendered):
+    fonts = pdf_fonts(rendered["pdf"])
+    assert set(fonts) == {"Carlito", "Carlito-Bold"}
+    assert all(fonts.values())
+
+
+def test_docx_and_pdf_carry_the_same_words_in_the_same_order(rendered):
+    docx_words = words(docx_body(rendered["docx"]))
+    pdf_words = words(pdf_body(rendered["pdf"], docx_header_rows(rendered["docx"])))
+    assert len(docx_words) > 1000
+    assert docx_words == pdf_words
+
+
+def test_same_input_gives_same_bytes(agreement, rendered):
+    again = tcdocs.render_formats(agreement)
+    assert again["docx"] == rendered["docx"]
+    assert again["pdf"] == rendered["pdf"]
+
+
+def test_docx_zip_entries_have_fixed_dates_and_no_template_author(rendered):
+    import io
+    import zipfile
+
+    archive = zipfile.ZipFile(io.BytesIO(rendered["docx"]))
+    assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+    core = archive.read("docProps/core.xml").decode()
+    assert "python-docx" not in core
+    assert "<dc:creator>Teknikcollege Nordvik</dc:creator>" in core
+    assert "2026-11-22T00:00:00Z" in core
+
+
+TRICKY = "Bygg & Montage <AB> \"Ett\" 'Två' {{ 7*7 }} {% if true %}x{% endif %} åäöÅÄÖ é ü"
+
+
+def test_special_characters_appear_literally(agreement):
+    parties = list(agreement.parties)
+    parties[4] = parties[4].model_copy(update={"name": TRICKY})
+    doc = agreement.model_copy(update={"parties": parties, "dnr": "KS <1> & \"2\"", "local_colleges": []})
+    out = tcdocs.render_formats(doc)
+    body, header = flat(docx_body(out["docx"])), flat(docx_header(out["docx"]))
+    pdf = flat(" ".join(pdf_pages(out["pdf"])))
+    assert TRICKY in body
+    assert f"För {TRICKY}" in pdf
+    assert "KS <1> & \"2\"" in header
+    assert "Dnr KS <1> & \"2\"" in pdf
+    assert "49" not in body.replace("212999", "")
+    assert words(docx_body(out["docx"])) == words(pdf_body(out["pdf"], docx_header_rows(out["docx"])))
+
+
+def test_model_built_in_python_renders_without_yaml():
+    def party(name, number, place, host=False):
+        return tcdocs.AgreementParty(
+            name=name, org_number=number, address=f"Box 1, {place}", represented_by="kommunstyrelsen", host=host,
+            signatory=tcdocs.Signatory(name=f"Ordförande {place}", title="Kommunstyrelsens ordförande", place=place),
+        )
+
+    doc = tcdocs.Samverkansavtal(
+        kind="samverkansavtal", dnr="KS 2026/9", date="2026-12-01", region="Kodby",
+        period=tcdocs.CertificationPeriod(start="2027-08-01", years=5),
+        parties=[party("Kodby kommun", "212999-0053", "Kodby", True), party("Listby kommun", "212999-0061", "Listby"),
+                 party("Tuppby kommun", "212999-0079", "Tuppby")],
+        process_leader=tcdocs.Person(name="Kim Kod"),
+        financing=tcdocs.Financing(model="fast", amount=30000),
+        electronic_signing=True,
+    )
+    text = flat(docx_body(tcdocs.render(doc, "docx")))
+    assert "återcertifieras för perioden 1 augusti 2027 till och med 31 juli 2032" in text
+    assert "Varje part betalar 30 000 kr per år" in text
+    assert "Avtalet undertecknas elektroniskt." in text
+    assert "Summa 90 000 kr" in text
