@@ -88,7 +88,14 @@ class RuleError(ValueError):
 class Model(BaseModel):
     """Base of every data model: unknown fields are errors, text is checked."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+    # Class docstrings are English notes for developers; the schema keeps the Swedish
+    # field titles and descriptions that an editor shows a user.
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        frozen=True,
+        json_schema_extra=lambda schema: schema.pop("description", None),
+    )
 
     @field_validator("*", mode="before")
     @classmethod
@@ -128,7 +135,7 @@ OrganisationNumber = Annotated[
     Field(
         title="Organisationsnummer",
         description="Tio siffror, NNNNNN-NNNN, med giltig kontrollsiffra.",
-        examples=["212000-0142"],
+        examples=["212999-0012"],
     ),
 ]
 """A Swedish organisation number, normalised to NNNNNN-NNNN after its check digit passes."""
@@ -141,7 +148,7 @@ Money = Annotated[
 
 
 class PartyType(StrEnum):
-    """What kind of organisation a party is."""
+    """Typ av part: kommun, region, enskild_huvudman eller yh_anordnare."""
 
     KOMMUN = "kommun"
     REGION = "region"

@@ -53,7 +53,7 @@ SECTION_KEYS: tuple[str, ...] = SectionKey.__args__  # type: ignore[attr-defined
 
 
 class EducationForm(StrEnum):
-    """The school form a programme belongs to."""
+    """Skolform: gymnasieskola, vuxenutbildning eller yrkeshogskola."""
 
     GYMNASIESKOLA = "gymnasieskola"
     VUXENUTBILDNING = "vuxenutbildning"
