@@ -55,14 +55,14 @@ def validate(files: Sequence[Path]) -> None:
 
 
 @cli.command()
-@click.argument("kind", type=_KIND)
+@click.argument("kind", type=_KIND, metavar="KIND")
 def new(kind: str) -> None:
     """Print a commented starter YAML for KIND that renders as it is."""
     click.echo(starter(kind), nl=False)
 
 
 @cli.command(name="schema")
-@click.argument("kind", type=_KIND)
+@click.argument("kind", type=_KIND, metavar="KIND")
 def schema_command(kind: str) -> None:
     """Print the JSON Schema of KIND, for editor completion and help in Swedish."""
     click.echo(schema_json(kind))
