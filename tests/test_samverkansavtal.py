@@ -183,3 +183,21 @@ def test_model_built_in_python_renders_without_yaml():
     assert "Varje part betalar 30 000 kr per år" in text
     assert "Avtalet undertecknas elektroniskt." in text
     assert "Summa 90 000 kr" in text
+
+
+def test_two_processes_in_different_time_zones_give_the_same_bytes(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from .conftest import EXAMPLES
+
+    outputs = []
+    for zone in ("UTC", "Asia/Tokyo"):
+        folder = tmp_path / zone.replace("/", "-")
+        env = {**os.environ, "TZ": zone}
+        env.pop("SOURCE_DATE_EPOCH", None)
+        command = [sys.executable, "-m", "tcdocs", "render", str(EXAMPLES / "samverkansavtal.yaml"), "--out", str(folder)]
+        subprocess.run(command, check=True, capture_output=True, env=env)
+        outputs.append({name: (folder / f"samverkansavtal.{name}").read_bytes() for name in ("docx", "pdf")})
+    assert outputs[0] == outputs[1]
