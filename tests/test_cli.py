@@ -134,3 +134,13 @@ def test_every_command_has_help(capsys):
     for command in ("render", "validate", "new", "schema", "kinds"):
         code, out, _ = run(capsys, command, "--help")
         assert code == 0 and "Usage: tcdocs" in out
+
+
+def test_two_inputs_with_the_same_name_do_not_overwrite_each_other(tmp_path, capsys):
+    for folder, name in (("a", "Avtal.yaml"), ("b", "avtal.yaml")):
+        (tmp_path / folder).mkdir()
+        shutil.copy(EXAMPLE, tmp_path / folder / name)
+    code, _, err = run(capsys, "render", tmp_path / "a" / "Avtal.yaml", tmp_path / "b" / "avtal.yaml", "-o", tmp_path / "out")
+    assert code == 1
+    assert "already writes this name in this run" in err
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["Avtal.docx", "Avtal.pdf"]
