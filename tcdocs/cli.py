@@ -77,10 +77,6 @@ def kinds_command() -> None:
         click.echo(f"{name:<{width}}  {title}")
 
 
-class _Failed(TcdocsError):
-    """Some inputs failed; each was already reported."""
-
-
 def _report(outcomes: list[Outcome], done: str) -> None:
     failed = 0
     for outcome in outcomes:
@@ -91,7 +87,7 @@ def _report(outcomes: list[Outcome], done: str) -> None:
             failed += 1
             click.echo(outcome.error.format(), err=True)
     if failed:
-        raise _Failed(f"{failed} of {len(outcomes)} files failed")
+        raise TcdocsError(f"{failed} of {len(outcomes)} files failed")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

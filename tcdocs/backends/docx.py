@@ -47,6 +47,8 @@ PARAGRAPH_STYLES = {
     "sig-place": "Signature Place",
     "sig-line": "Signature Line",
 }
+# The house Word file's tags are filled in the same sandbox as the wording; one per process.
+_HEADER_ENV = SandboxedEnvironment(autoescape=True)
 _SPACE = re.compile(r"[ \t\n\r]+")  # HTML's collapsible white space; no-break spaces stay.
 
 
@@ -263,9 +265,8 @@ def write(content: Content, roots: tuple[Path, ...]) -> bytes:
     body = template.new_subdoc()
     walker = _Walker(body.subdocx)
     walker.blocks(content.body, body.subdocx)
-    env = SandboxedEnvironment(autoescape=True)
     try:
-        template.render({"header": content.header, "body": body}, jinja_env=env, autoescape=True)
+        template.render({"header": content.header, "body": body}, jinja_env=_HEADER_ENV, autoescape=True)
     except Exception as exc:  # docxtpl wraps Jinja and XML errors in several types
         raise TemplateError(f"the house Word file could not be filled: {exc}", BASE_DOCX) from exc
     _set_properties(template, content)
