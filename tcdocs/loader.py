@@ -278,7 +278,8 @@ def validate_data(
 
 
 def _explain(error: ErrorDetails, model: type[Document]) -> list[tuple[Path_, str]]:
-    path: Path_ = tuple(error["loc"])
+    # A tagged union puts its tag ("<samverkansavtal>") into the location; the file has no such key.
+    path: Path_ = tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("<")))
     cause = (error.get("ctx") or {}).get("error")
     if isinstance(cause, RuleError):
         return [((*path, *sub), message) for sub, message in cause.problems]

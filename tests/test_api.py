@@ -39,5 +39,6 @@ def test_unknown_format_is_a_usage_error(agreement):
 
 
 def test_kinds_and_starter():
-    assert tcdocs.kinds() == {"samverkansavtal": "Samverkansavtal"}
-    assert "kind: samverkansavtal" in tcdocs.starter("samverkansavtal")
+    assert tcdocs.kinds() == {"samverkansavtal": "Samverkansavtal", "hangavtal": "Hängavtal"}
+    for kind in tcdocs.kinds():
+        assert f"kind: {kind}" in tcdocs.starter(kind)

@@ -99,27 +99,36 @@ def test_validate_reports_ok_and_problems(tmp_path, capsys):
     assert f"{bad}:1:1: dnr: this field is required" in err
 
 
-def test_new_prints_a_starter_that_renders(tmp_path, capsys):
-    code, out, _ = run(capsys, "new", "samverkansavtal")
-    assert code == 0 and out.startswith("# Samverkansavtal")
+STARTERS = {
+    "samverkansavtal": ("# Samverkansavtal", "Samverkansavtal för Teknikcollege Mellanå"),
+    "hangavtal": ("# Hängavtal", "Norrå kommun ansluter sig till samverkansavtalet från och med den 1 september 2027"),
+}
+
+
+@pytest.mark.parametrize("kind", STARTERS)
+def test_new_prints_a_starter_that_renders(kind, tmp_path, capsys):
+    opening, seen = STARTERS[kind]
+    code, out, _ = run(capsys, "new", kind)
+    assert code == 0 and out.startswith(opening)
     starter = tmp_path / "ny.yaml"
     starter.write_text(out, encoding="utf-8")
     assert run(capsys, "render", starter, "-o", tmp_path)[0] == 0
-    assert "Samverkansavtal för Teknikcollege Mellanå" in docx_body((tmp_path / "ny.docx").read_bytes())
+    assert seen in " ".join(docx_body((tmp_path / "ny.docx").read_bytes()).split())
 
 
-def test_schema_is_json_with_swedish_titles(capsys):
-    code, out, _ = run(capsys, "schema", "samverkansavtal")
+@pytest.mark.parametrize(("kind", "title"), [("samverkansavtal", "Samverkansavtal"), ("hangavtal", "Hängavtal")])
+def test_schema_is_json_with_swedish_titles(kind, title, capsys):
+    code, out, _ = run(capsys, "schema", kind)
     schema = json.loads(out)
     assert code == 0
-    assert schema["title"] == "Samverkansavtal"
+    assert schema["title"] == title
     assert schema["properties"]["dnr"]["title"] == "Diarienummer"
     assert "kind" in schema["required"]
 
 
 def test_kinds_lists_swedish_names(capsys):
     code, out, _ = run(capsys, "kinds")
-    assert code == 0 and out.split() == ["samverkansavtal", "Samverkansavtal"]
+    assert code == 0 and out.splitlines() == ["samverkansavtal  Samverkansavtal", "hangavtal        Hängavtal"]
 
 
 @pytest.mark.parametrize("argv", [["new", "avtal"], ["render"], ["render", "x.yaml", "--format", "odt"], ["nope"]],

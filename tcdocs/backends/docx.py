@@ -127,7 +127,7 @@ class _Walker:
                 tr_pr.append(OxmlElement("w:tblHeader"))
             for c, cell_element in enumerate(tr):
                 self.cell(cell_element, row.cells[c], kind)
-        if kind == "grid":
+        if kind != "signatures":
             container.add_paragraph(style=self.doc.styles["Table Gap"])
 
     def cell(self, element: etree._Element, cell: Any, kind: str) -> None:
@@ -214,6 +214,9 @@ def _column_widths(rows: list[etree._Element], columns: int, kind: str) -> list[
     """Share the text width between columns by how much text each holds, as a browser would."""
     if kind == "signatures":
         return [TEXT_WIDTH // columns] * columns
+    if kind == "plain" and columns == 2:
+        # A label and its value, as the house CSS lays them out: 30 % and the rest.
+        return [TEXT_WIDTH * 3 // 10, TEXT_WIDTH - TEXT_WIDTH * 3 // 10]
     weights = [6] * columns
     for tr in rows:
         for index, cell in enumerate(tr):

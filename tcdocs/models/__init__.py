@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from ..errors import UsageError
 from .base import Document
+from .hangavtal import Hangavtal
 from .samverkansavtal import Samverkansavtal
 
 __all__ = ["KINDS", "Document", "model_for"]
 
 KINDS: dict[str, type[Document]] = {
     "samverkansavtal": Samverkansavtal,
+    "hangavtal": Hangavtal,
 }
 """Every document kind by the name its ``kind:`` field takes, in process order."""
 

@@ -1,0 +1,342 @@
+"""The hängavtal: a municipality or education provider joins an existing samverkansavtal."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+from typing import Annotated, Any, ClassVar, Literal, NamedTuple
+
+from pydantic import Discriminator, Field, Tag, ValidationInfo, field_validator, model_validator
+
+from .base import (
+    Attachment,
+    CertificationPeriod,
+    Document,
+    Model,
+    Money,
+    OrganisationNumber,
+    Party,
+    Person,
+    RuleError,
+    Signer,
+    Text,
+)
+from .references import load_reference
+from .samverkansavtal import Programme, Samverkansavtal
+
+__all__ = [
+    "AgreementReference",
+    "CounterSignatory",
+    "DecisionBody",
+    "ExistingParty",
+    "Hangavtal",
+    "JoiningFinancing",
+    "JoiningParty",
+    "JoiningProvider",
+    "LocalSteering",
+    "MainAgreement",
+    "PoliticalDecision",
+    "SteeringApproval",
+]
+
+
+class ExistingParty(Model):
+    """A party of the main agreement, as the hängavtal names it."""
+
+    name: Text = Field(title="Namn")
+    org_number: OrganisationNumber
+
+
+class AgreementReference(Model):
+    """The main agreement written out by hand, when its YAML file is not at hand."""
+
+    region: Text = Field(title="Region", description="Regionens namn utan 'Teknikcollege'.")
+    date: dt.date = Field(title="Huvudavtalets datum")
+    dnr: Text = Field(title="Huvudavtalets diarienummer")
+    period: CertificationPeriod = Field(title="Certifieringsperiod")
+    parties: list[ExistingParty] = Field(min_length=3, title="Huvudavtalets parter")
+
+
+# Tags are in angle brackets so the loader can drop them from field paths: no field is named so.
+def _agreement_shape(value: Any) -> str:
+    if isinstance(value, Samverkansavtal) or (isinstance(value, dict) and "kind" in value):
+        return "<samverkansavtal>"
+    return "<reference>"
+
+
+MainAgreementField = Annotated[
+    Annotated[Samverkansavtal, Tag("<samverkansavtal>")] | Annotated[AgreementReference, Tag("<reference>")],
+    Discriminator(_agreement_shape),
+]
+
+
+class MainAgreement(NamedTuple):
+    """What the wording needs to know about the main agreement, however it was given."""
+
+    title: str
+    region: str
+    date: dt.date
+    dnr: str
+    period: CertificationPeriod
+    parties: list[ExistingParty]
+    local_colleges: list[str] | None
+    host: str | None
+
+
+class JoiningProvider(Model):
+    """An education provider (school unit) that the joining party brings into the region."""
+
+    name: Text = Field(title="Utbildningsanordnare", description="Skolenhetens namn.")
+    programmes: list[Programme] = Field(default_factory=list, title="Utbildningar")
+
+
+class LocalSteering(Model):
+    """The local Teknikcollege and steering group the joining party takes part in."""
+
+    name: Text = Field(title="Lokalt Teknikcollege", description="Till exempel Teknikcollege Nordvik–Åsby.")
+    new: bool = Field(
+        False, title="Ny lokal styrgrupp", description="Sant om parten bildar en ny lokal styrgrupp i stället för att ansluta sig."
+    )
+
+
+class JoiningFinancing(Model):
+    """The joining party's share of the common costs, and from when it pays."""
+
+    start: dt.date = Field(title="Betalar från och med")
+    amount: Money | None = Field(
+        None,
+        title="Belopp per år",
+        description="Utelämnas när huvudavtalet anges som fil: andelen räknas då fram enligt huvudavtalets kostnadsmodell.",
+    )
+    pro_rata: bool = Field(True, title="Del av första året", description="Sant om första årets andel räknas per hel månad.")
+
+
+class DecisionBody(StrEnum):
+    """Det politiska organ som fattade beslutet: kommunstyrelsen, kommunfullmaktige eller namnd."""
+
+    KOMMUNSTYRELSEN = "kommunstyrelsen"
+    KOMMUNFULLMAKTIGE = "kommunfullmaktige"
+    NAMND = "namnd"
+
+
+class PoliticalDecision(Model):
+    """The joining party's political decision to join, as its minutes record it."""
+
+    body: DecisionBody = Field(title="Beslutande organ")
+    committee: str | None = Field(
+        None, title="Nämndens namn", description="Krävs när body är namnd, t.ex. barn- och utbildningsnämnden."
+    )
+    date: dt.date = Field(title="Beslutsdatum")
+    paragraph: int = Field(ge=1, title="Paragraf", description="Paragrafens nummer i protokollet, utan §.")
+    dnr: Text = Field(title="Diarienummer")
+
+    @property
+    def body_name(self) -> str:
+        """The deciding body as a sentence names it: kommunstyrelsen, kommunfullmäktige or the committee."""
+        if self.body is DecisionBody.NAMND:
+            return self.committee or "nämnden"
+        return {"kommunstyrelsen": "kommunstyrelsen", "kommunfullmaktige": "kommunfullmäktige"}[self.body.value]
+
+
+class SteeringApproval(Model):
+    """The regional steering group's approval of the accession."""
+
+    date: dt.date = Field(title="Mötesdatum")
+    paragraph: int = Field(ge=1, title="Paragraf")
+
+
+class CounterSignatory(Model):
+    """Who signs for the parties of the main agreement: the host municipality or the regional chair."""
+
+    on_behalf_of: Text = Field(
+        title="Undertecknar för", description="Till exempel Nordviks kommun, värdkommun, eller Regional styrgrupp Teknikcollege Nordvik."
+    )
+    name: Text = Field(title="Namn")
+    title: Text = Field(title="Befattning")
+    place: str | None = Field(None, title="Ort")
+
+
+class JoiningParty(Party):
+    """The municipality or provider that joins, with what it brings to the region."""
+
+    inhabitants: int | None = Field(None, ge=1, title="Antal invånare", description="Behövs när kostnaden fördelas per invånare.")
+    providers: list[JoiningProvider] = Field(
+        default_factory=list,
+        title="Utbildningsanordnare",
+        description="Partens skolor med utbildningar som ska ingå; utelämnas för en kommun utan egen utbildningsanordnare.",
+    )
+    start_certification: bool = Field(
+        True, title="Certifiering inleds", description="Sant om en certifieringsprocess inleds för partens utbildningar."
+    )
+    representative: Person | None = Field(None, title="Ledamot i regional styrgrupp")
+    regional_seats: int = Field(1, ge=1, le=5, title="Platser i regional styrgrupp")
+
+
+class FirstYear(NamedTuple):
+    """The joining party's share for the calendar year it starts paying."""
+
+    year: int
+    months: int
+    amount: Decimal
+
+
+class Hangavtal(Document):
+    """A hängavtal by which one party joins an existing samverkansavtal."""
+
+    kind_title: ClassVar[str] = "Hängavtal"
+    doc_type: ClassVar[str] = "HÄNGAVTAL"
+    template: ClassVar[str] = "agreements/hangavtal.html.j2"
+
+    kind: Literal["hangavtal"] = Field(title="Dokumentslag")
+    agreement: MainAgreementField = Field(
+        title="Huvudavtal",
+        description="Sökväg till samverkansavtalets YAML-fil (relativ till denna fil), eller huvudavtalets uppgifter.",
+    )
+    party: JoiningParty = Field(title="Ansluten part")
+    joins_on: dt.date = Field(title="Anslutningsdatum", description="Dagen då parten blir part i huvudavtalet.")
+    local_steering: LocalSteering = Field(title="Lokal styrgrupp")
+    financing: JoiningFinancing = Field(title="Finansiering")
+    decision: PoliticalDecision = Field(title="Politiskt beslut")
+    steering_group_approval: SteeringApproval | None = Field(None, title="Regionala styrgruppens godkännande")
+    countersignatory: CounterSignatory | None = Field(
+        None,
+        title="Undertecknare för huvudavtalets parter",
+        description="Standard när huvudavtalet anges som fil: värdkommunens undertecknare.",
+    )
+    electronic_signing: bool = Field(False, title="Elektronisk underskrift")
+    attachments: list[Attachment] = Field(default_factory=list, title="Bilagor")
+
+    @field_validator("agreement", mode="before")
+    @classmethod
+    def _load_agreement(cls, value: Any, info: ValidationInfo) -> Any:
+        return load_reference(value, info, Samverkansavtal, "agreement")
+
+    @model_validator(mode="after")
+    def _check_rules(self) -> Hangavtal:
+        problems: list[tuple[tuple[str | int, ...], str]] = []
+        main = self.main
+        joining = self.party
+        for existing in main.parties:
+            if existing.org_number == joining.org_number:
+                problems.append(
+                    (
+                        ("party", "org_number"),
+                        f"{joining.org_number} is already a party of the main agreement ({existing.name}); a hängavtal is for a new party",
+                    )
+                )
+        period = main.period
+        if not period.start <= self.joins_on <= period.end:
+            problems.append(
+                (
+                    ("joins_on",),
+                    f"{self.joins_on} is outside the main agreement's period, {period.start} to {period.end}",
+                )
+            )
+        if self.joins_on < self.decision.date:
+            problems.append((("joins_on",), f"the party cannot join before its political decision of {self.decision.date}"))
+        for index, provider in enumerate(joining.providers):
+            if not provider.programmes:
+                problems.append(
+                    (
+                        ("party", "providers", index, "programmes"),
+                        f"name at least one programme that {provider.name} runs; "
+                        "a party without a provider of its own leaves out providers",
+                    )
+                )
+        if self.decision.body is DecisionBody.NAMND and not self.decision.committee:
+            problems.append((("decision", "committee"), "name the committee (nämnd) that decided, e.g. barn- och utbildningsnämnden"))
+        full = self.full_agreement
+        if self.financing.amount is None:
+            if full is None:
+                problems.append(
+                    (("financing", "amount"), "give the yearly amount, or give the main agreement as a file so it can be computed")
+                )
+            elif full.financing.model == "per_invanare" and joining.inhabitants is None:
+                problems.append((("party", "inhabitants"), "needed: the main agreement shares costs per inhabitant"))
+        if self.financing.start < self.joins_on:
+            problems.append((("financing", "start"), f"the party pays from the day it joins ({self.joins_on}) at the earliest"))
+        if self.countersignatory is None and full is None:
+            problems.append(
+                (("countersignatory",), "name who signs for the main agreement's parties, or give the main agreement as a file")
+            )
+        if main.local_colleges is not None and not self.local_steering.new and self.local_steering.name not in main.local_colleges:
+            known = ", ".join(main.local_colleges) or "none"
+            problems.append(
+                (
+                    ("local_steering", "name"),
+                    f"{self.local_steering.name!r} is not a local Teknikcollege of the main agreement (it has: {known}); "
+                    "set new: true to form a new one",
+                )
+            )
+        if problems:
+            raise RuleError(problems)
+        return self
+
+    @property
+    def full_agreement(self) -> Samverkansavtal | None:
+        """The main agreement itself, when it was given as a file or inline in full."""
+        return self.agreement if isinstance(self.agreement, Samverkansavtal) else None
+
+    @property
+    def main(self) -> MainAgreement:
+        """The main agreement's title, date, Dnr, period and parties, however it was given."""
+        a = self.agreement
+        if isinstance(a, Samverkansavtal):
+            parties = [ExistingParty(name=p.name, org_number=p.org_number) for p in a.parties]
+            colleges = [c.name for c in a.local_colleges]
+            return MainAgreement(a.title, a.region, a.date, a.dnr, a.period, parties, colleges, a.host.name)
+        title = f"Samverkansavtal för Teknikcollege {a.region}"
+        return MainAgreement(title, a.region, a.date, a.dnr, a.period, list(a.parties), None, None)
+
+    @property
+    def issuer(self) -> str:
+        return f"Teknikcollege {self.main.region}"
+
+    @property
+    def title(self) -> str:
+        return f"Hängavtal till samverkansavtal för Teknikcollege {self.main.region}"
+
+    @property
+    def end(self) -> dt.date:
+        """The last day the hängavtal is in force: the end of the main agreement's period."""
+        return self.main.period.end
+
+    def programme_count(self) -> int:
+        """How many programmes the joining party brings, over all its providers."""
+        return sum(len(provider.programmes) for provider in self.party.providers)
+
+    def yearly_share(self) -> Decimal:
+        """The joining party's yearly share, given or computed by the main agreement's cost model."""
+        if self.financing.amount is not None:
+            return self.financing.amount
+        full = self.full_agreement
+        assert full is not None  # the rules require one or the other
+        if full.financing.model == "fast":
+            return full.financing.amount
+        return (full.financing.amount * (self.party.inhabitants or 0)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+
+    def first_year(self) -> FirstYear | None:
+        """The share for the first calendar year, by whole months from the start, or None if paid in full."""
+        start = self.financing.start
+        if not self.financing.pro_rata:
+            return None
+        months = 13 - start.month if start.day == 1 else 12 - start.month
+        if months >= 12:
+            return None
+        amount = (self.yearly_share() * months / 12).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        return FirstYear(start.year, months, amount)
+
+    def countersigner(self) -> Signer:
+        """The signature block for the main agreement's parties."""
+        if self.countersignatory is not None:
+            c = self.countersignatory
+            return Signer(f"huvudavtalets parter genom {c.on_behalf_of}", c.place, c.name, c.title)
+        full = self.full_agreement
+        assert full is not None
+        host = full.host.signer()
+        return Signer(f"huvudavtalets parter genom {host.party}, värdkommun", host.place, host.name, host.title)
+
+    def signers(self) -> list[Signer]:
+        """The joining party first, then the party that signs for the others."""
+        return [self.party.signer(), self.countersigner()]

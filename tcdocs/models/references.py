@@ -1,0 +1,45 @@
+"""References from one document to another: by path to its YAML file, or given inline.
+
+A hängavtal names the samverkansavtal it attaches to and a beslut names the
+granskningsprotokoll it decides on. Either may be written as a path to the other
+document's YAML file, relative to the referring file; the referred file is then
+loaded and validated as well, and its problems are reported naming both files.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationInfo
+
+from .base import Document
+
+__all__ = ["load_reference"]
+
+
+def load_reference(value: Any, info: ValidationInfo, expected: type[Document], field: str) -> Any:
+    """Replace a path in *value* by the validated document it names; leave anything else as it is.
+
+    Raises ``ValueError`` (reported at the referring field) if the file cannot be
+    read, does not validate or holds another kind of document than *expected*.
+    """
+    if not isinstance(value, str):
+        return value
+    from ..errors import LoadError
+    from ..loader import load
+
+    context = info.context or {}
+    if context.get("allow_paths") is False:
+        raise ValueError(f"give the {expected.kind_title.lower()} inline as a mapping; a path to a file is not accepted here")
+    base = context.get("base_dir")
+    target = Path(value) if base is None else Path(base) / value
+    label = expected.kind_title.lower()
+    try:
+        doc = load(target)
+    except LoadError as exc:
+        details = "\n".join(f"    {problem}" for problem in exc.problems)
+        raise ValueError(f"the {label} {value!r} it refers to cannot be used:\n{details}") from None
+    if not isinstance(doc, expected):
+        raise ValueError(f"{value!r} holds a {doc.kind_title.lower()}, not a {label}; {field} must name a {label}")
+    return doc
