@@ -13,8 +13,21 @@ __version__ = "0.1.0"
 from .backends import FORMATS
 from .catalogue import kinds, schema, starter
 from .errors import LoadError, OutputError, Problem, RenderError, TcdocsError, TemplateError, UsageError
-from .loader import Limits, load, load_text, validate_data
+from .loader import Checked, Limits, check_data, load, load_checked, load_text, validate_data
 from .models.base import Attachment, CertificationPeriod, Document, Party, PartyType, Person, Signatory
+from .models.beslut import Beslut, BoardMeeting, DecisionOutcome, ProtocolReference, Review
+from .models.criteria import CRITERIA, Criterion
+from .models.granskningsprotokoll import (
+    Assessment,
+    Case,
+    CaseType,
+    Granskningsprotokoll,
+    Participant,
+    ReviewedProvider,
+    Reviewer,
+    ReviewerBody,
+    Visit,
+)
 from .models.hangavtal import (
     AgreementReference,
     CounterSignatory,
@@ -42,19 +55,29 @@ from .models.samverkansavtal import (
 from .rendering import DEFAULT_OPTIONS, RenderOptions, render, render_formats
 
 __all__ = [
+    "CRITERIA",
     "DEFAULT_OPTIONS",
     "FORMATS",
     "AgreementParty",
     "AgreementReference",
+    "Assessment",
     "Attachment",
+    "Beslut",
+    "BoardMeeting",
+    "Case",
+    "CaseType",
     "CertificationPeriod",
+    "Checked",
     "Clause",
     "CounterSignatory",
+    "Criterion",
     "DecisionBody",
+    "DecisionOutcome",
     "Document",
     "EducationForm",
     "ExistingParty",
     "Financing",
+    "Granskningsprotokoll",
     "Hangavtal",
     "JoiningFinancing",
     "JoiningParty",
@@ -64,15 +87,21 @@ __all__ = [
     "LocalCollege",
     "LocalSteering",
     "OutputError",
+    "Participant",
     "Party",
     "PartyType",
     "Person",
     "PoliticalDecision",
     "Problem",
     "Programme",
+    "ProtocolReference",
     "Provider",
     "RenderError",
     "RenderOptions",
+    "Review",
+    "ReviewedProvider",
+    "Reviewer",
+    "ReviewerBody",
     "Samverkansavtal",
     "Signatory",
     "SteeringApproval",
@@ -80,9 +109,12 @@ __all__ = [
     "TcdocsError",
     "TemplateError",
     "UsageError",
+    "Visit",
     "__version__",
+    "check_data",
     "kinds",
     "load",
+    "load_checked",
     "load_text",
     "render",
     "render_formats",

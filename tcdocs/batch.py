@@ -6,8 +6,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import OutputError, TcdocsError
-from .loader import load
+from .errors import OutputError, Problem, TcdocsError
+from .loader import load_checked
 from .output import output_path, write_atomic
 from .rendering import DEFAULT_OPTIONS, RenderOptions, render_formats
 
@@ -16,11 +16,12 @@ __all__ = ["Outcome", "render_files", "validate_files"]
 
 @dataclass
 class Outcome:
-    """What became of one input file: the files written, or the error that stopped it."""
+    """What became of one input file: the files written, or the error that stopped it, and any warnings."""
 
     source: Path
     outputs: list[Path] = field(default_factory=list)
     error: TcdocsError | None = None
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -50,7 +51,7 @@ def render_files(
                 owner = claimed.get(str(target).casefold())
                 if owner is not None:
                     raise OutputError(target, f"{owner} already writes this name in this run; rename one input")
-            doc = load(source)
+            doc, outcome.warnings = load_checked(source)
             rendered = render_formats(doc, formats, options)
             for name, target in targets.items():
                 write_atomic(target, rendered[name])
@@ -67,7 +68,7 @@ def validate_files(sources: Iterable[Path]) -> list[Outcome]:
     for source in sources:
         outcome = Outcome(source)
         try:
-            load(source)
+            outcome.warnings = load_checked(source).warnings
         except TcdocsError as exc:
             outcome.error = exc
         outcomes.append(outcome)

@@ -80,6 +80,8 @@ def kinds_command() -> None:
 def _report(outcomes: list[Outcome], done: str) -> None:
     failed = 0
     for outcome in outcomes:
+        for warning in outcome.warnings:
+            click.echo(str(warning), err=True)
         if outcome.error is None:
             written = ", ".join(str(path) for path in outcome.outputs)
             click.echo(f"{outcome.source}: {done}" + (f" {written}" if written else ""))

@@ -15,7 +15,7 @@ import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
@@ -36,7 +36,7 @@ from .errors import LoadError, Problem
 from .models import KINDS, Document, model_for
 from .models.base import RuleError, describe_illegal, first_illegal
 
-__all__ = ["Limits", "load", "load_text", "validate_data"]
+__all__ = ["Checked", "Limits", "check_data", "load", "load_checked", "load_text", "validate_data"]
 
 Path_ = tuple[str | int, ...]
 Position = tuple[int, int]
@@ -239,6 +239,13 @@ def read_yaml(text: str, file: str | None = None, limits: Limits = DEFAULT_LIMIT
     return data, reader.positions
 
 
+class Checked(NamedTuple):
+    """A validated document and the warnings about it, located like problems."""
+
+    doc: Document
+    warnings: list[Problem]
+
+
 def validate_data(
     data: Any,
     file: str | None = None,
@@ -251,6 +258,16 @@ def validate_data(
     *base_dir* is where relative references to other data files are resolved.
     Raises :class:`LoadError` with every problem found.
     """
+    return check_data(data, file, positions, base_dir).doc
+
+
+def check_data(
+    data: Any,
+    file: str | None = None,
+    positions: Mapping[Path_, Position] | None = None,
+    base_dir: Path | None = None,
+) -> Checked:
+    """:func:`validate_data`, also returning the document's warnings located in the file."""
     positions = positions or {}
 
     def locate(path: Path_) -> Position | tuple[None, None]:
@@ -268,13 +285,18 @@ def validate_data(
         raise LoadError([Problem(message, "kind", file, *locate(("kind",)))])
     model = model_for(kind)
     try:
-        return model.model_validate(data, context={"base_dir": base_dir, "file": file})
+        doc = model.model_validate(data, context={"base_dir": base_dir, "file": file})
     except ValidationError as exc:
         problems: list[Problem] = []
         for error in exc.errors(include_url=False):
             for path, message in _explain(error, model):
                 problems.append(Problem(message, _dotted(path), file, *locate(path)))
         raise LoadError(problems) from None
+    warnings = []
+    for path, message in doc.warnings():
+        line, column = locate(path)
+        warnings.append(Problem(message, _dotted(path), file, line, column, severity="warning"))
+    return Checked(doc, warnings)
 
 
 def _explain(error: ErrorDetails, model: type[Document]) -> list[tuple[Path_, str]]:
@@ -307,6 +329,15 @@ def load(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Document:
 
     Raises :class:`LoadError` listing every problem as ``file:line:col: field: message``.
     """
+    return load_checked(path, limits).doc
+
+
+def load_checked(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Checked:
+    """:func:`load`, also returning the document's warnings (``Problem.severity == "warning"``).
+
+    A warning does not stop the document: a granskningsprotokoll sent more than a
+    month after the visit still renders, and the command line reports it.
+    """
     path = Path(path)
     name = str(path)
     try:
@@ -316,4 +347,5 @@ def load(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Document:
         raw = path.read_bytes()
     except OSError as exc:
         raise LoadError([Problem(f"cannot read the file: {exc.strerror or exc}", "", name)]) from None
-    return load_text(_decode(raw, name), name, path.parent, limits)
+    data, positions = read_yaml(_decode(raw, name), name, limits)
+    return check_data(data, name, positions, path.parent)

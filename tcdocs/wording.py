@@ -36,9 +36,13 @@ def template_roots(user: Path | None = None) -> tuple[Path, ...]:
 
 
 def _paragraphs(text: str) -> Markup:
-    """Text with blank lines between paragraphs, as ``<p>`` elements with ``<br/>`` inside."""
+    """Text with blank lines between paragraphs, as ``<p>`` elements.
+
+    A single line break inside a paragraph is where the YAML file's line ended, not
+    the writer's intent, so it becomes a space and the paragraph flows on the page.
+    """
     blocks = [block for block in re.split(r"\n\s*\n", text.strip()) if block.strip()]
-    return Markup("").join(Markup("<p>{}</p>").format(_lines(block)) for block in blocks)
+    return Markup("").join(Markup("<p>{}</p>").format(" ".join(block.split())) for block in blocks)
 
 
 def _lines(text: str) -> Markup:

@@ -39,6 +39,11 @@ def test_unknown_format_is_a_usage_error(agreement):
 
 
 def test_kinds_and_starter():
-    assert tcdocs.kinds() == {"samverkansavtal": "Samverkansavtal", "hangavtal": "Hängavtal"}
+    assert tcdocs.kinds() == {
+        "samverkansavtal": "Samverkansavtal",
+        "hangavtal": "Hängavtal",
+        "granskningsprotokoll": "Granskningsprotokoll",
+        "beslut": "Beslut",
+    }
     for kind in tcdocs.kinds():
         assert f"kind: {kind}" in tcdocs.starter(kind)

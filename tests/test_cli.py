@@ -102,6 +102,8 @@ def test_validate_reports_ok_and_problems(tmp_path, capsys):
 STARTERS = {
     "samverkansavtal": ("# Samverkansavtal", "Samverkansavtal för Teknikcollege Mellanå"),
     "hangavtal": ("# Hängavtal", "Norrå kommun ansluter sig till samverkansavtalet från och med den 1 september 2027"),
+    "granskningsprotokoll": ("# Granskningsprotokoll", "Kompletteringar senast 20 juni 2027"),
+    "beslut": ("# Beslut", "certifieras som Teknikcollege för perioden 15 september 2027 till och med 14 september 2030"),
 }
 
 
@@ -116,7 +118,11 @@ def test_new_prints_a_starter_that_renders(kind, tmp_path, capsys):
     assert seen in " ".join(docx_body((tmp_path / "ny.docx").read_bytes()).split())
 
 
-@pytest.mark.parametrize(("kind", "title"), [("samverkansavtal", "Samverkansavtal"), ("hangavtal", "Hängavtal")])
+@pytest.mark.parametrize(
+    ("kind", "title"),
+    [("samverkansavtal", "Samverkansavtal"), ("hangavtal", "Hängavtal"), ("granskningsprotokoll", "Granskningsprotokoll"),
+     ("beslut", "Beslut")],
+)
 def test_schema_is_json_with_swedish_titles(kind, title, capsys):
     code, out, _ = run(capsys, "schema", kind)
     schema = json.loads(out)
@@ -128,7 +134,12 @@ def test_schema_is_json_with_swedish_titles(kind, title, capsys):
 
 def test_kinds_lists_swedish_names(capsys):
     code, out, _ = run(capsys, "kinds")
-    assert code == 0 and out.splitlines() == ["samverkansavtal  Samverkansavtal", "hangavtal        Hängavtal"]
+    assert code == 0 and out.splitlines() == [
+        "samverkansavtal       Samverkansavtal",
+        "hangavtal             Hängavtal",
+        "granskningsprotokoll  Granskningsprotokoll",
+        "beslut                Beslut",
+    ]
 
 
 @pytest.mark.parametrize("argv", [["new", "avtal"], ["render"], ["render", "x.yaml", "--format", "odt"], ["nope"]],

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from ..errors import UsageError
 from .base import Document
+from .beslut import Beslut
+from .granskningsprotokoll import Granskningsprotokoll
 from .hangavtal import Hangavtal
 from .samverkansavtal import Samverkansavtal
 
@@ -12,6 +14,8 @@ __all__ = ["KINDS", "Document", "model_for"]
 KINDS: dict[str, type[Document]] = {
     "samverkansavtal": Samverkansavtal,
     "hangavtal": Hangavtal,
+    "granskningsprotokoll": Granskningsprotokoll,
+    "beslut": Beslut,
 }
 """Every document kind by the name its ``kind:`` field takes, in process order."""
 

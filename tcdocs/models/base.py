@@ -282,6 +282,10 @@ class Document(Model):
     def title(self) -> str:
         """The document's title, as the first heading and the PDF metadata show it."""
 
+    def warnings(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """Things a reader should check that do not stop the document: (field path, message) pairs."""
+        return []
+
 
 def duplicates(values: Iterable[str]) -> list[str]:
     """The values that occur more than once, in first-seen order."""

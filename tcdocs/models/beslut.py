@@ -1,0 +1,206 @@
+"""The beslut: the RTS board's decision on a case after the review and the region's supplements."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Any, ClassVar, Literal, NamedTuple
+
+from pydantic import Discriminator, Field, Tag, ValidationInfo, field_validator, model_validator
+
+from .base import CertificationPeriod, Document, Model, OrganisationNumber, RuleError, Signatory, Signer, Text
+from .granskningsprotokoll import RTS, Case, CaseType, Granskningsprotokoll, ReviewedProvider, Reviewer
+from .references import load_reference
+
+__all__ = ["Beslut", "BoardMeeting", "DecisionOutcome", "ProtocolReference", "Review"]
+
+
+class DecisionOutcome(StrEnum):
+    """Beslutet: certifiering, atercertifiering, uppskov, avslag eller avcertifiering."""
+
+    CERTIFIERING = "certifiering"
+    ATERCERTIFIERING = "atercertifiering"
+    UPPSKOV = "uppskov"
+    AVSLAG = "avslag"
+    AVCERTIFIERING = "avcertifiering"
+
+    @property
+    def label(self) -> str:
+        return {
+            "certifiering": "certifiering",
+            "atercertifiering": "återcertifiering",
+            "uppskov": "uppskov",
+            "avslag": "avslag",
+            "avcertifiering": "avcertifiering",
+        }[self.value]
+
+    @property
+    def years(self) -> int | None:
+        """How long a certification by this decision lasts, or None if it certifies nothing."""
+        return {"certifiering": 3, "atercertifiering": 5}.get(self.value)
+
+
+class ProtocolReference(Model):
+    """The review written out by hand, when the protocol's YAML file is not at hand."""
+
+    dnr: Text = Field(title="Protokollets diarienummer")
+    date: dt.date = Field(title="Protokollets datum")
+    visit_date: dt.date = Field(title="Granskningsbesökets datum")
+    case: Case = Field(title="Ärende")
+    supplements: bool = Field(True, title="Kompletteringar begärda", description="Sant om protokollet begärde kompletteringar.")
+
+
+# Tags are in angle brackets so the loader can drop them from field paths: no field is named so.
+def _protocol_shape(value: Any) -> str:
+    if isinstance(value, Granskningsprotokoll) or (isinstance(value, dict) and "kind" in value):
+        return "<granskningsprotokoll>"
+    return "<reference>"
+
+
+ProtocolField = Annotated[
+    Annotated[Granskningsprotokoll, Tag("<granskningsprotokoll>")] | Annotated[ProtocolReference, Tag("<reference>")],
+    Discriminator(_protocol_shape),
+]
+
+
+class Review(NamedTuple):
+    """What the decision needs to know about the review, however the protocol was given."""
+
+    dnr: str
+    date: dt.date
+    visit_date: dt.date
+    case: Case
+    reviewers: list[Reviewer] | None
+    supplements: bool
+
+
+class BoardMeeting(Model):
+    """The RTS board meeting that took the decision."""
+
+    date: dt.date = Field(title="Sammanträdesdatum")
+    paragraph: int = Field(ge=1, title="Paragraf", description="Paragrafens nummer i styrelseprotokollet, utan §.")
+
+
+class Beslut(Document):
+    """A decision by the RTS board on certification, re-certification, deferral, refusal or withdrawal."""
+
+    kind_title: ClassVar[str] = "Beslut"
+    doc_type: ClassVar[str] = "BESLUT"
+    template: ClassVar[str] = "protocols/beslut.html.j2"
+
+    kind: Literal["beslut"] = Field(title="Dokumentslag")
+    protocol: ProtocolField = Field(
+        title="Granskningsprotokoll",
+        description="Sökväg till granskningsprotokollets YAML-fil (relativ till denna fil), eller protokollets uppgifter.",
+    )
+    outcome: DecisionOutcome = Field(title="Beslut")
+    scope: list[ReviewedProvider] = Field(
+        default_factory=list,
+        title="Omfattning",
+        description="Utbildningsanordnare, utbildningar och inriktningar som beslutet gäller; standard: hela ärendet.",
+    )
+    valid_from: dt.date | None = Field(
+        None, title="Giltig från och med", description="Standard: beslutsdagen. Gäller certifiering och återcertifiering."
+    )
+    board_meeting: BoardMeeting = Field(title="Styrelsemöte")
+    motivation: Text = Field(title="Motivering", description="Stycken skiljs åt med en tom rad.")
+    conditions: list[Text] = Field(default_factory=list, title="Villkor")
+    follow_up: list[Text] = Field(
+        default_factory=list, title="Utvecklingsområden att följa upp", description="Följs upp i handlingsplan och årsrapport."
+    )
+    new_deadline: dt.date | None = Field(
+        None, title="Ny tidplan", description="Vid uppskov: dagen då regionen senast ska ha kompletterat."
+    )
+    recipients: list[Text] = Field(min_length=1, title="Mottagare", description="Till exempel regionala styrgruppens ordförande.")
+    rts_org_number: OrganisationNumber | None = Field(None, title="RTS organisationsnummer")
+    chair: Signatory = Field(title="Styrelsens ordförande")
+    counter: Signatory | None = Field(None, title="Kontrasignation", description="Till exempel kanslichefen.")
+
+    @field_validator("protocol", mode="before")
+    @classmethod
+    def _load_protocol(cls, value: Any, info: ValidationInfo) -> Any:
+        return load_reference(value, info, Granskningsprotokoll, "protocol")
+
+    @model_validator(mode="after")
+    def _check_rules(self) -> Beslut:
+        problems: list[tuple[tuple[str | int, ...], str]] = []
+        review = self.review
+        re_certification = review.case.type is CaseType.ATERCERTIFIERING
+        if self.outcome is DecisionOutcome.CERTIFIERING and re_certification:
+            problems.append((("outcome",), "the case is a re-certification; decide atercertifiering"))
+        if self.outcome is DecisionOutcome.ATERCERTIFIERING and not re_certification:
+            problems.append(
+                (("outcome",), f"the case is {review.case.type.label}, not a re-certification; decide certifiering")
+            )
+        if self.valid_from is not None and self.outcome.years is None:
+            problems.append((("valid_from",), f"a decision on {self.outcome.label} certifies nothing; leave out valid_from"))
+        if self.outcome is DecisionOutcome.UPPSKOV and self.new_deadline is None:
+            problems.append((("new_deadline",), "a deferral (uppskov) needs the new deadline for the region's supplements"))
+        if self.new_deadline is not None and self.outcome is not DecisionOutcome.UPPSKOV:
+            problems.append((("new_deadline",), "only a deferral (uppskov) sets a new deadline"))
+        if self.new_deadline is not None and self.new_deadline <= self.board_meeting.date:
+            problems.append((("new_deadline",), f"the new deadline must come after the board meeting on {self.board_meeting.date}"))
+        if self.board_meeting.date < review.date:
+            problems.append(
+                (("board_meeting", "date"), f"the board cannot decide before the review protocol of {review.date}")
+            )
+        covered = {(p.name, g.name) for p in review.case.providers for g in p.programmes}
+        for p_index, provider in enumerate(self.scope):
+            for g_index, programme in enumerate(provider.programmes):
+                if (provider.name, programme.name) not in covered:
+                    problems.append(
+                        (
+                            ("scope", p_index, "programmes", g_index, "name"),
+                            f"{provider.name}: {programme.name} is not part of the reviewed case",
+                        )
+                    )
+        if problems:
+            raise RuleError(problems)
+        return self
+
+    @property
+    def review(self) -> Review:
+        """The review the decision rests on: protocol Dnr and date, the visit, the case."""
+        p = self.protocol
+        if isinstance(p, Granskningsprotokoll):
+            return Review(p.dnr, p.date, p.visit.date, p.case, list(p.visit.reviewers), bool(p.supplements))
+        return Review(p.dnr, p.date, p.visit_date, p.case, None, p.supplements)
+
+    @property
+    def region(self) -> str:
+        return f"Teknikcollege {self.review.case.region}"
+
+    @property
+    def issuer(self) -> str:
+        return RTS
+
+    @property
+    def title(self) -> str:
+        subject = {
+            DecisionOutcome.CERTIFIERING: "certifiering av",
+            DecisionOutcome.ATERCERTIFIERING: "återcertifiering av",
+            DecisionOutcome.UPPSKOV: "uppskov i ärendet om",
+            DecisionOutcome.AVSLAG: "avslag på ansökan om certifiering av",
+            DecisionOutcome.AVCERTIFIERING: "avcertifiering av",
+        }[self.outcome]
+        return f"Beslut om {subject} {self.region}"
+
+    @property
+    def providers(self) -> list[ReviewedProvider]:
+        """What the decision covers: the scope given, or the whole case."""
+        return list(self.scope) or list(self.review.case.providers)
+
+    @property
+    def period(self) -> CertificationPeriod | None:
+        """The validity of a certification: 3 or 5 years from the decision date or ``valid_from``."""
+        years = self.outcome.years
+        if years is None:
+            return None
+        return CertificationPeriod(start=self.valid_from or self.board_meeting.date, years=years)
+
+    def signers(self) -> list[Signer]:
+        """The board's chair, and the countersignature if there is one."""
+        board = Signer(f"Styrelsen för {RTS}", self.chair.place, self.chair.name, self.chair.title)
+        if self.counter is None:
+            return [board]
+        return [board, Signer(RTS, self.counter.place, self.counter.name, self.counter.title)]

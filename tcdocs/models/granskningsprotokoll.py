@@ -1,0 +1,239 @@
+"""The granskningsprotokoll: what the reviewers found at a review visit, criterion by criterion."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import ClassVar, Literal, NamedTuple
+
+from pydantic import Field, model_validator
+
+from .base import Document, Model, OrganisationNumber, RuleError, Signer, Text, add_months
+from .criteria import CRITERIA, Criterion
+from .samverkansavtal import Programme
+
+__all__ = [
+    "Assessment",
+    "Case",
+    "CaseType",
+    "CriterionAssessment",
+    "Granskningsprotokoll",
+    "Participant",
+    "ReviewedProvider",
+    "Reviewer",
+    "ReviewerBody",
+    "Visit",
+]
+
+RTS = "Riksföreningen Teknikcollege Sverige"
+"""The national association whose office and board write the protocol and the decision."""
+
+
+class CaseType(StrEnum):
+    """Ärendetyp: ny_region, ny_utbildningsanordnare, ny_utbildning, ny_inriktning eller atercertifiering."""
+
+    NY_REGION = "ny_region"
+    NY_UTBILDNINGSANORDNARE = "ny_utbildningsanordnare"
+    NY_UTBILDNING = "ny_utbildning"
+    NY_INRIKTNING = "ny_inriktning"
+    ATERCERTIFIERING = "atercertifiering"
+
+    @property
+    def label(self) -> str:
+        return {
+            "ny_region": "ny region",
+            "ny_utbildningsanordnare": "ny utbildningsanordnare",
+            "ny_utbildning": "ny utbildning",
+            "ny_inriktning": "ny inriktning",
+            "atercertifiering": "återcertifiering",
+        }[self.value]
+
+
+class ReviewedProvider(Model):
+    """An education provider under review, with the programmes and tracks the case covers."""
+
+    name: Text = Field(title="Utbildningsanordnare")
+    org_number: OrganisationNumber | None = None
+    programmes: list[Programme] = Field(min_length=1, title="Utbildningar")
+
+
+class Case(Model):
+    """What is reviewed: the kind of case, the region and the providers with their programmes."""
+
+    type: CaseType = Field(title="Ärendetyp")
+    region: Text = Field(title="Region", description="Regionens namn utan 'Teknikcollege'.")
+    providers: list[ReviewedProvider] = Field(min_length=1, title="Utbildningsanordnare")
+
+
+class ReviewerBody(StrEnum):
+    """Granskarens uppdrag: granskningskommitten (Industrirådets) eller kansli (RTS kansli)."""
+
+    KOMMITTE = "granskningskommitten"
+    KANSLI = "kansli"
+
+    @property
+    def label(self) -> str:
+        return {
+            "granskningskommitten": "Industrirådets granskningskommitté för Teknikcollege",
+            "kansli": "RTS kansli",
+        }[self.value]
+
+
+class Reviewer(Model):
+    """One of the three reviewers at the visit."""
+
+    name: Text = Field(title="Namn")
+    organisation: Text = Field(title="Organisation", description="Till exempel IF Metall, Teknikföretagen eller RTS.")
+    body: ReviewerBody = Field(title="Uppdrag")
+    place: str | None = Field(None, title="Ort", description="Ort där granskaren skriver under.")
+
+
+class Participant(Model):
+    """Someone from the region who took part in the visit."""
+
+    name: Text = Field(title="Namn")
+    role: Text = Field(title="Roll", description="Till exempel regional processledare eller rektor.")
+    organisation: str | None = Field(None, title="Organisation")
+
+
+class Visit(Model):
+    """The review visit: when, where, who reviewed, who took part and what was read."""
+
+    date: dt.date = Field(title="Datum för granskningsbesöket")
+    places: list[Text] = Field(min_length=1, title="Besökta platser")
+    reviewers: list[Reviewer] = Field(title="Granskare", description="Två från granskningskommittén och en från RTS kansli.")
+    participants: list[Participant] = Field(default_factory=list, title="Deltagare från regionen")
+    material: list[Text] = Field(default_factory=list, title="Underlag", description="De skriftliga handlingar granskningen bygger på.")
+
+
+class Assessment(Model):
+    """The reviewers' assessment of one criterion."""
+
+    observations: Text = Field(title="Iakttagelser", description="Stycken skiljs åt med en tom rad.")
+    strengths: list[Text] = Field(default_factory=list, title="Styrkor")
+    development: list[Text] = Field(default_factory=list, title="Utvecklingsområden")
+
+
+class CriterionAssessment(NamedTuple):
+    """A criterion and its assessment, in the order the protocol lists them."""
+
+    criterion: Criterion
+    assessment: Assessment
+
+
+class Granskningsprotokoll(Document):
+    """A review protocol written by two members of the review committee and the RTS office."""
+
+    kind_title: ClassVar[str] = "Granskningsprotokoll"
+    doc_type: ClassVar[str] = "GRANSKNINGSPROTOKOLL"
+    template: ClassVar[str] = "protocols/granskningsprotokoll.html.j2"
+    SEND_WITHIN_MONTHS: ClassVar[int] = 1
+    SUPPLEMENT_MONTHS: ClassVar[int] = 3
+
+    kind: Literal["granskningsprotokoll"] = Field(title="Dokumentslag")
+    case: Case = Field(title="Ärende")
+    visit: Visit = Field(title="Granskningsbesök")
+    sent: dt.date | None = Field(
+        None, title="Skickas", description="Dagen protokollet skickas till regionen; standard: dokumentets datum."
+    )
+    overall: Text = Field(title="Samlat intryck", description="Stycken skiljs åt med en tom rad.")
+    assessments: dict[str, Assessment] = Field(
+        title="Bedömning per kriterium",
+        description="En bedömning för vart och ett av de åtta kriterierna, med kriteriets nyckel (se tcdocs schema).",
+    )
+    suggestions: list[Text] = Field(default_factory=list, title="Förslag till utveckling")
+    supplements: list[Text] = Field(default_factory=list, title="Begärda kompletteringar")
+    supplements_due: dt.date | None = Field(
+        None, title="Kompletteringar senast", description="Standard: tre månader efter att protokollet skickats."
+    )
+    distribution: list[Text] = Field(
+        default_factory=list,
+        title="Sändlista",
+        description="Mottagare med namn och roll; standard: regional processledare och regionala och lokala ordförande.",
+    )
+
+    @model_validator(mode="after")
+    def _check_rules(self) -> Granskningsprotokoll:
+        problems: list[tuple[tuple[str | int, ...], str]] = []
+        committee = [r for r in self.visit.reviewers if r.body is ReviewerBody.KOMMITTE]
+        office = [r for r in self.visit.reviewers if r.body is ReviewerBody.KANSLI]
+        if len(committee) != 2 or len(office) != 1:
+            problems.append(
+                (
+                    ("visit", "reviewers"),
+                    "a review visit has exactly two reviewers from the review committee (body: granskningskommitten) "
+                    f"and one from the RTS office (body: kansli); found {len(committee)} and {len(office)}",
+                )
+            )
+        known = {c.key for c in CRITERIA}
+        for key in self.assessments:
+            if key not in known:
+                problems.append(
+                    (("assessments", key), f"{key!r} is not one of the eight criteria; use one of: {', '.join(c.key for c in CRITERIA)}")
+                )
+        missing = [c for c in CRITERIA if c.key not in self.assessments]
+        if missing:
+            names = ", ".join(f"{c.key} ({c.number}. {c.title})" for c in missing)
+            problems.append((("assessments",), f"every criterion needs an assessment; missing: {names}"))
+        if self.sent_on < self.visit.date:
+            problems.append((("sent",) if self.sent else ("date",), f"the protocol cannot be sent before the visit on {self.visit.date}"))
+        if self.supplements_due is not None and self.supplements_due < self.sent_on:
+            problems.append(
+                (("supplements_due",), f"the supplements cannot be due before the protocol is sent ({self.sent_on})")
+            )
+        if problems:
+            raise RuleError(problems)
+        return self
+
+    def warnings(self) -> list[tuple[tuple[str | int, ...], str]]:
+        if self.sent_on > self.send_by:
+            return [
+                (
+                    ("sent",) if self.sent else ("date",),
+                    f"the protocol is sent {self.sent_on}, more than one month after the visit on {self.visit.date} "
+                    f"(due by {self.send_by})",
+                )
+            ]
+        return []
+
+    @property
+    def issuer(self) -> str:
+        return RTS
+
+    @property
+    def title(self) -> str:
+        return f"Granskningsprotokoll, Teknikcollege {self.case.region}"
+
+    @property
+    def region(self) -> str:
+        return f"Teknikcollege {self.case.region}"
+
+    @property
+    def send_by(self) -> dt.date:
+        """The last day to send the protocol: one month after the visit."""
+        return add_months(self.visit.date, self.SEND_WITHIN_MONTHS)
+
+    @property
+    def sent_on(self) -> dt.date:
+        """The day the protocol is sent: as given, or the document's date."""
+        return self.sent or self.date
+
+    @property
+    def due(self) -> dt.date:
+        """The day the supplements are due: as given, or three months after sending."""
+        return self.supplements_due or add_months(self.sent_on, self.SUPPLEMENT_MONTHS)
+
+    def committee(self) -> list[Reviewer]:
+        return [r for r in self.visit.reviewers if r.body is ReviewerBody.KOMMITTE]
+
+    def office(self) -> Reviewer:
+        return next(r for r in self.visit.reviewers if r.body is ReviewerBody.KANSLI)
+
+    def criteria(self) -> list[CriterionAssessment]:
+        """All eight criteria with their assessments, in the handbook's order."""
+        return [CriterionAssessment(c, self.assessments[c.key]) for c in CRITERIA]
+
+    def signers(self) -> list[Signer]:
+        """The two committee members, then the office's reviewer."""
+        return [Signer(r.body.label, r.place, r.name, r.organisation) for r in [*self.committee(), self.office()]]
+
