@@ -135,7 +135,7 @@ class Beslut(Document):
         if self.valid_from is not None and self.outcome.years is None:
             problems.append((("valid_from",), f"a decision on {self.outcome.label} certifies nothing; leave out valid_from"))
         if self.outcome is DecisionOutcome.UPPSKOV and self.new_deadline is None:
-            problems.append((("new_deadline",), "a deferral (uppskov) needs the new deadline for the region's supplements"))
+            problems.append((("outcome",), "a deferral (uppskov) needs new_deadline, the new deadline for the region's supplements"))
         if self.new_deadline is not None and self.outcome is not DecisionOutcome.UPPSKOV:
             problems.append((("new_deadline",), "only a deferral (uppskov) sets a new deadline"))
         if self.new_deadline is not None and self.new_deadline <= self.board_meeting.date:

@@ -1,0 +1,308 @@
+"""The granskningsprotokoll and the board's beslut: what a reader sees, their rules and warnings."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import tcdocs
+from tcdocs.cli import main
+
+from .conftest import EXAMPLES
+from .reading import docx_body, docx_header, docx_header_rows, pdf_body, pdf_pages, words
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def protocol() -> tcdocs.Granskningsprotokoll:
+    doc = tcdocs.load(EXAMPLES / "granskningsprotokoll.yaml")
+    assert isinstance(doc, tcdocs.Granskningsprotokoll)
+    return doc
+
+
+@pytest.fixture(scope="module")
+def decision() -> tcdocs.Beslut:
+    doc = tcdocs.load(EXAMPLES / "beslut.yaml")
+    assert isinstance(doc, tcdocs.Beslut)
+    return doc
+
+
+@pytest.fixture(scope="module")
+def files(protocol, decision) -> dict[str, dict[str, bytes]]:
+    return {"protocol": tcdocs.render_formats(protocol), "decision": tcdocs.render_formats(decision)}
+
+
+def texts(files: dict[str, bytes]) -> tuple[str, str]:
+    return flat(docx_body(files["docx"])), flat(" ".join(pdf_pages(files["pdf"])))
+
+
+CRITERIA_HEADINGS = [
+    "1. Kvalitetssäkrad process",
+    "2. Regional samverkan",
+    "3. Organisation och styrning",
+    "4. Industrins kompetensbehov",
+    "5. Utbildningar och dimensionering",
+    "6. Kreativ och stimulerande lärmiljö",
+    "7. Utbildning inom Teknikcollege",
+    "8. Arbetslivets medverkan i utbildningen",
+]
+
+PROTOCOL_SEEN = [
+    "Granskningsprotokoll Teknikcollege Nordvik, ny region",
+    "Ärende Ny region",
+    "Granskningsbesök 15 september 2026",
+    # Computed: sent on the document's date, supplements due three months later.
+    "Protokollet skickat 9 oktober 2026",
+    "Kompletteringar senast 9 januari 2027",
+    "Nordviksgymnasiet (212999-0012) Teknikprogrammet Produktionsteknik och Design och produktutveckling Gymnasieskola",
+    "Granskningsbesöket genomfördes den 15 september 2026 i Nordviksgymnasiet, Nordvik Precision AB och Strandbergs gymnasieskola.",
+    "Granskare var Lena Forsberg, IF Metall, och Magnus Ek, Teknikföretagen, från Industrirådets granskningskommitté "
+    "för Teknikcollege, samt Helena Strömberg från RTS kansli.",
+    "Annika Dahl Ordförande i den regionala styrgruppen Nordvik Precision AB",
+    "Samverkansavtal för Teknikcollege Nordvik avseende certifieringsperioden 2027–2029",
+    "Granskarna möttes av en region med ett starkt engagemang från både företag och skolor.",
+    "Styrkor Gemensam antagning oavsett hemkommun.",
+    "Utvecklingsområden Samtliga handledare bör ha gått handledarutbildning före nästa läsår.",
+    "Kompletteringarna ska ha kommit in till RTS kansli senast den 9 januari 2027, samlade i ett dokument.",
+    "Sofia Ek, regional processledare, Teknikcollege Nordvik",
+    "Den regionala processledaren vidarebefordrar protokollet",
+]
+
+DECISION_SEEN = [
+    "Beslut om certifiering av Teknikcollege Nordvik",
+    "Styrelsen för Riksföreningen Teknikcollege Sverige (802999-0010)",
+    "Granskningsbesök 15 september 2026",
+    "Granskningsprotokoll 9 oktober 2026, Dnr RTS 2026/031",
+    "Styrelsemöte 10 december 2026, § 42",
+    "Styrelsen beslutar att Teknikcollege Nordvik certifieras som Teknikcollege för perioden 1 januari 2027 "
+    "till och med 31 december 2029",
+    "Strandbergs gymnasieskola (212999-0020) Industritekniska programmet Produkt- och maskinteknik Gymnasieskola",
+    "Certifieringen gäller från och med den 1 januari 2027 till och med den 31 december 2029, tre år",
+    "Styrelsen bedömer kompletteringarna som tillräckliga.",
+    "Söktrycket till Industritekniska programmet i Strandberg.",
+    "upprättat av Lena Forsberg, Magnus Ek och Helena Strömberg, och regionens kompletteringar.",
+    "Styrelsen för Riksföreningen Teknikcollege Sverige Stockholm Ort och datum Underskrift Bengt Håkansson Ordförande",
+]
+
+
+@pytest.mark.parametrize("phrase", PROTOCOL_SEEN + CRITERIA_HEADINGS)
+def test_reader_sees_protocol_phrase_in_both_formats(phrase, files):
+    docx_text, pdf_text = texts(files["protocol"])
+    assert phrase in docx_text
+    assert phrase in pdf_text
+
+
+def test_all_eight_criteria_in_the_handbooks_order(files):
+    for text in texts(files["protocol"]):
+        positions = [text.index(heading) for heading in CRITERIA_HEADINGS]
+        assert positions == sorted(positions)
+
+
+def test_criteria_order_and_titles_come_from_the_package_not_the_data(protocol):
+    reversed_data = protocol.model_copy(update={"assessments": dict(reversed(protocol.assessments.items()))})
+    text = flat(docx_body(tcdocs.render(reversed_data, "docx")))
+    positions = [text.index(heading) for heading in CRITERIA_HEADINGS]
+    assert positions == sorted(positions)
+
+
+@pytest.mark.parametrize(
+    ("who", "organisation", "body"),
+    [("Lena Forsberg", "IF Metall", "Industrirådets granskningskommitté för Teknikcollege"),
+     ("Magnus Ek", "Teknikföretagen", "Industrirådets granskningskommitté för Teknikcollege"),
+     ("Helena Strömberg", "Riksföreningen Teknikcollege Sverige", "RTS kansli")],
+    ids=["committee-1", "committee-2", "office"],
+)
+def test_three_reviewers_sign(who, organisation, body, files):
+    for text in texts(files["protocol"]):
+        assert re.search(rf"{body} (\S+ )?Ort och datum Underskrift {who} {organisation}", text), who
+
+
+@pytest.mark.parametrize("phrase", DECISION_SEEN)
+def test_reader_sees_decision_phrase_in_both_formats(phrase, files):
+    docx_text, pdf_text = texts(files["decision"])
+    assert phrase in docx_text
+    assert phrase in pdf_text
+
+
+@pytest.mark.parametrize(("which", "doc_type", "dnr"), [("protocol", "GRANSKNINGSPROTOKOLL", "RTS 2026/031"),
+                                                          ("decision", "BESLUT", "RTS 2026/031")])
+def test_page_header_names_rts(which, doc_type, dnr, files):
+    header = flat(docx_header(files[which]["docx"]))
+    assert "Riksföreningen Teknikcollege Sverige" in header and doc_type in header and f"Dnr {dnr}" in header
+    for page in pdf_pages(files[which]["pdf"]):
+        assert doc_type in page and f"Dnr {dnr}" in page
+
+
+@pytest.mark.parametrize("which", ["protocol", "decision"])
+def test_docx_and_pdf_carry_the_same_words_in_the_same_order(which, files):
+    out = files[which]
+    docx_words = words(docx_body(out["docx"]))
+    assert len(docx_words) > 300
+    assert docx_words == words(pdf_body(out["pdf"], docx_header_rows(out["docx"])))
+
+
+# --- the protocol's rules ----------------------------------------------------------------------
+
+def protocol_text(old: str = "", new: str = "") -> str:
+    text = (EXAMPLES / "granskningsprotokoll.yaml").read_text(encoding="utf-8")
+    if old:
+        assert old in text
+        text = text.replace(old, new)
+    return text
+
+
+def problems_of(text: str, name: str = "p.yaml") -> list[str]:
+    with pytest.raises(tcdocs.LoadError) as caught:
+        tcdocs.load_text(text, name)
+    return [str(p) for p in caught.value.problems]
+
+
+REVIEWER_RULE = ("p.yaml:32:3: visit.reviewers: a review visit has exactly two reviewers from the review committee "
+                 "(body: granskningskommitten) and one from the RTS office (body: kansli); found {} and {}")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "found"),
+    [
+        ("      body: granskningskommitten\n    - name: Magnus Ek", "      body: kansli\n    - name: Magnus Ek", (1, 2)),
+        ("      body: kansli\n", "      body: granskningskommitten\n", (3, 0)),
+        ("  participants:", "    - {name: Extra Person, organisation: Unionen, body: granskningskommitten}\n  participants:", (3, 1)),
+    ],
+    ids=["one-from-committee", "none-from-office", "a-fourth-reviewer"],
+)
+def test_reviewers_are_two_from_the_committee_and_one_from_the_office(old, new, found):
+    assert problems_of(protocol_text(old, new)) == [REVIEWER_RULE.format(*found)]
+
+
+def test_unknown_criterion_is_an_error():
+    [message] = problems_of(protocol_text("  larmiljo:", "  lärmiljö:"))[:1]
+    assert message.startswith("p.yaml:108:3: assessments.lärmiljö: 'lärmiljö' is not one of the eight criteria; use one of: ")
+
+
+def test_missing_criterion_is_an_error():
+    text = protocol_text("  larmiljo:", "  xlarmiljo:")
+    found = problems_of(text)
+    missing = "p.yaml:68:1: assessments: every criterion needs an assessment; missing: larmiljo (6. Kreativ och stimulerande lärmiljö)"
+    assert missing in found
+
+
+def test_due_date_before_sending_is_an_error():
+    text = protocol_text("suggestions:", "supplements_due: 2026-10-01\n\nsuggestions:")
+    assert problems_of(text) == ["p.yaml:127:1: supplements_due: the supplements cannot be due before the protocol is sent (2026-10-09)"]
+
+
+def test_due_date_given_in_the_data_is_used():
+    doc = tcdocs.load_text(protocol_text("suggestions:", "supplements_due: 2026-12-15\n\nsuggestions:"), "p.yaml")
+    text = flat(docx_body(tcdocs.render(doc, "docx")))
+    assert "Kompletteringar senast 15 december 2026" in text
+
+
+def test_sending_late_is_a_warning_in_validate_and_render_and_the_document_renders(tmp_path, capsys):
+    late = tmp_path / "sen.yaml"
+    late.write_text(protocol_text("date: 2026-10-09 ", "date: 2026-10-20 "), encoding="utf-8")
+    warning = (f"{late}:5:1: warning: date: the protocol is sent 2026-10-20, more than one month after the visit "
+               "on 2026-09-15 (due by 2026-10-15)")
+    assert main(["validate", str(late)]) == 0
+    out, err = capsys.readouterr()
+    assert f"{late}: ok" in out and warning in err
+    assert main(["render", str(late), "--out", str(tmp_path / "out")]) == 0
+    assert warning in capsys.readouterr().err
+    assert "Kompletteringar senast 20 januari 2027" in flat(docx_body((tmp_path / "out" / "sen.docx").read_bytes()))
+
+
+def test_load_checked_returns_the_warning_for_library_users(tmp_path):
+    late = tmp_path / "sen.yaml"
+    late.write_text(protocol_text("date: 2026-10-09 ", "sent: 2026-10-16\ndate: 2026-10-09 "), encoding="utf-8")
+    doc, warnings = tcdocs.load_checked(late)
+    assert [(w.path, w.line, w.severity) for w in warnings] == [("sent", 5, "warning")]
+    assert doc.warnings() == [(("sent",), warnings[0].message)]
+
+
+# --- the decision's rules and computed period --------------------------------------------------
+
+def decision_pair(tmp_path: Path, old: str = "", new: str = "", protocol_change: tuple[str, str] | None = None) -> Path:
+    (tmp_path / "granskningsprotokoll.yaml").write_text(protocol_text(*(protocol_change or ())), encoding="utf-8")
+    text = (EXAMPLES / "beslut.yaml").read_text(encoding="utf-8")
+    if old:
+        assert old in text
+        text = text.replace(old, new)
+    path = tmp_path / "beslut.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def load_problems(path: Path) -> list[str]:
+    with pytest.raises(tcdocs.LoadError) as caught:
+        tcdocs.load(path)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_validity_is_three_years_from_the_decision_date_by_default(tmp_path):
+    doc = tcdocs.load(decision_pair(tmp_path, "valid_from: 2027-01-01", ""))
+    assert doc.period is not None and (doc.period.start.isoformat(), doc.period.end.isoformat()) == ("2026-12-10", "2029-12-09")
+    text = flat(docx_body(tcdocs.render(doc, "docx")))
+    assert "Certifieringen gäller från och med den 10 december 2026 till och med den 9 december 2029, tre år" in text
+
+
+def test_re_certification_is_five_years(tmp_path):
+    path = decision_pair(tmp_path, "outcome: certifiering", "outcome: atercertifiering",
+                         protocol_change=("type: ny_region", "type: atercertifiering"))
+    doc = tcdocs.load(path)
+    text = flat(docx_body(tcdocs.render(doc, "docx")))
+    assert "Beslut om återcertifiering av Teknikcollege Nordvik" in text
+    assert "till och med den 31 december 2031, fem år" in text
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "protocol_change", "expected"),
+    [
+        ("outcome: certifiering ", "outcome: atercertifiering ", None,
+         "7:1: outcome: the case is ny region, not a re-certification; decide certifiering"),
+        ("outcome: certifiering ", "outcome: certifiering ", ("type: ny_region", "type: atercertifiering"),
+         "7:1: outcome: the case is a re-certification; decide atercertifiering"),
+        ("outcome: certifiering ", "outcome: uppskov ", None,
+         "7:1: outcome: a deferral (uppskov) needs new_deadline, the new deadline for the region's supplements"),
+        ("  date: 2026-12-10\n  paragraph: 42", "  date: 2026-10-01\n  paragraph: 42", None,
+         "11:3: board_meeting.date: the board cannot decide before the review protocol of 2026-10-09"),
+    ],
+    ids=["certification-of-a-recertification-case", "recertification-of-a-new-case", "deferral-without-deadline",
+         "decided-before-the-protocol"],
+)
+def test_decision_rules(tmp_path, old, new, protocol_change, expected):
+    path = decision_pair(tmp_path, old, new, protocol_change)
+    assert f"{path}:{expected}" in load_problems(path)
+
+
+def test_deferral_with_a_new_deadline(tmp_path):
+    path = decision_pair(tmp_path, "outcome: certifiering ", "new_deadline: 2027-02-28\noutcome: uppskov ")
+    path.write_text(path.read_text(encoding="utf-8").replace("valid_from: 2027-01-01", ""), encoding="utf-8")
+    doc = tcdocs.load(path)
+    assert doc.period is None
+    text = flat(docx_body(tcdocs.render(doc, "docx")))
+    assert "Beslut om uppskov i ärendet om Teknikcollege Nordvik" in text
+    assert "senast den 28 februari 2027, varefter styrelsen prövar ärendet på nytt" in text
+    assert "Giltighetstid" not in text
+
+
+def test_valid_from_on_a_decision_that_certifies_nothing(tmp_path):
+    path = decision_pair(tmp_path, "outcome: certifiering ", "outcome: avslag ")
+    assert f"{path}:8:1: valid_from: a decision on avslag certifies nothing; leave out valid_from" in load_problems(path)
+
+
+def test_protocol_path_that_does_not_validate_names_both_files(tmp_path):
+    path = decision_pair(tmp_path, protocol_change=("      body: kansli\n", "      body: granskningskommitten\n"))
+    [message] = load_problems(path)
+    assert message.startswith(f"{path}:6:1: protocol: the granskningsprotokoll 'granskningsprotokoll.yaml' it refers to cannot be used:")
+    assert f"{tmp_path / 'granskningsprotokoll.yaml'}:32:3: visit.reviewers: a review visit has exactly two" in message
+
+
+def test_starter_decision_with_the_protocol_written_out_renders():
+    doc = tcdocs.load_text(tcdocs.starter("beslut"), "beslut.yaml")
+    text = flat(docx_body(tcdocs.render(doc, "docx")))
+    assert "Granskningsprotokoll 20 mars 2027, Dnr RTS 2027/012" in text
+    assert "upprättat av" not in text
