@@ -41,6 +41,7 @@ from .models.hangavtal import (
     PoliticalDecision,
     SteeringApproval,
 )
+from .models.intresseanmalan import Approval, InterestProvider, InterestType, Intresseanmalan
 from .models.samverkansavtal import (
     AgreementParty,
     Clause,
@@ -52,14 +53,17 @@ from .models.samverkansavtal import (
     Samverkansavtal,
     SteeringGroup,
 )
+from .models.styrgruppsprotokoll import Action, Item, Member, NextMeeting, Styrgruppsprotokoll
 from .rendering import DEFAULT_OPTIONS, RenderOptions, render, render_formats
 
 __all__ = [
     "CRITERIA",
     "DEFAULT_OPTIONS",
     "FORMATS",
+    "Action",
     "AgreementParty",
     "AgreementReference",
+    "Approval",
     "Assessment",
     "Attachment",
     "Beslut",
@@ -79,6 +83,10 @@ __all__ = [
     "Financing",
     "Granskningsprotokoll",
     "Hangavtal",
+    "InterestProvider",
+    "InterestType",
+    "Intresseanmalan",
+    "Item",
     "JoiningFinancing",
     "JoiningParty",
     "JoiningProvider",
@@ -86,6 +94,8 @@ __all__ = [
     "LoadError",
     "LocalCollege",
     "LocalSteering",
+    "Member",
+    "NextMeeting",
     "OutputError",
     "Participant",
     "Party",
@@ -106,6 +116,7 @@ __all__ = [
     "Signatory",
     "SteeringApproval",
     "SteeringGroup",
+    "Styrgruppsprotokoll",
     "TcdocsError",
     "TemplateError",
     "UsageError",

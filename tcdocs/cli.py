@@ -37,14 +37,16 @@ def cli() -> None:
               show_default=True, help="Folder to write the documents into.")
 @click.option("-f", "--format", "format_", type=click.Choice([*FORMATS, "all"]), default="all",
               show_default=True, help="Which files to write for each input.")
-def render(files: Sequence[Path], out: Path, format_: str) -> None:
+@click.option("-p", "--paragraph", type=click.IntRange(min=1), metavar="N",
+              help="For minutes: write a protokollsutdrag of § N only, named FILE-paragraf-N.")
+def render(files: Sequence[Path], out: Path, format_: str, paragraph: int | None) -> None:
     """Render each YAML FILE into DOCX and PDF, named after the file.
 
     A file with problems writes nothing and leaves earlier output as it was; the
     other files still render, and the exit code is 1.
     """
     formats = FORMATS if format_ == "all" else (format_,)
-    _report(render_files(files, out, formats), done="wrote")
+    _report(render_files(files, out, formats, paragraph=paragraph), done="wrote")
 
 
 @cli.command()

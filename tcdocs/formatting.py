@@ -8,7 +8,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, format_time
 from babel.lists import format_list
 from babel.numbers import format_decimal
 
@@ -35,6 +35,10 @@ class Formatter:
     def date(self, value: dt.date) -> str:
         """Running-text date: ``22 november 2026``."""
         return format_date(value, "d MMMM y", locale=self.locale)
+
+    def time(self, value: dt.time) -> str:
+        """A clock time as Swedish minutes write it: ``13.00``."""
+        return format_time(value, "HH.mm", locale=self.locale)
 
     def isodate(self, value: dt.date) -> str:
         """Header and table date: ``2026-11-22``."""

@@ -100,7 +100,7 @@ def render_content(doc: Document, locale: str, templates: Path | None = None) ->
         raise TemplateError(str(exc), name) from None
     header = Header(
         issuer=doc.issuer,
-        doc_type=doc.doc_type,
+        doc_type=doc.header_type,
         title=doc.title,
         date=fmt.isodate(doc.date),
         dnr=doc.dnr,

@@ -75,9 +75,16 @@ def pdf_body_pages(data: bytes) -> list[str]:
     return pages
 
 
+_DASH_BREAK = re.compile(r"(?<=[^\s–-][–-])\n+")
+
+
 def pdf_body(data: bytes, repeated_headers: list[list[str]] | None = None) -> str:
-    """The body text of all pages; table header rows that a page break repeats are left out."""
-    pages = pdf_body_pages(data)
+    """The body text of all pages; table header rows that a page break repeats are left out.
+
+    A line that ends in a dash straight after a letter ("Nordvik–" before "Åsby") was
+    broken there by the layout, so it is joined to the next without a space.
+    """
+    pages = [_DASH_BREAK.sub("", page) for page in pdf_body_pages(data)]
     kept = [pages[0]] if pages else []
     for text in pages[1:]:
         page_words = text.split()

@@ -44,6 +44,8 @@ def test_kinds_and_starter():
         "hangavtal": "Hängavtal",
         "granskningsprotokoll": "Granskningsprotokoll",
         "beslut": "Beslut",
+        "styrgruppsprotokoll": "Styrgruppsprotokoll",
+        "intresseanmalan": "Intresseanmälan",
     }
     for kind in tcdocs.kinds():
         assert f"kind: {kind}" in tcdocs.starter(kind)

@@ -104,6 +104,8 @@ STARTERS = {
     "hangavtal": ("# Hängavtal", "Norrå kommun ansluter sig till samverkansavtalet från och med den 1 september 2027"),
     "granskningsprotokoll": ("# Granskningsprotokoll", "Kompletteringar senast 20 juni 2027"),
     "beslut": ("# Beslut", "certifieras som Teknikcollege för perioden 15 september 2027 till och med 14 september 2030"),
+    "styrgruppsprotokoll": ("# Protokoll", "§ 5 Verksamhetsplan 2027"),
+    "intresseanmalan": ("# Intresseanmälan", "Regionen planerar att lämna in sin ansökan till RTS kansli senast den 30 september 2027."),
 }
 
 
@@ -121,7 +123,7 @@ def test_new_prints_a_starter_that_renders(kind, tmp_path, capsys):
 @pytest.mark.parametrize(
     ("kind", "title"),
     [("samverkansavtal", "Samverkansavtal"), ("hangavtal", "Hängavtal"), ("granskningsprotokoll", "Granskningsprotokoll"),
-     ("beslut", "Beslut")],
+     ("beslut", "Beslut"), ("styrgruppsprotokoll", "Styrgruppsprotokoll"), ("intresseanmalan", "Intresseanmälan")],
 )
 def test_schema_is_json_with_swedish_titles(kind, title, capsys):
     code, out, _ = run(capsys, "schema", kind)
@@ -139,6 +141,8 @@ def test_kinds_lists_swedish_names(capsys):
         "hangavtal             Hängavtal",
         "granskningsprotokoll  Granskningsprotokoll",
         "beslut                Beslut",
+        "styrgruppsprotokoll   Styrgruppsprotokoll",
+        "intresseanmalan       Intresseanmälan",
     ]
 
 

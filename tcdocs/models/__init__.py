@@ -7,7 +7,9 @@ from .base import Document
 from .beslut import Beslut
 from .granskningsprotokoll import Granskningsprotokoll
 from .hangavtal import Hangavtal
+from .intresseanmalan import Intresseanmalan
 from .samverkansavtal import Samverkansavtal
+from .styrgruppsprotokoll import Styrgruppsprotokoll
 
 __all__ = ["KINDS", "Document", "model_for"]
 
@@ -16,6 +18,8 @@ KINDS: dict[str, type[Document]] = {
     "hangavtal": Hangavtal,
     "granskningsprotokoll": Granskningsprotokoll,
     "beslut": Beslut,
+    "styrgruppsprotokoll": Styrgruppsprotokoll,
+    "intresseanmalan": Intresseanmalan,
 }
 """Every document kind by the name its ``kind:`` field takes, in process order."""
 

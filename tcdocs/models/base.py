@@ -282,6 +282,11 @@ class Document(Model):
     def title(self) -> str:
         """The document's title, as the first heading and the PDF metadata show it."""
 
+    @property
+    def header_type(self) -> str:
+        """The document type in the page header; a kind may vary it (an extract of minutes)."""
+        return self.doc_type
+
     def warnings(self) -> list[tuple[tuple[str | int, ...], str]]:
         """Things a reader should check that do not stop the document: (field path, message) pairs."""
         return []

@@ -1,0 +1,106 @@
+"""The intresseanmälan: a region tells the RTS office that it means to apply for certification."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import ClassVar, Literal
+
+from pydantic import Field, model_validator
+
+from .base import Document, Model, OrganisationNumber, Person, RuleError, Signatory, Signer, Text
+from .granskningsprotokoll import RTS
+from .samverkansavtal import Programme
+
+__all__ = ["Approval", "InterestProvider", "InterestType", "Intresseanmalan"]
+
+
+class InterestType(StrEnum):
+    """Vad anmälan avser: ny_region, ny_utbildningsanordnare, ny_utbildning eller ny_inriktning."""
+
+    NY_REGION = "ny_region"
+    NY_UTBILDNINGSANORDNARE = "ny_utbildningsanordnare"
+    NY_UTBILDNING = "ny_utbildning"
+    NY_INRIKTNING = "ny_inriktning"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+
+class InterestProvider(Model):
+    """An education provider the application will cover."""
+
+    name: Text = Field(title="Utbildningsanordnare", description="Huvudmannens namn, t.ex. Lindås kommun.")
+    org_number: OrganisationNumber
+    school_unit: Text = Field(title="Skolenhet")
+    address: Text = Field(title="Adress")
+    programmes: list[Programme] = Field(min_length=1, title="Utbildningar")
+
+
+class Approval(Model):
+    """The regional steering group's approval of sending the expression of interest."""
+
+    date: dt.date = Field(title="Mötesdatum")
+    paragraph: int = Field(ge=1, title="Paragraf", description="Paragrafen i styrgruppens protokoll, utan §.")
+
+
+class Intresseanmalan(Document):
+    """An expression of interest to the RTS office, signed by the regional chair."""
+
+    kind_title: ClassVar[str] = "Intresseanmälan"
+    doc_type: ClassVar[str] = "INTRESSEANMÄLAN"
+    template: ClassVar[str] = "protocols/intresseanmalan.html.j2"
+
+    kind: Literal["intresseanmalan"] = Field(title="Dokumentslag")
+    region: Text = Field(title="Region", description="Regionens namn utan 'Teknikcollege'.")
+    concerns: list[InterestType] = Field(min_length=1, title="Avser")
+    providers: list[InterestProvider] = Field(min_length=1, title="Utbildningsanordnare")
+    planned_application: dt.date = Field(title="Planerat datum för ansökan")
+    contact: Person = Field(title="Kontaktperson", description="Oftast den regionala processledaren; ange e-post och telefon.")
+    approval: Approval = Field(title="Regionala styrgruppens godkännande")
+    chair: Signatory = Field(title="Regionala styrgruppens ordförande")
+    process_leader: Signatory | None = Field(None, title="Regional processledare", description="Skriver under tillsammans med ordföranden.")
+
+    @model_validator(mode="after")
+    def _check_rules(self) -> Intresseanmalan:
+        problems: list[tuple[tuple[str | int, ...], str]] = []
+        if self.planned_application <= self.date:
+            problems.append(
+                (("planned_application",), f"the planned application date must come after the document's date ({self.date})")
+            )
+        if self.approval.date > self.date:
+            problems.append(
+                (("approval", "date"), f"the steering group must have approved this before the document's date ({self.date})")
+            )
+        if self.contact.email is None and self.contact.phone is None:
+            problems.append((("contact",), "give the contact person's email or phone, so the office can answer"))
+        if len(set(self.concerns)) != len(self.concerns):
+            problems.append((("concerns",), "each kind of interest is listed once"))
+        if problems:
+            raise RuleError(problems)
+        return self
+
+    @property
+    def issuer(self) -> str:
+        return f"Teknikcollege {self.region}"
+
+    @property
+    def title(self) -> str:
+        return f"Intresseanmälan från Teknikcollege {self.region}"
+
+    @property
+    def addressee(self) -> str:
+        return f"{RTS}, kansliet"
+
+    def checklist(self) -> list[tuple[str, bool]]:
+        """Every kind of interest with whether this one concerns it, as the form's boxes show."""
+        return [(kind.label, kind in self.concerns) for kind in InterestType]
+
+    def signers(self) -> list[Signer]:
+        region = f"regionala styrgruppen i Teknikcollege {self.region}"
+        signers = [Signer(region, self.chair.place, self.chair.name, self.chair.title)]
+        if self.process_leader is not None:
+            p = self.process_leader
+            signers.append(Signer(f"Teknikcollege {self.region}", p.place, p.name, p.title))
+        return signers

@@ -1,0 +1,212 @@
+"""The minutes of a regional or local steering group, kept by the processledare."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar, Literal, NamedTuple
+
+from pydantic import Field, model_validator
+
+from ..errors import UsageError
+from .base import Document, Model, RuleError, Signer, Text, duplicates
+
+__all__ = ["Action", "Item", "Member", "NextMeeting", "Paragraph", "StandardItem", "Styrgruppsprotokoll"]
+
+StandardItem = Literal["oppnande", "justerare", "dagordning", "foregaende", "nasta_mote", "avslutande"]
+OPENING: tuple[str, ...] = ("oppnande", "justerare", "dagordning", "foregaende")
+CLOSING: tuple[str, ...] = ("nasta_mote", "avslutande")
+STANDARD_TITLES: dict[str, str] = {
+    "oppnande": "Mötets öppnande",
+    "justerare": "Val av justerare",
+    "dagordning": "Godkännande av dagordning",
+    "foregaende": "Föregående protokoll",
+    "nasta_mote": "Nästa möte",
+    "avslutande": "Mötets avslutande",
+}
+
+
+class Member(Model):
+    """Someone on the attendance list, with the organisation they represent."""
+
+    name: Text = Field(title="Namn")
+    organisation: Text = Field(title="Organisation")
+    company: bool = Field(False, title="Företag", description="Sant för en företrädare för näringslivet.")
+    role: str | None = Field(None, title="Roll", description="Till exempel rektor eller facklig företrädare.")
+
+
+class Action(Model):
+    """One decision of an item, written as an "att ..." clause."""
+
+    text: Text = Field(title="Beslut", description="Skrivs efter 'att', t.ex. 'godkänna verksamhetsplanen för 2027'.")
+    owner: str | None = Field(None, title="Ansvarig")
+    deadline: dt.date | None = Field(None, title="Klart senast")
+
+
+class Item(Model):
+    """One item (§) of the meeting: its title, what was said and what was decided."""
+
+    title: Text | None = Field(None, title="Rubrik", description="Krävs utom för standardpunkterna.")
+    standard: StandardItem | None = Field(
+        None,
+        title="Standardpunkt",
+        description="oppnande, justerare, dagordning, foregaende, nasta_mote eller avslutande; ersätter den ifyllda punkten.",
+    )
+    dnr: str | None = Field(None, title="Diarienummer")
+    text: str | None = Field(None, title="Text", description="Stycken skiljs åt med en tom rad.")
+    decisions: list[Action] = Field(default_factory=list, title="Beslut")
+
+
+class NextMeeting(Model):
+    """When and where the group meets next."""
+
+    date: dt.date = Field(title="Datum")
+    start: dt.time | None = Field(None, title="Klockan")
+    place: str | None = Field(None, title="Plats")
+
+
+class Paragraph(NamedTuple):
+    """One numbered § as the minutes lay it out."""
+
+    number: int
+    title: str
+    key: str | None
+    item: Item | None
+
+
+class Styrgruppsprotokoll(Document):
+    """Minutes of a meeting of the regional or a local steering group."""
+
+    kind_title: ClassVar[str] = "Styrgruppsprotokoll"
+    doc_type: ClassVar[str] = "PROTOKOLL"
+    template: ClassVar[str] = "protocols/styrgruppsprotokoll.html.j2"
+    MAX_ADJUSTERS: ClassVar[int] = 2
+
+    kind: Literal["styrgruppsprotokoll"] = Field(title="Dokumentslag")
+    region: Text = Field(title="Region", description="Regionens namn utan 'Teknikcollege'.")
+    local_college: str | None = Field(
+        None, title="Lokalt Teknikcollege", description="Anges för en lokal styrgrupp; utelämnas för den regionala."
+    )
+    number: int = Field(ge=1, title="Protokollnummer", description="Årets löpnummer; skrivs N/ÅÅÅÅ.")
+    start: dt.time = Field(title="Klockan, början")
+    end: dt.time | None = Field(None, title="Klockan, slut")
+    place: Text = Field(title="Plats", description="Till exempel Nordviksgymnasiet, sal 2, eller Teams.")
+    present: list[Member] = Field(min_length=2, title="Närvarande")
+    absent: list[Member] = Field(default_factory=list, title="Anmält förhinder")
+    co_opted: list[Member] = Field(default_factory=list, title="Adjungerade och övriga")
+    chair: Text = Field(title="Ordförande", description="Namnet på en närvarande företrädare för näringslivet.")
+    secretary: Text = Field(title="Sekreterare", description="Namnet på en närvarande, oftast processledaren.")
+    adjusters: list[Text] = Field(min_length=1, max_length=2, title="Justerare", description="En eller två närvarande utöver ordföranden.")
+    first_paragraph: int = Field(1, ge=1, title="Första paragraf", description="Numreringen fortsätter från årets tidigare protokoll.")
+    items: list[Item] = Field(min_length=1, title="Paragrafer")
+    next_meeting: NextMeeting | None = Field(None, title="Nästa möte")
+    extract: int | None = Field(None, title="Utdrag av paragraf", description="Ger ett protokollsutdrag med endast denna paragraf.")
+
+    @model_validator(mode="after")
+    def _check_rules(self) -> Styrgruppsprotokoll:
+        problems: list[tuple[tuple[str | int, ...], str]] = []
+        present = {m.name: m for m in self.present}
+        chair = present.get(self.chair)
+        if chair is None:
+            problems.append((("chair",), f"{self.chair!r} is not on the list of those present"))
+        elif not chair.company:
+            problems.append(
+                (("chair",), f"the chair of a Teknikcollege steering group comes from industry; {chair.name} is not marked company: true")
+            )
+        if self.secretary not in present and self.secretary not in {m.name for m in self.co_opted}:
+            problems.append((("secretary",), f"{self.secretary!r} is neither present nor co-opted"))
+        for index, name in enumerate(self.adjusters):
+            if name not in present:
+                problems.append((("adjusters", index), f"{name!r} was not present and cannot check (justera) the minutes"))
+            elif name == self.chair:
+                problems.append((("adjusters", index), "the chair checks the minutes anyway; choose someone else"))
+        for name in duplicates(m.name for m in self.present):
+            problems.append((("present",), f"{name!r} is listed twice"))
+        seen: set[str] = set()
+        for index, item in enumerate(self.items):
+            if item.standard is None and item.title is None:
+                problems.append((("items", index, "title"), "an item needs a title (or standard: for a standard item)"))
+            if item.standard is not None:
+                if item.standard in seen:
+                    problems.append((("items", index, "standard"), f"the standard item {item.standard} appears twice"))
+                seen.add(item.standard)
+        if self.extract is not None and self.extract not in self.numbers():
+            problems.append((("extract",), self._unknown_paragraph(self.extract)))
+        if problems:
+            raise RuleError(problems)
+        return self
+
+    @property
+    def group(self) -> str:
+        """The body that met, as the header and the title name it."""
+        if self.local_college:
+            return f"Lokal styrgrupp {self.local_college}"
+        return f"Regional styrgrupp Teknikcollege {self.region}"
+
+    @property
+    def issuer(self) -> str:
+        return f"Teknikcollege {self.region}"
+
+    @property
+    def protocol_number(self) -> str:
+        return f"{self.number}/{self.date.year}"
+
+    @property
+    def title(self) -> str:
+        prefix = "Protokollsutdrag" if self.extract is not None else "Protokoll"
+        return f"{prefix} {self.protocol_number}, {self.group}"
+
+    @property
+    def header_type(self) -> str:
+        return "PROTOKOLLSUTDRAG" if self.extract is not None else "PROTOKOLL"
+
+    def paragraphs(self) -> list[Paragraph]:
+        """Every § in order, standard items filled in where the data leaves them out, numbered on."""
+        given: dict[str, Item] = {item.standard: item for item in self.items if item.standard is not None}
+        ordered: list[tuple[str | None, Item | None]] = [(key, given.get(key)) for key in OPENING]
+        ordered += [(None, item) for item in self.items if item.standard is None]
+        ordered += [(key, given.get(key)) for key in CLOSING]
+        result = []
+        for number, (key, item) in enumerate(ordered, start=self.first_paragraph):
+            title = (item.title if item is not None and item.title else None) or STANDARD_TITLES.get(key or "", "")
+            result.append(Paragraph(number, title, key, item))
+        return result
+
+    def numbers(self) -> list[int]:
+        return [p.number for p in self.paragraphs()]
+
+    def _unknown_paragraph(self, number: int) -> str:
+        numbers = self.numbers()
+        return f"§ {number} is not in protocol {self.protocol_number}; its paragraphs are § {numbers[0]}–{numbers[-1]}"
+
+    def with_extract(self, number: int) -> Styrgruppsprotokoll:
+        """The same minutes as a protokollsutdrag of § *number*; raise :class:`UsageError` if there is no such §."""
+        if number not in self.numbers():
+            raise UsageError(self._unknown_paragraph(number))
+        return self.model_copy(update={"extract": number})
+
+    def shown(self) -> list[Paragraph]:
+        """The paragraphs the document shows: all of them, or the one an extract is of."""
+        return [p for p in self.paragraphs() if self.extract is None or p.number == self.extract]
+
+    def roles(self) -> dict[str, str]:
+        """The meeting roles by name: ordförande, sekreterare and justerare."""
+        roles = dict.fromkeys(self.adjusters, "justerare")
+        roles[self.chair] = "ordförande"
+        roles[self.secretary] = "sekreterare"
+        return roles
+
+    def absent_lines(self) -> list[str]:
+        """Those who sent apologies, each with the organisation in brackets."""
+        return [f"{m.name} ({m.organisation})" for m in self.absent]
+
+    def member(self, name: str) -> Member | None:
+        return next((m for m in [*self.present, *self.co_opted] if m.name == name), None)
+
+    def signers(self) -> list[Signer]:
+        """The secretary, the chair and the adjusters, with their organisations."""
+        roles = [("Sekreterare", self.secretary), ("Ordförande", self.chair)] + [("Justerare", name) for name in self.adjusters]
+        signers = []
+        for role, name in roles:
+            member = self.member(name)
+            signers.append(Signer(role, None, name, member.organisation if member else ""))
+        return signers
