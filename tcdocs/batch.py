@@ -59,7 +59,7 @@ def render_files(
                     raise OutputError(target, f"{owner} already writes this name in this run; rename one input")
             doc, outcome.warnings = load_checked(source)
             if paragraph is not None:
-                doc = _extract(doc, paragraph, source)
+                doc = _extract(doc, paragraph)
             rendered = render_formats(doc, formats, options)
             for name, target in targets.items():
                 write_atomic(target, rendered[name])
@@ -70,13 +70,10 @@ def render_files(
     return outcomes
 
 
-def _extract(doc: Document, paragraph: int, source: Path) -> Document:
+def _extract(doc: Document, paragraph: int) -> Document:
     if not isinstance(doc, Styrgruppsprotokoll):
-        raise UsageError(f"{source}: --paragraph makes an extract of minutes (styrgruppsprotokoll); this is a {doc.kind_title.lower()}")
-    try:
-        return doc.with_extract(paragraph)
-    except UsageError as exc:
-        raise UsageError(f"{source}: {exc}") from None
+        raise UsageError(f"--paragraph makes an extract of minutes (styrgruppsprotokoll); this is a {doc.kind_title.lower()}")
+    return doc.with_extract(paragraph)
 
 
 def validate_files(sources: Iterable[Path]) -> list[Outcome]:

@@ -12,8 +12,10 @@ from . import __version__
 from .backends import FORMATS
 from .batch import Outcome, render_files, validate_files
 from .catalogue import kinds, schema_json, starter
-from .errors import TcdocsError
+from .errors import LoadError, TcdocsError
 from .models import KINDS
+from .rendering import DEFAULT_OPTIONS, PDF_VARIANTS, RenderOptions
+from .verify import verify
 
 __all__ = ["cli", "main"]
 
@@ -39,14 +41,38 @@ def cli() -> None:
               show_default=True, help="Which files to write for each input.")
 @click.option("-p", "--paragraph", type=click.IntRange(min=1), metavar="N",
               help="For minutes: write a protokollsutdrag of § N only, named FILE-paragraf-N.")
-def render(files: Sequence[Path], out: Path, format_: str, paragraph: int | None) -> None:
+@click.option("--pdf-variant", type=click.Choice(list(PDF_VARIANTS)),
+              help="Write the PDF as PDF/A-2b or PDF/A-3b (archiving; 3b embeds the data) or PDF/UA-1 (accessible).")
+@click.option("--templates", type=click.Path(path_type=Path, file_okay=False, exists=True), metavar="DIR",
+              help="A folder of templates that override the built-in wording or house style (run sandboxed).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_OPTIONS.timeout, show_default=True,
+              metavar="SECONDS", help="Stop a document that takes longer than this.")
+def render(
+    files: Sequence[Path], out: Path, format_: str, paragraph: int | None, pdf_variant: str | None,
+    templates: Path | None, timeout: float,
+) -> None:
     """Render each YAML FILE into DOCX and PDF, named after the file.
 
     A file with problems writes nothing and leaves earlier output as it was; the
     other files still render, and the exit code is 1.
     """
     formats = FORMATS if format_ == "all" else (format_,)
-    _report(render_files(files, out, formats, paragraph=paragraph), done="wrote")
+    options = RenderOptions(templates=templates, pdf_variant=pdf_variant, timeout=timeout)
+    _report(render_files(files, out, formats, options, paragraph=paragraph), done="wrote")
+
+
+@cli.command(name="verify")
+@click.argument("pdf", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--data", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
+              help="The YAML file the PDF was made from; needed unless the PDF is a PDF/A-3b, which embeds it.")
+@click.option("--templates", type=click.Path(path_type=Path, file_okay=False, exists=True), metavar="DIR",
+              help="The template folder the PDF was made with, if not the built-in one.")
+def verify_command(pdf: Path, data: Path | None, templates: Path | None) -> None:
+    """Prove that PDF is exactly what its data renders to: render again and compare the bytes."""
+    result = verify(pdf, data, templates)
+    if not result.matches:
+        raise TcdocsError(result.message)
+    click.echo(result.message)
 
 
 @cli.command()
@@ -89,7 +115,9 @@ def _report(outcomes: list[Outcome], done: str) -> None:
             click.echo(f"{outcome.source}: {done}" + (f" {written}" if written else ""))
         else:
             failed += 1
-            click.echo(outcome.error.format(), err=True)
+            # Problems name their file and line already; other errors get the input's name in front.
+            message = outcome.error.format()
+            click.echo(message if isinstance(outcome.error, LoadError) else f"{outcome.source}: {message}", err=True)
     if failed:
         raise TcdocsError(f"{failed} of {len(outcomes)} files failed")
 

@@ -13,7 +13,10 @@ from lxml import etree
 
 from .errors import TemplateError
 
-__all__ = ["ALLOWED", "Content", "Header", "parse_content"]
+__all__ = ["ALLOWED", "PROVENANCE_FILE", "Content", "Header", "parse_content"]
+
+PROVENANCE_FILE = "tcdocs-data.json"
+"""The name under which a PDF/A-3b embeds the data it was rendered from."""
 
 # element -> the classes it may carry (an empty set: no class at all).
 ALLOWED: dict[str, frozenset[str]] = {
@@ -58,6 +61,8 @@ class Content:
     header: Header
     body: etree._Element
     template: str
+    data: bytes = b""
+    """The document's data as canonical JSON, for the PDF's provenance; empty if unknown."""
 
     def html(self) -> str:
         """The body as an HTML fragment."""

@@ -266,8 +266,13 @@ def check_data(
     file: str | None = None,
     positions: Mapping[Path_, Position] | None = None,
     base_dir: Path | None = None,
+    allow_paths: bool = True,
 ) -> Checked:
-    """:func:`validate_data`, also returning the document's warnings located in the file."""
+    """:func:`validate_data`, also returning the document's warnings located in the file.
+
+    With *allow_paths* false, a reference to another document must be given inline:
+    data from a request or a PDF never makes tcdocs read a file of its choosing.
+    """
     positions = positions or {}
 
     def locate(path: Path_) -> Position | tuple[None, None]:
@@ -285,7 +290,7 @@ def check_data(
         raise LoadError([Problem(message, "kind", file, *locate(("kind",)))])
     model = model_for(kind)
     try:
-        doc = model.model_validate(data, context={"base_dir": base_dir, "file": file})
+        doc = model.model_validate(data, context={"base_dir": base_dir, "file": file, "allow_paths": allow_paths})
     except ValidationError as exc:
         problems: list[Problem] = []
         for error in exc.errors(include_url=False):

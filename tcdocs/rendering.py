@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+import signal
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
 
 from .backends import FORMATS, backend
 from .content import Content
+from .errors import RenderError, UsageError
 from .formatting import DEFAULT_LOCALE
 from .models.base import Document
 from .output import write_atomic
 from .wording import render_content, template_roots
 
-__all__ = ["DEFAULT_OPTIONS", "RenderOptions", "render", "render_formats"]
+__all__ = ["DEFAULT_OPTIONS", "PDF_VARIANTS", "RenderOptions", "canonical_data", "render", "render_formats"]
+
+PDF_VARIANTS: dict[str, str] = {
+    "pdf/a-2b": "PDF/A-2b, for archiving",
+    "pdf/a-3b": "PDF/A-3b, for archiving, with the input data embedded",
+    "pdf/ua-1": "PDF/UA-1, tagged and accessible",
+}
+"""The PDF variants tcdocs offers besides a plain PDF, with what each is for."""
 
 
 @dataclass(frozen=True)
@@ -22,18 +35,71 @@ class RenderOptions:
 
     ``locale``: the Babel locale for dates, amounts and lists (``sv_SE``).
     ``templates``: a folder whose templates override the built-in ones, or None.
+    ``pdf_variant``: None for a plain PDF, or one of :data:`PDF_VARIANTS`.
+    ``timeout``: seconds one document may take before it is stopped, or None for no
+    limit. The limit works where signals do: in the main thread of a POSIX process.
     """
 
     locale: str = DEFAULT_LOCALE
     templates: Path | None = None
+    pdf_variant: str | None = None
+    timeout: float | None = 120.0
+
+    def __post_init__(self) -> None:
+        if self.pdf_variant is not None and self.pdf_variant not in PDF_VARIANTS:
+            raise UsageError(f"unknown PDF variant {self.pdf_variant!r}; use one of: {', '.join(PDF_VARIANTS)}")
+        if self.templates is not None and not Path(self.templates).is_dir():
+            raise UsageError(f"the template folder {self.templates} does not exist")
+        if self.timeout is not None and self.timeout <= 0:
+            raise UsageError("the time limit must be a positive number of seconds")
 
 
 DEFAULT_OPTIONS = RenderOptions()
 
 
+def canonical_data(doc: Document) -> bytes:
+    """The document's data as canonical JSON: what its PDF's provenance hash is taken of.
+
+    Documents named by path (a hängavtal's main agreement) are included in full, so
+    the data alone renders the same document again.
+    """
+    return doc.model_dump_json(indent=1).encode("utf-8") + b"\n"
+
+
 def content_for(doc: Document, options: RenderOptions = DEFAULT_OPTIONS) -> Content:
     """The checked content of *doc*, which every format is laid out from."""
-    return render_content(doc, options.locale, options.templates)
+    content = render_content(doc, options.locale, options.templates)
+    return dataclasses.replace(content, data=canonical_data(doc))
+
+
+class _Timeout(BaseException):
+    # A BaseException, so that no ``except Exception`` inside a backend swallows it.
+    pass
+
+
+@contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Stop the block with :class:`RenderError` after *seconds*, where signals allow it."""
+    usable = seconds is not None and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+    assert seconds is not None
+
+    def expire(signum: int, frame: FrameType | None) -> None:
+        raise _Timeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except _Timeout:
+        raise RenderError(
+            f"the render took longer than {seconds:g} s and was stopped; check the templates for a runaway loop"
+        ) from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def render_formats(
@@ -42,12 +108,14 @@ def render_formats(
     """Render *doc* once into each of *formats*; the wording is rendered only once.
 
     Raises :class:`~tcdocs.errors.TemplateError`, :class:`~tcdocs.errors.RenderError`
-    or :class:`~tcdocs.errors.UsageError` for an unknown format.
+    (also when the time limit is reached) or :class:`~tcdocs.errors.UsageError` for an
+    unknown format.
     """
     writers = {name: backend(name) for name in formats}
-    content = content_for(doc, options)
     roots = template_roots(options.templates)
-    return {name: writer.write(content, roots) for name, writer in writers.items()}
+    with time_limit(options.timeout):
+        content = content_for(doc, options)
+        return {name: writer.write(content, roots, options) for name, writer in writers.items()}
 
 
 def render(

@@ -16,7 +16,7 @@ from .errors import TemplateError
 from .formatting import formatter
 from .models.base import Document
 
-__all__ = ["builtin_templates", "environment", "render_content", "template_roots"]
+__all__ = ["LimitedSandbox", "builtin_templates", "environment", "render_content", "render_template", "template_roots"]
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -60,10 +60,34 @@ def _lowfirst(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
+MAX_PRODUCT = 100_000
+"""The longest string or list a template may make with ``*``, and the largest power with ``**``."""
+
+
+class LimitedSandbox(SandboxedEnvironment):
+    """Jinja's sandbox, which also refuses ``'x' * 10**9`` and other runaway products.
+
+    The sandbox stops attribute walking (``__class__``, ``__globals__``) and huge
+    ``range()`` calls; this adds the same care for ``*`` and ``**``, which would
+    otherwise fill the memory before any time limit could act.
+    """
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, int) and abs(right) > 100:
+            raise jinja2.exceptions.SecurityError(f"the power {right} is too large for a template")
+        if operator == "*":
+            for sequence, factor in ((left, right), (right, left)):
+                if isinstance(sequence, (str, list, tuple)) and isinstance(factor, int) and len(sequence) * factor > MAX_PRODUCT:
+                    raise jinja2.exceptions.SecurityError(f"a product longer than {MAX_PRODUCT} items is refused")
+        return super().call_binop(context, operator, left, right)
+
+
 @lru_cache(maxsize=8)
 def environment(roots: tuple[Path, ...]) -> SandboxedEnvironment:
     """The shared, sandboxed environment for *roots*; templates are compiled once per process."""
-    env = SandboxedEnvironment(
+    env = LimitedSandbox(
         loader=jinja2.FileSystemLoader([str(root) for root in roots]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -78,6 +102,36 @@ def environment(roots: tuple[Path, ...]) -> SandboxedEnvironment:
     return env
 
 
+def render_template(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
+    """Render template *name*; every failure becomes a :class:`TemplateError` with its file and line."""
+    try:
+        return env.get_template(name).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(exc.message or "syntax error", exc.filename or name, exc.lineno) from None
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError(f"template {exc.name!r} not found", name) from None
+    except jinja2.exceptions.SecurityError as exc:
+        raise TemplateError(f"refused by the sandbox: {exc}", *_where(exc, name)) from None
+    except jinja2.UndefinedError as exc:
+        raise TemplateError(str(exc), *_where(exc, name)) from None
+    except (RecursionError, MemoryError) as exc:
+        raise TemplateError(f"ran away ({type(exc).__name__})", name) from None
+    except Exception as exc:  # a user's template can fail in any way; report it, never a traceback
+        raise TemplateError(f"{type(exc).__name__}: {exc}", *_where(exc, name)) from None
+
+
+def _where(exc: BaseException, name: str) -> tuple[str, int | None]:
+    """The template file and line where *exc* was raised, as Jinja's rewritten traceback shows it."""
+    where: tuple[str, int | None] = (name, None)
+    trace = exc.__traceback__
+    while trace is not None:
+        filename = trace.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            where = (filename, trace.tb_lineno)
+        trace = trace.tb_next
+    return where
+
+
 def render_content(doc: Document, locale: str, templates: Path | None = None) -> Content:
     """Render *doc*'s wording template into checked content with its page header.
 
@@ -88,16 +142,7 @@ def render_content(doc: Document, locale: str, templates: Path | None = None) ->
     env = environment(template_roots(templates))
     context: dict[str, Any] = {"doc": doc, "fmt": fmt}
     name = doc.template
-    try:
-        markup = env.get_template(name).render(context)
-    except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(exc.message or "syntax error", exc.filename or name, exc.lineno) from None
-    except jinja2.TemplateNotFound as exc:
-        raise TemplateError(f"template {exc.name!r} not found", name) from None
-    except jinja2.exceptions.SecurityError as exc:
-        raise TemplateError(f"refused by the sandbox: {exc}", name) from None
-    except jinja2.UndefinedError as exc:
-        raise TemplateError(str(exc), name) from None
+    markup = render_template(env, name, context)
     header = Header(
         issuer=doc.issuer,
         doc_type=doc.header_type,

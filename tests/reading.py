@@ -75,14 +75,15 @@ def pdf_body_pages(data: bytes) -> list[str]:
     return pages
 
 
-_DASH_BREAK = re.compile(r"(?<=[^\s–-][–-])\n+")
+_DASH_BREAK = re.compile(r"(?<=[^\s–]–)\n+")
 
 
 def pdf_body(data: bytes, repeated_headers: list[list[str]] | None = None) -> str:
     """The body text of all pages; table header rows that a page break repeats are left out.
 
-    A line that ends in a dash straight after a letter ("Nordvik–" before "Åsby") was
-    broken there by the layout, so it is joined to the next without a space.
+    A line that ends in an en dash straight after a letter ("Nordvik–" before "Åsby")
+    was broken there by the layout, so it is joined to the next without a space. (A
+    hyphen is left alone: "naturbruks- och" breaks after a real space.)
     """
     pages = [_DASH_BREAK.sub("", page) for page in pdf_body_pages(data)]
     kept = [pages[0]] if pages else []

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from ..content import Content
 from ..errors import UsageError
+
+if TYPE_CHECKING:
+    from ..rendering import RenderOptions
 
 __all__ = ["FORMATS", "Backend", "backend"]
 
@@ -18,7 +21,7 @@ FORMATS: tuple[str, ...] = ("docx", "pdf")
 class Backend(Protocol):
     """What a backend module offers: checked content in, a finished file's bytes out."""
 
-    def write(self, content: Content, roots: tuple[Path, ...]) -> bytes: ...
+    def write(self, content: Content, roots: tuple[Path, ...], options: RenderOptions) -> bytes: ...
 
 
 def backend(name: str) -> Backend:

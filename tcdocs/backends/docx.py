@@ -16,7 +16,7 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -25,11 +25,14 @@ from docx.shared import Length, Mm
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 from docxtpl import DocxTemplate
-from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from ..content import Content
 from ..errors import RenderError, TemplateError
+from ..wording import LimitedSandbox
+
+if TYPE_CHECKING:
+    from ..rendering import RenderOptions
 
 __all__ = ["normalise_docx", "write"]
 
@@ -48,7 +51,7 @@ PARAGRAPH_STYLES = {
     "sig-line": "Signature Line",
 }
 # The house Word file's tags are filled in the same sandbox as the wording; one per process.
-_HEADER_ENV = SandboxedEnvironment(autoescape=True)
+_HEADER_ENV = LimitedSandbox(autoescape=True)
 _SPACE = re.compile(r"[ \t\n\r]+")  # HTML's collapsible white space; no-break spaces stay.
 
 
@@ -258,8 +261,10 @@ def _base(roots: tuple[Path, ...]) -> Path:
     raise TemplateError("the house Word file is missing", BASE_DOCX)
 
 
-def write(content: Content, roots: tuple[Path, ...]) -> bytes:
+def write(content: Content, roots: tuple[Path, ...], options: RenderOptions | None = None) -> bytes:
     """Walk *content* into the house Word file and return the DOCX's bytes.
+
+    *options* is accepted for the backend interface; nothing in it changes a DOCX.
 
     Raises :class:`TemplateError` if the house file is missing or its tags fail,
     :class:`RenderError` if the document cannot be assembled.

@@ -3,24 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import logging
 import mimetypes
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from markupsafe import Markup
-from weasyprint import HTML
+from weasyprint import HTML, Attachment
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from .. import __version__
-from ..content import Content
+from ..content import PROVENANCE_FILE, Content
 from ..errors import RenderError, TemplateError
 from ..wording import environment
 
-__all__ = ["BundledFetcher", "write"]
+if TYPE_CHECKING:
+    from ..rendering import RenderOptions
+
+__all__ = ["BundledFetcher", "page_html", "write"]
 
 PAGE_TEMPLATE = "house/page.html.j2"
 MAX_RESOURCE_BYTES = 10 * 1024 * 1024
@@ -63,27 +69,85 @@ def _fixed_font_dates(date: str) -> Iterator[None]:
         os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
-def page_html(content: Content, roots: tuple[Path, ...]) -> str:
+def page_html(content: Content, roots: tuple[Path, ...], variant: str | None = None) -> str:
     """The complete HTML page WeasyPrint lays out for *content*."""
-    template = environment(roots).get_template(PAGE_TEMPLATE)
-    return template.render(header=content.header, body=Markup(content.html()), version=__version__)
+    template_env = environment(roots)
+    context = {
+        "header": content.header,
+        "body": Markup(content.html()),
+        "version": __version__,
+        "data_sha256": hashlib.sha256(content.data).hexdigest() if content.data else "",
+        "variant": variant or "pdf",
+    }
+    from ..wording import render_template
+
+    return render_template(template_env, PAGE_TEMPLATE, context)
 
 
-def write(content: Content, roots: tuple[Path, ...]) -> bytes:
+class _ErrorLog(logging.Handler):
+    """Collects WeasyPrint's error messages during one render, so that they fail it."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _collect_errors() -> Iterator[_ErrorLog]:
+    logger = logging.getLogger("weasyprint")
+    handler = _ErrorLog()
+    logger.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+
+
+def _attachments(content: Content, variant: str | None) -> list[Attachment]:
+    if variant != "pdf/a-3b" or not content.data:
+        return []
+    day = dt.date.fromisoformat(content.header.date)
+    moment = dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+    return [
+        Attachment(
+            string=content.data.decode("utf-8"),
+            name=PROVENANCE_FILE,
+            description="The data this document was rendered from (tcdocs verify re-renders it)",
+            created=moment,
+            modified=moment,
+            relationship="Source",
+        )
+    ]
+
+
+def write(content: Content, roots: tuple[Path, ...], options: RenderOptions | None = None) -> bytes:
     """Lay out *content* with the house style and return the PDF's bytes.
 
-    Raises :class:`TemplateError` if the house page refers to anything outside the
-    template folders, :class:`RenderError` if WeasyPrint fails.
+    The PDF carries its provenance (tcdocs version and the SHA-256 of the data) in its
+    metadata; a PDF/A-3b embeds the data too. Raises :class:`TemplateError` if the
+    house page refers to anything outside the template folders, :class:`RenderError`
+    if WeasyPrint fails or reports an error.
     """
+    variant = options.pdf_variant if options is not None else None
     base = next((root for root in roots if (root / "house" / "house.css").is_file()), roots[-1])
-    html = HTML(string=page_html(content, roots), base_url=base.as_uri() + "/", url_fetcher=BundledFetcher(roots))
+    html = HTML(string=page_html(content, roots, variant), base_url=base.as_uri() + "/", url_fetcher=BundledFetcher(roots))
     try:
-        with _fixed_font_dates(content.header.date):
-            pdf = html.write_pdf(uncompressed_pdf=False)
+        with _fixed_font_dates(content.header.date), _collect_errors() as errors:
+            pdf = html.write_pdf(
+                uncompressed_pdf=False,
+                pdf_variant=variant,
+                custom_metadata=True,
+                attachments=_attachments(content, variant),
+            )
     except FatalURLFetchingError as exc:
         raise TemplateError(str(exc), PAGE_TEMPLATE) from None
     except Exception as exc:  # WeasyPrint raises many kinds; the user needs one message.
         raise RenderError(f"the PDF could not be laid out: {exc}") from exc
+    if errors.messages:
+        raise RenderError("WeasyPrint reported errors, so no PDF was written:\n  " + "\n  ".join(errors.messages))
     if not isinstance(pdf, bytes):
         raise RenderError("WeasyPrint returned no PDF")
     return pdf

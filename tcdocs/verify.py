@@ -1,0 +1,107 @@
+"""Proof that a PDF is what its data renders to: read its provenance, render again, compare bytes."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import __version__
+from .content import PROVENANCE_FILE
+from .errors import TcdocsError, UsageError
+from .loader import check_data, load_checked
+from .models.base import Document
+from .rendering import RenderOptions, canonical_data, render_formats
+
+__all__ = ["Provenance", "Verification", "provenance", "verify"]
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What a tcdocs PDF says about how it was made."""
+
+    version: str
+    variant: str
+    data_sha256: str
+    data: bytes | None
+    """The embedded input data (PDF/A-3b only), or None."""
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The outcome of :func:`verify`: whether the bytes match, and a sentence saying so."""
+
+    matches: bool
+    message: str
+    provenance: Provenance
+
+
+def provenance(pdf: bytes, name: str = "<pdf>") -> Provenance:
+    """Read the provenance tcdocs writes into every PDF. Raises :class:`UsageError` if there is none."""
+    import pypdf
+
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(pdf))
+        info = reader.metadata or {}
+        attachments = reader.attachments
+    except Exception as exc:  # pypdf raises many kinds for a damaged file
+        raise UsageError(f"{name}: not a readable PDF ({exc})") from None
+    version, variant, digest = (str(info.get(f"/tcdocs{key}", "")) for key in ("version", "variant", "datasha256"))
+    if not version or not digest:
+        raise UsageError(f"{name}: this PDF carries no tcdocs provenance, so it cannot be verified")
+    embedded = attachments.get(PROVENANCE_FILE)
+    return Provenance(version, variant, digest, embedded[0] if embedded else None)
+
+
+def verify(pdf_path: str | Path, data_path: str | Path | None = None, templates: Path | None = None) -> Verification:
+    """Render the data behind *pdf_path* again and report whether the PDF's bytes are the same.
+
+    The data is the copy a PDF/A-3b embeds, or the YAML file *data_path*. Raises
+    :class:`UsageError` when the PDF has no provenance or no data is available, and
+    :class:`~tcdocs.errors.LoadError` when the data no longer validates.
+    """
+    pdf_path = Path(pdf_path)
+    try:
+        pdf = pdf_path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"{pdf_path}: cannot read the file: {exc.strerror or exc}") from None
+    found = provenance(pdf, str(pdf_path))
+    doc = _document(found, pdf_path, data_path)
+    data = canonical_data(doc)
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != found.data_sha256:
+        return Verification(False, f"{pdf_path}: the data's SHA-256 is {digest}, but the PDF was made from {found.data_sha256}", found)
+    if found.version != __version__:
+        return Verification(
+            False,
+            f"{pdf_path}: made by tcdocs {found.version}; this is tcdocs {__version__}, "
+            "so its bytes cannot be compared; verify with that version",
+            found,
+        )
+    variant = None if found.variant in ("", "pdf") else found.variant
+    try:
+        again = render_formats(doc, ("pdf",), RenderOptions(pdf_variant=variant, templates=templates))["pdf"]
+    except TcdocsError as exc:
+        return Verification(False, f"{pdf_path}: the data could not be rendered again: {exc}", found)
+    if again == pdf:
+        return Verification(True, f"{pdf_path}: verified; it is exactly what its data renders to (SHA-256 {digest})", found)
+    return Verification(
+        False, f"{pdf_path}: NOT verified; its data renders to different bytes, so the PDF has been changed", found
+    )
+
+
+def _document(found: Provenance, pdf_path: Path, data_path: str | Path | None) -> Document:
+    if data_path is not None:
+        return load_checked(data_path).doc
+    if found.data is None:
+        raise UsageError(
+            f"{pdf_path}: no data is embedded (only PDF/A-3b embeds it); give the YAML file with --data"
+        )
+    name = f"{pdf_path}#{PROVENANCE_FILE}"
+    try:
+        data = json.loads(found.data)
+    except ValueError as exc:
+        raise UsageError(f"{name}: the embedded data is not JSON ({exc})") from None
+    return check_data(data, name, allow_paths=False).doc
