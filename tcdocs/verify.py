@@ -44,7 +44,7 @@ def provenance(pdf: bytes, name: str = "<pdf>") -> Provenance:
 
     try:
         reader = pypdf.PdfReader(io.BytesIO(pdf))
-        info = reader.metadata or {}
+        info: dict[str, object] = dict(reader.metadata or {})
         attachments = reader.attachments
     except Exception as exc:  # pypdf raises many kinds for a damaged file
         raise UsageError(f"{name}: not a readable PDF ({exc})") from None
