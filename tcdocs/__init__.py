@@ -54,12 +54,14 @@ from .models.samverkansavtal import (
     SteeringGroup,
 )
 from .models.styrgruppsprotokoll import Action, Item, Member, NextMeeting, Styrgruppsprotokoll
-from .rendering import DEFAULT_OPTIONS, RenderOptions, render, render_formats
+from .rendering import DEFAULT_OPTIONS, PDF_VARIANTS, RenderOptions, canonical_data, render, render_formats
+from .verify import Verification, verify
 
 __all__ = [
     "CRITERIA",
     "DEFAULT_OPTIONS",
     "FORMATS",
+    "PDF_VARIANTS",
     "Action",
     "AgreementParty",
     "AgreementReference",
@@ -120,8 +122,10 @@ __all__ = [
     "TcdocsError",
     "TemplateError",
     "UsageError",
+    "Verification",
     "Visit",
     "__version__",
+    "canonical_data",
     "check_data",
     "kinds",
     "load",
@@ -132,4 +136,5 @@ __all__ = [
     "schema",
     "starter",
     "validate_data",
+    "verify",
 ]

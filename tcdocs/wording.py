@@ -74,6 +74,22 @@ class LimitedSandbox(SandboxedEnvironment):
 
     intercepted_binops = frozenset({"*", "**"})
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters["attr"] = self._attr
+
+    def _attr(self, obj: Any, name: str) -> Any:
+        # Jinja hands out a wrapped str.format through |attr; a template needs neither.
+        if name.startswith("_") or name in ("format", "format_map"):
+            raise jinja2.exceptions.SecurityError(f"access to attribute {name!r} through |attr is refused")
+        return self.getattr(obj, name)
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        # str.format reaches attributes by name ("{0.__class__}"); templates have filters instead.
+        if isinstance(obj, str) and attr in ("format", "format_map"):
+            return False
+        return bool(super().is_safe_attribute(obj, attr, value))
+
     def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and isinstance(right, int) and abs(right) > 100:
             raise jinja2.exceptions.SecurityError(f"the power {right} is too large for a template")

@@ -10,10 +10,11 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
+import lxml.html
 from markupsafe import Markup
 from weasyprint import HTML, Attachment
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
@@ -55,18 +56,20 @@ class BundledFetcher(URLFetcher):  # type: ignore[misc]
 
 @contextmanager
 def _fixed_font_dates(date: str) -> Iterator[None]:
-    # Without HarfBuzz's subsetter, fontTools stamps "now" into each embedded font;
-    # SOURCE_DATE_EPOCH makes it use the document's own date instead.
-    if "SOURCE_DATE_EPOCH" in os.environ:
-        yield
-        return
+    # Without HarfBuzz's subsetter, fontTools stamps SOURCE_DATE_EPOCH (or "now") into
+    # each embedded font. The document's own date is used, whatever the environment says,
+    # so the same data gives the same bytes on any day and machine.
     day = dt.date.fromisoformat(date)
     epoch = int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp())
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
     try:
         yield
     finally:
-        os.environ.pop("SOURCE_DATE_EPOCH", None)
+        if previous is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
 def page_html(content: Content, roots: tuple[Path, ...], variant: str | None = None) -> str:
@@ -106,6 +109,28 @@ def _collect_errors() -> Iterator[_ErrorLog]:
         logger.removeHandler(handler)
 
 
+MAX_PAGES = 1000
+MAX_PAGE_MM = 2000
+_PX_PER_MM = 96 / 25.4
+
+
+def _refuse_attachments(page: str) -> None:
+    # WeasyPrint embeds the target of rel="attachment" as a file in the PDF; only the
+    # PDF/A-3b's own copy of the data may be embedded.
+    tree = lxml.html.document_fromstring(page)
+    for element in tree.iter():
+        if isinstance(element.tag, str) and "attachment" in (element.get("rel") or "").lower().split():
+            raise TemplateError(f"<{element.tag} rel=\"attachment\"> is refused: a PDF embeds no files but its own data", PAGE_TEMPLATE)
+
+
+def _check_size(document: Any) -> None:
+    if len(document.pages) > MAX_PAGES:
+        raise RenderError(f"the document is too large: {len(document.pages)} pages, more than {MAX_PAGES}")
+    for number, page in enumerate(document.pages, start=1):
+        if max(page.width, page.height) / _PX_PER_MM > MAX_PAGE_MM:
+            raise RenderError(f"page {number} is too large ({page.width / _PX_PER_MM:.0f} × {page.height / _PX_PER_MM:.0f} mm)")
+
+
 def _attachments(content: Content, variant: str | None) -> list[Attachment]:
     if variant != "pdf/a-3b" or not content.data:
         return []
@@ -133,15 +158,21 @@ def write(content: Content, roots: tuple[Path, ...], options: RenderOptions | No
     """
     variant = options.pdf_variant if options is not None else None
     base = next((root for root in roots if (root / "house" / "house.css").is_file()), roots[-1])
-    html = HTML(string=page_html(content, roots, variant), base_url=base.as_uri() + "/", url_fetcher=BundledFetcher(roots))
+    page = page_html(content, roots, variant)
+    _refuse_attachments(page)
+    html = HTML(string=page, base_url=base.as_uri() + "/", url_fetcher=BundledFetcher(roots))
     try:
         with _fixed_font_dates(content.header.date), _collect_errors() as errors:
-            pdf = html.write_pdf(
+            document = html.render(pdf_variant=variant, custom_metadata=True)
+            _check_size(document)
+            pdf = document.write_pdf(
                 uncompressed_pdf=False,
                 pdf_variant=variant,
                 custom_metadata=True,
                 attachments=_attachments(content, variant),
             )
+    except (TemplateError, RenderError):
+        raise
     except FatalURLFetchingError as exc:
         raise TemplateError(str(exc), PAGE_TEMPLATE) from None
     except Exception as exc:  # WeasyPrint raises many kinds; the user needs one message.
