@@ -1,11 +1,17 @@
-"""Rendering and validating many data files in one run, each failing alone."""
+"""Rendering and validating many data files in one run, each failing alone, on every core."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import hashlib
+import json
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import __version__
 from .errors import OutputError, Problem, TcdocsError, UsageError
 from .loader import load_checked
 from .models.base import Document
@@ -13,21 +19,30 @@ from .models.styrgruppsprotokoll import Styrgruppsprotokoll
 from .output import output_path, write_atomic
 from .rendering import DEFAULT_OPTIONS, RenderOptions, render_formats
 
-__all__ = ["Outcome", "render_files", "validate_files"]
+__all__ = ["Outcome", "default_jobs", "render_files", "report_json", "validate_files", "warm_up"]
 
 
 @dataclass
 class Outcome:
-    """What became of one input file: the files written, or the error that stopped it, and any warnings."""
+    """What became of one input file: the files written with their SHA-256, or the error, and any warnings."""
 
     source: Path
     outputs: list[Path] = field(default_factory=list)
     error: TcdocsError | None = None
     warnings: list[Problem] = field(default_factory=list)
+    digests: dict[Path, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return self.error is None
+
+
+def default_jobs() -> int:
+    """How many documents render at once by default: one per core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def render_files(
@@ -36,6 +51,8 @@ def render_files(
     formats: Sequence[str],
     options: RenderOptions = DEFAULT_OPTIONS,
     paragraph: int | None = None,
+    jobs: int = 1,
+    progress: Callable[[Outcome], None] | None = None,
 ) -> list[Outcome]:
     """Render each YAML file in *sources* into *out_dir*, named after the file's stem.
 
@@ -44,8 +61,12 @@ def render_files(
     they differ only in case) are refused rather than overwriting each other.
     With *paragraph*, each file must be minutes (a styrgruppsprotokoll) and only an
     extract of that § is written, named ``STEM-paragraf-N``.
+
+    With *jobs* above 1, files render in that many worker processes; *progress* is
+    called with each outcome as it is ready. The outcomes come back in input order.
     """
     outcomes: list[Outcome] = []
+    tasks: list[tuple[Outcome, dict[str, Path]]] = []
     claimed: dict[str, Path] = {}
     for source in sources:
         outcome = Outcome(source)
@@ -57,17 +78,93 @@ def render_files(
                 owner = claimed.get(str(target).casefold())
                 if owner is not None:
                     raise OutputError(target, f"{owner} already writes this name in this run; rename one input")
-            doc, outcome.warnings = load_checked(source)
-            if paragraph is not None:
-                doc = _extract(doc, paragraph)
-            rendered = render_formats(doc, formats, options)
-            for name, target in targets.items():
-                write_atomic(target, rendered[name])
-                claimed[str(target).casefold()] = source
-                outcome.outputs.append(target)
         except TcdocsError as exc:
             outcome.error = exc
+            if progress is not None:
+                progress(outcome)
+            continue
+        for target in targets.values():
+            claimed[str(target).casefold()] = source
+        tasks.append((outcome, targets))
+
+    if jobs <= 1 or len(tasks) <= 1:
+        for outcome, targets in tasks:
+            _render_one(outcome, targets, formats, options, paragraph)
+            if progress is not None:
+                progress(outcome)
+        return outcomes
+
+    warm_up(formats, options)  # before the fork, so that every worker starts warm
+    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=_context()) as pool:
+        futures = {
+            pool.submit(_render_in_worker, Outcome(outcome.source), targets, formats, options, paragraph): outcome
+            for outcome, targets in tasks
+        }
+        for future in as_completed(futures):
+            outcome = futures[future]
+            try:
+                done = future.result()
+            except Exception as exc:  # a worker that died (killed, out of memory) fails its file only
+                outcome.error = TcdocsError(f"the worker rendering this file stopped: {exc}")
+            else:
+                outcome.outputs, outcome.error, outcome.warnings, outcome.digests = (
+                    done.outputs, done.error, done.warnings, done.digests
+                )
+            if progress is not None:
+                progress(outcome)
     return outcomes
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    # fork shares the warmed-up parent (templates compiled, fonts loaded) at no cost;
+    # where there is no fork, workers start fresh and warm up on their first file.
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def warm_up(formats: Sequence[str], options: RenderOptions = DEFAULT_OPTIONS) -> None:
+    """Do the work that does not depend on a document: import the backends, compile the
+    wording templates, parse the house stylesheet and load its fonts, look up the locale."""
+    from .backends import backend
+    from .formatting import formatter
+    from .models import KINDS
+    from .wording import environment, template_roots
+
+    roots = template_roots(options.templates)
+    env = environment(roots)
+    for model in KINDS.values():
+        env.get_template(model.template)
+    formatter(options.locale)
+    for name in formats:
+        backend(name)
+    if "pdf" in formats:
+        from .backends.pdf import PAGE_TEMPLATE, _house_style
+
+        env.get_template(PAGE_TEMPLATE)
+        _house_style(roots)
+
+
+def _render_in_worker(
+    outcome: Outcome, targets: dict[str, Path], formats: Sequence[str], options: RenderOptions, paragraph: int | None
+) -> Outcome:
+    _render_one(outcome, targets, formats, options, paragraph)
+    return outcome
+
+
+def _render_one(
+    outcome: Outcome, targets: dict[str, Path], formats: Sequence[str], options: RenderOptions, paragraph: int | None
+) -> None:
+    try:
+        doc, outcome.warnings = load_checked(outcome.source)
+        if paragraph is not None:
+            doc = _extract(doc, paragraph)
+        rendered = render_formats(doc, formats, options)
+        for name, target in targets.items():
+            write_atomic(target, rendered[name])
+            outcome.outputs.append(target)
+            outcome.digests[target] = hashlib.sha256(rendered[name]).hexdigest()
+    except TcdocsError as exc:
+        outcome.error = exc
 
 
 def _extract(doc: Document, paragraph: int) -> Document:
@@ -87,3 +184,21 @@ def validate_files(sources: Iterable[Path]) -> list[Outcome]:
             outcome.error = exc
         outcomes.append(outcome)
     return outcomes
+
+
+def report_json(outcomes: Sequence[Outcome]) -> str:
+    """A JSON report of a run: each input's status, outputs with their SHA-256, warnings and error."""
+    files = []
+    for outcome in outcomes:
+        entry: dict[str, object] = {
+            "source": str(outcome.source),
+            "status": "ok" if outcome.ok else "failed",
+            "outputs": [{"path": str(path), "sha256": outcome.digests.get(path, "")} for path in outcome.outputs],
+            "warnings": [str(warning) for warning in outcome.warnings],
+        }
+        if outcome.error is not None:
+            entry["error"] = outcome.error.format()
+        files.append(entry)
+    failed = sum(1 for outcome in outcomes if not outcome.ok)
+    summary = {"tcdocs": __version__, "files": len(outcomes), "ok": len(outcomes) - failed, "failed": failed}
+    return json.dumps({**summary, "results": files}, ensure_ascii=False, indent=2) + "\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -10,10 +11,11 @@ import click
 
 from . import __version__
 from .backends import FORMATS
-from .batch import Outcome, render_files, validate_files
+from .batch import Outcome, default_jobs, render_files, report_json, validate_files
 from .catalogue import kinds, schema_json, starter
 from .errors import LoadError, TcdocsError
 from .models import KINDS
+from .output import write_atomic
 from .rendering import DEFAULT_OPTIONS, PDF_VARIANTS, RenderOptions
 from .verify import verify
 
@@ -47,9 +49,13 @@ def cli() -> None:
               help="A folder of templates that override the built-in wording or house style (run sandboxed).")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_OPTIONS.timeout, show_default=True,
               metavar="SECONDS", help="Stop a document that takes longer than this.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Render N files at once in worker processes [default: the number of cores; 1 renders in this process].")
+@click.option("--report", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
+              help="Write a JSON report: each input's status, outputs with SHA-256, warnings and error.")
 def render(
     files: Sequence[Path], out: Path, format_: str, paragraph: int | None, pdf_variant: str | None,
-    templates: Path | None, timeout: float,
+    templates: Path | None, timeout: float, jobs: int | None, report: Path | None,
 ) -> None:
     """Render each YAML FILE into DOCX and PDF, named after the file.
 
@@ -58,7 +64,16 @@ def render(
     """
     formats = FORMATS if format_ == "all" else (format_,)
     options = RenderOptions(templates=templates, pdf_variant=pdf_variant, timeout=timeout)
-    _report(render_files(files, out, formats, options, paragraph=paragraph), done="wrote")
+    workers = jobs if jobs is not None else default_jobs()
+    if _on_terminal():
+        with click.progressbar(length=len(files), label="Rendering", file=sys.stderr) as bar:
+            outcomes = render_files(files, out, formats, options, paragraph=paragraph, jobs=workers,
+                                    progress=lambda _: bar.update(1))
+    else:
+        outcomes = render_files(files, out, formats, options, paragraph=paragraph, jobs=workers)
+    if report is not None:
+        write_atomic(report, report_json(outcomes).encode("utf-8"))
+    _report(outcomes, done="wrote")
 
 
 @cli.command(name="verify")
@@ -103,6 +118,11 @@ def kinds_command() -> None:
     width = max(len(name) for name in names)
     for name, title in names.items():
         click.echo(f"{name:<{width}}  {title}")
+
+
+def _on_terminal() -> bool:
+    """Whether a progress bar helps: stderr is a terminal, and not a CI log."""
+    return sys.stderr.isatty() and not os.environ.get("CI")
 
 
 def _report(outcomes: list[Outcome], done: str) -> None:

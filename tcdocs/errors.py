@@ -71,6 +71,10 @@ class LoadError(TcdocsError):
         self.problems = list(problems)
         super().__init__(self.format())
 
+    def __reduce__(self) -> tuple[type[LoadError], tuple[list[Problem]]]:
+        # Rebuilt from its problems when it crosses to another process (a batch's worker).
+        return (type(self), (self.problems,))
+
     def format(self) -> str:
         lines = [str(p) for p in self.problems]
         count = len(self.problems)
@@ -87,6 +91,9 @@ class TemplateError(TcdocsError):
         self.line = line
         self.message = message
         super().__init__(self.format())
+
+    def __reduce__(self) -> tuple[type[TemplateError], tuple[str, str | None, int | None]]:
+        return (type(self), (self.message, self.template, self.line))
 
     def format(self) -> str:
         where = self.template or "<template>"
@@ -106,6 +113,9 @@ class OutputError(TcdocsError):
         self.path = Path(path)
         self.reason = reason
         super().__init__(self.format())
+
+    def __reduce__(self) -> tuple[type[OutputError], tuple[Path, str]]:
+        return (type(self), (self.path, self.reason))
 
     def format(self) -> str:
         return f"{self.path}: cannot write: {self.reason}"

@@ -9,6 +9,7 @@ import mimetypes
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
@@ -16,7 +17,8 @@ from urllib.request import url2pathname
 
 import lxml.html
 from markupsafe import Markup
-from weasyprint import HTML, Attachment
+from weasyprint import CSS, HTML, Attachment
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from .. import __version__
@@ -131,6 +133,23 @@ def _check_size(document: Any) -> None:
             raise RenderError(f"page {number} is too large ({page.width / _PX_PER_MM:.0f} × {page.height / _PX_PER_MM:.0f} mm)")
 
 
+def _house_folder(roots: tuple[Path, ...]) -> Path:
+    """The template folder whose ``house/house.css`` styles the page: a user's, or the built-in one."""
+    return next((root for root in roots if (root / "house" / "house.css").is_file()), roots[-1])
+
+
+@lru_cache(maxsize=8)
+def _house_style(roots: tuple[Path, ...]) -> tuple[CSS, FontConfiguration]:
+    """The house stylesheet and its fonts, parsed and loaded once per process for *roots*.
+
+    Parsing the CSS and registering the @font-face fonts is work that does not depend
+    on the document; a batch does it once instead of once per document.
+    """
+    fonts = FontConfiguration()
+    path = _house_folder(roots) / "house" / "house.css"
+    return CSS(filename=str(path), url_fetcher=BundledFetcher(roots), font_config=fonts), fonts
+
+
 def _attachments(content: Content, variant: str | None) -> list[Attachment]:
     if variant != "pdf/a-3b" or not content.data:
         return []
@@ -157,13 +176,14 @@ def write(content: Content, roots: tuple[Path, ...], options: RenderOptions | No
     if WeasyPrint fails or reports an error.
     """
     variant = options.pdf_variant if options is not None else None
-    base = next((root for root in roots if (root / "house" / "house.css").is_file()), roots[-1])
+    base = _house_folder(roots)
     page = page_html(content, roots, variant)
     _refuse_attachments(page)
     html = HTML(string=page, base_url=base.as_uri() + "/", url_fetcher=BundledFetcher(roots))
     try:
         with _fixed_font_dates(content.header.date), _collect_errors() as errors:
-            document = html.render(pdf_variant=variant, custom_metadata=True)
+            stylesheet, fonts = _house_style(roots)
+            document = html.render(stylesheets=[stylesheet], font_config=fonts, pdf_variant=variant, custom_metadata=True)
             _check_size(document)
             pdf = document.write_pdf(
                 uncompressed_pdf=False,
