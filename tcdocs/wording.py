@@ -50,6 +50,18 @@ def _lines(text: str) -> Markup:
     return Markup("<br/>").join(escape(line) for line in text.strip().split("\n"))
 
 
+def _css_string(text: str) -> Markup:
+    """*text* as a quoted CSS string: every character but letters, digits and spaces is a hex
+    escape, so no data can end the string or the style sheet, and a line break becomes ``\\A``."""
+    out = []
+    for char in str(text):
+        if char.isalnum() or char == " ":
+            out.append(char)
+        else:
+            out.append(f"\\{ord(char):x} ")
+    return Markup('"{}"').format(Markup("".join(out)))
+
+
 def _upfirst(text: str) -> str:
     """The text with its first letter in capitals and the rest untouched (unlike ``capitalize``)."""
     return text[:1].upper() + text[1:]
@@ -115,6 +127,7 @@ def environment(roots: tuple[Path, ...]) -> SandboxedEnvironment:
     env.filters["lines"] = _lines
     env.filters["upfirst"] = _upfirst
     env.filters["lowfirst"] = _lowfirst
+    env.filters["css_string"] = _css_string
     return env
 
 

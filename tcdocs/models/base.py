@@ -94,6 +94,7 @@ class Model(BaseModel):
         extra="forbid",
         str_strip_whitespace=True,
         frozen=True,
+        defer_build=True,
         json_schema_extra=lambda schema: schema.pop("description", None),
     )
 

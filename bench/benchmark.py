@@ -1,0 +1,268 @@
+"""tcdocs against the LibreOffice route and the bare engine, for one document and for batches.
+
+Run after the README's set-up (LibreOffice is optional; its comparisons are skipped
+with a message where ``soffice`` is not installed)::
+
+    .venv/bin/python bench/benchmark.py [--per-kind 10] [--batch 300]
+
+It makes ``--per-kind`` documents of each kind from the examples, with varied names and
+sizes (a samverkansavtal with up to 12 parties, a protocol with long assessments), and
+prints the median seconds per document and per page, and five ratios against their
+targets on a 2-core machine:
+
+1. tcdocs PDF per document in a warm process, against LibreOffice converting tcdocs's own
+   DOCX of the same documents in one ``soffice --headless --convert-to pdf`` call (≥ 2×);
+2. one document from a cold ``tcdocs render`` process, against one cold ``soffice``
+   conversion (tcdocs no slower: ≥ 1×);
+3. tcdocs PDF against a bare ``weasyprint.HTML(string=...).write_pdf()`` of the same HTML
+   with default options (≤ 0.8×);
+4. a batch of ``--batch`` documents with ``--jobs 2`` against ``--jobs 1`` (≥ 1.7×);
+5. a worker's peak memory after ``--batch`` documents against after 20 (≤ 1.2×).
+
+This is a measurement, not a test: the machines are shared, so figures vary from run to run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import io
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import tcdocs
+from tcdocs.loader import read_yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+REGIONS = ["Nordvik", "Älvdalen", "Kustbygden", "Bergslagen Syd", "Österå", "Mälarstrand", "Fjällgränsen", "Skärgården"]
+FIRST_NAMES = ["Anna", "Björn", "Cecilia", "David", "Elin", "Fredrik", "Greta", "Hassan", "Ingrid", "Johan", "Karin", "Leo"]
+
+
+def luhn_number(serial: int, prefix: str = "212999") -> str:
+    """A fictitious organisation number with a valid check digit."""
+    body = f"{prefix}{serial:03d}"
+    total = 0
+    for index, char in enumerate(body):
+        product = int(char) * (2 if index % 2 == 0 else 1)
+        total += product // 10 + product % 10
+    return f"{body[:6]}-{body[6:]}{(10 - total % 10) % 10}"
+
+
+def example(kind: str) -> dict[str, Any]:
+    data, _ = read_yaml((EXAMPLES / f"{kind}.yaml").read_text(encoding="utf-8"), kind)
+    assert isinstance(data, dict)
+    return data
+
+
+def agreement(index: int) -> dict[str, Any]:
+    """A samverkansavtal with 3 to 12 parties."""
+    data = example("samverkansavtal")
+    region = REGIONS[index % len(REGIONS)]
+    data["region"] = region
+    count = 3 + index % 10
+    template = data["parties"][1]
+    parties = [data["parties"][0]]
+    for n in range(1, count):
+        party = copy.deepcopy(template)
+        party["name"] = f"{region}s kommun {n}" if n % 4 else f"{region} Industriskola {n} AB"
+        party["org_number"] = luhn_number(100 + n)
+        party["signatory"] = {"name": f"{FIRST_NAMES[n % 12]} {region[:3]}son", "title": "Kommunstyrelsens ordförande", "place": region}
+        parties.append(party)
+    data["parties"] = parties
+    data["local_colleges"] = []
+    return data
+
+
+def protocol(index: int) -> dict[str, Any]:
+    """A granskningsprotokoll whose assessments grow long with *index*."""
+    data = example("granskningsprotokoll")
+    data["case"]["region"] = REGIONS[index % len(REGIONS)]
+    for assessment in data["assessments"].values():
+        assessment["observations"] = "\n\n".join([assessment["observations"]] * (1 + index % 4))
+    return data
+
+
+def documents(per_kind: int) -> list[dict[str, Any]]:
+    docs = []
+    for index in range(per_kind):
+        main_agreement = agreement(index)
+        accession = example("hangavtal")
+        accession["agreement"] = copy.deepcopy(main_agreement)
+        accession["party"]["org_number"] = luhn_number(900)
+        accession["local_steering"] = {"name": f"Teknikcollege {main_agreement['region']} Norr", "new": "true"}
+        decision = example("beslut")
+        decision["protocol"] = protocol(index)
+        minutes = example("styrgruppsprotokoll")
+        minutes["region"] = REGIONS[index % len(REGIONS)]
+        minutes["items"] = minutes["items"] * (1 + index % 3)
+        interest = example("intresseanmalan")
+        interest["region"] = REGIONS[index % len(REGIONS)]
+        docs += [main_agreement, accession, protocol(index), decision, minutes, interest]
+    return docs
+
+
+def median_time(function: Callable[[], object], runs: int = 1) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def pages(pdf: bytes) -> int:
+    import pypdf
+
+    return len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
+
+
+def bare_html(doc: tcdocs.Document) -> tuple[str, str]:
+    """The same page tcdocs lays out, linking the house stylesheet as a plain WeasyPrint user would."""
+    from tcdocs.backends.pdf import page_html
+    from tcdocs.rendering import content_for
+    from tcdocs.wording import template_roots
+
+    roots = template_roots()
+    html = page_html(content_for(doc), roots).replace("</head>", '<link rel="stylesheet" href="house/house.css"></head>')
+    return html, roots[0].as_uri() + "/"
+
+
+def peak_memory_worker(folder: Path, count: int) -> str:
+    """Run a fresh process that renders *count* documents and reports its peak RSS after 20 and after all."""
+    code = f"""
+import resource, sys, itertools
+from pathlib import Path
+import tcdocs
+files = sorted(Path({str(folder)!r}).glob("*.yaml"))
+marks = {{}}
+for n, path in enumerate(itertools.islice(itertools.cycle(files), {count}), start=1):
+    tcdocs.render(tcdocs.load(path), "pdf")
+    if n in (20, {count}):
+        marks[n] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(marks[20], marks[{count}])
+"""
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--per-kind", type=int, default=10, help="documents of each kind (default 10)")
+    parser.add_argument("--batch", type=int, default=300, help="documents in the batch comparison (default 300)")
+    args = parser.parse_args()
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    print(f"tcdocs {tcdocs.__version__}, Python {sys.version.split()[0]}, {cores} cores, "
+          f"LibreOffice: {soffice or 'not installed'}")
+
+    with tempfile.TemporaryDirectory() as scratch:
+        work = Path(scratch)
+        sources = work / "in"
+        sources.mkdir()
+        docs = []
+        for number, data in enumerate(documents(args.per_kind)):
+            path = sources / f"{number:03d}-{data['kind']}.yaml"
+            path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+            docs.append(tcdocs.load(path))
+        print(f"{len(docs)} documents, {args.per_kind} of each of {len(tcdocs.kinds())} kinds")
+
+        # Warm up: imports, templates, the house style and fonts.
+        tcdocs.render(docs[0], "pdf")
+        per_doc, per_page, page_count, pdfs = [], [], 0, []
+        for doc in docs:
+            start = time.perf_counter()
+            pdf = tcdocs.render(doc, "pdf")
+            seconds = time.perf_counter() - start
+            count = pages(pdf)
+            per_doc.append(seconds)
+            per_page.append(seconds / count)
+            page_count += count
+            pdfs.append(pdf)
+        ours = statistics.median(per_doc)
+        print(f"\ntcdocs PDF, warm process: median {ours:.3f} s per document, {statistics.median(per_page):.3f} s per page "
+              f"({page_count} pages)")
+
+        results: list[tuple[str, float | None, str, Callable[[float], bool]]] = []
+
+        # 3. The bare engine on the same HTML.
+        import weasyprint
+
+        bare = []
+        for doc in docs:
+            html, base = bare_html(doc)
+            bare.append(median_time(lambda html=html, base=base: weasyprint.HTML(string=html, base_url=base).write_pdf()))
+        bare_median = statistics.median(bare)
+        print(f"bare WeasyPrint, same HTML, default options: median {bare_median:.3f} s per document")
+
+        # 1. LibreOffice converting tcdocs's DOCX in one batch call.
+        if soffice:
+            docx_dir, lo_out = work / "docx", work / "lo"
+            docx_dir.mkdir()
+            for number, doc in enumerate(docs):
+                (docx_dir / f"{number:03d}.docx").write_bytes(tcdocs.render(doc, "docx"))
+            files = sorted(str(p) for p in docx_dir.glob("*.docx"))
+            profile = f"-env:UserInstallation={(work / 'lo-profile').as_uri()}"
+            subprocess.run([soffice, profile, "--headless", "--convert-to", "pdf", "--outdir", str(work / "lo-warm"), files[0]],
+                           check=True, capture_output=True)
+            start = time.perf_counter()
+            subprocess.run([soffice, profile, "--headless", "--convert-to", "pdf", "--outdir", str(lo_out), *files],
+                           check=True, capture_output=True)
+            lo_batch = (time.perf_counter() - start) / len(files)
+            print(f"LibreOffice, one batch call over the same documents' DOCX: {lo_batch:.3f} s per document")
+            results.append(("1. LibreOffice batch / tcdocs warm, per document", lo_batch / ours, "≥ 2", lambda r: r >= 2))
+
+            # 2. Cold: one document each.
+            one_yaml, one_docx = sources / "000-samverkansavtal.yaml", docx_dir / "000.docx"
+            cold_tcdocs = median_time(lambda: subprocess.run(
+                [sys.executable, "-m", "tcdocs", "render", str(one_yaml), "-f", "pdf", "--out", str(work / "cold")],
+                check=True, capture_output=True), 3)
+            cold_lo = median_time(lambda: subprocess.run(
+                [soffice, f"-env:UserInstallation={(work / 'lo-cold').as_uri()}", "--headless", "--convert-to", "pdf",
+                 "--outdir", str(work / "cold-lo"), str(one_docx)], check=True, capture_output=True), 3)
+            print(f"one document, cold process: tcdocs {cold_tcdocs:.2f} s, LibreOffice {cold_lo:.2f} s")
+            results.append(("2. LibreOffice cold / tcdocs cold", cold_lo / cold_tcdocs, "≥ 1", lambda r: r >= 1))
+        else:
+            print("LibreOffice is not installed (apt-get install libreoffice-writer-nogui): comparisons 1 and 2 skipped")
+            results.append(("1. LibreOffice batch / tcdocs warm, per document", None, "≥ 2", lambda r: r >= 2))
+            results.append(("2. LibreOffice cold / tcdocs cold", None, "≥ 1", lambda r: r >= 1))
+        results.append(("3. tcdocs / bare WeasyPrint, per document", ours / bare_median, "≤ 0.8", lambda r: r <= 0.8))
+
+        # 4. A batch with two workers against one.
+        batch = work / "batch"
+        batch.mkdir()
+        originals = sorted(sources.glob("*.yaml"))
+        for number in range(args.batch):
+            shutil.copy(originals[number % len(originals)], batch / f"dokument-{number:04d}.yaml")
+        timings = {}
+        for jobs in (1, 2):
+            command = [sys.executable, "-m", "tcdocs", "render", *map(str, sorted(batch.glob("*.yaml"))), "-f", "pdf",
+                       "--jobs", str(jobs), "--out", str(work / f"out-{jobs}")]
+            timings[jobs] = median_time(lambda command=command: subprocess.run(command, check=True, capture_output=True))
+            print(f"batch of {args.batch}, --jobs {jobs}: {timings[jobs]:.1f} s ({timings[jobs] / args.batch:.3f} s per document)")
+        results.append((f"4. batch of {args.batch}: --jobs 1 / --jobs 2", timings[1] / timings[2], "≥ 1.7", lambda r: r >= 1.7))
+
+        # 5. Memory stays flat.
+        after_20, after_all = map(int, peak_memory_worker(sources, args.batch).split())
+        print(f"worker peak memory: {after_20 / 1024:.0f} MiB after 20 documents, {after_all / 1024:.0f} MiB after {args.batch}")
+        results.append((f"5. peak memory after {args.batch} / after 20", after_all / after_20, "≤ 1.2", lambda r: r <= 1.2))
+
+    print("\nratio                                              value   target  met")
+    for name, value, target, met in results:
+        shown = "skipped" if value is None else f"{value:6.2f}"
+        verdict = "" if value is None else ("yes" if met(value) else "NO")
+        print(f"{name:<50} {shown:>7}   {target:<6}  {verdict}")
+    print(f"\npeak memory of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
