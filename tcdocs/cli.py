@@ -13,7 +13,7 @@ from . import __version__
 from .backends import FORMATS
 from .batch import Outcome, default_jobs, render_files, report_json, validate_files
 from .catalogue import kinds, schema_json, starter
-from .errors import LoadError, TcdocsError
+from .errors import LoadError, TcdocsError, UsageError
 from .models import KINDS
 from .output import write_atomic
 from .rendering import DEFAULT_OPTIONS, PDF_VARIANTS, RenderOptions
@@ -74,6 +74,25 @@ def render(
     if report is not None:
         write_atomic(report, report_json(outcomes).encode("utf-8"))
     _report(outcomes, done="wrote")
+
+
+@cli.command(name="serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on; loopback unless told otherwise.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Worker processes that render documents [default: the number of cores].")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True, metavar="SECONDS",
+              help="Stop a render that takes longer than this and answer 503.")
+@click.option("--max-body", type=click.IntRange(min=1), default=1_000_000, show_default=True, metavar="BYTES",
+              help="Refuse larger request bodies with 413.")
+def serve_command(host: str, port: int, jobs: int | None, timeout: float, max_body: int) -> None:
+    """Run tcdocs as an HTTP service with a preview page at /."""
+    try:
+        from .server import ServiceSettings, serve
+    except ImportError as exc:
+        raise UsageError(f'the service needs the server extra: pip install "tcdocs[server]" ({exc.name} is missing)') from None
+    settings = ServiceSettings(max_body=max_body, timeout=timeout, workers=jobs or default_jobs())
+    serve(host, port, settings)
 
 
 @cli.command(name="verify")

@@ -7,6 +7,7 @@ means to report with a single ``except TcdocsError``::
     ├── LoadError               the data cannot become a document (one or more Problems)
     ├── TemplateError           a wording or house template is broken or unsafe
     ├── RenderError             a backend could not produce the file
+    │   └── RenderTimeout       ... within the time limit
     ├── OutputError             the file could not be written
     └── UsageError              the caller asked for something that does not exist (exit 2)
 
@@ -26,6 +27,7 @@ __all__ = [
     "OutputError",
     "Problem",
     "RenderError",
+    "RenderTimeout",
     "TcdocsError",
     "TemplateError",
     "UsageError",
@@ -104,6 +106,10 @@ class TemplateError(TcdocsError):
 
 class RenderError(TcdocsError):
     """A backend failed to produce a document from valid data."""
+
+
+class RenderTimeout(RenderError):
+    """A render ran past its time limit and was stopped."""
 
 
 class OutputError(TcdocsError):

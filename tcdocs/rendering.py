@@ -13,7 +13,7 @@ from types import FrameType
 
 from .backends import FORMATS, backend
 from .content import Content
-from .errors import RenderError, UsageError
+from .errors import RenderTimeout, UsageError
 from .formatting import DEFAULT_LOCALE
 from .models.base import Document
 from .output import write_atomic
@@ -79,7 +79,7 @@ class _Timeout(BaseException):
 
 @contextmanager
 def time_limit(seconds: float | None) -> Iterator[None]:
-    """Stop the block with :class:`RenderError` after *seconds*, where signals allow it."""
+    """Stop the block with :class:`RenderTimeout` after *seconds*, where signals allow it."""
     usable = seconds is not None and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
     if not usable:
         yield
@@ -94,7 +94,7 @@ def time_limit(seconds: float | None) -> Iterator[None]:
     try:
         yield
     except _Timeout:
-        raise RenderError(
+        raise RenderTimeout(
             f"the render took longer than {seconds:g} s and was stopped; check the templates for a runaway loop"
         ) from None
     finally:
