@@ -15,6 +15,7 @@ import json
 import multiprocessing
 from collections.abc import AsyncIterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from importlib import resources
@@ -127,6 +128,11 @@ class _Renderer:
             raise _Refusal(503, "the render did not finish in time; the document was not made") from None
         except TcdocsError as exc:
             raise _Refusal(500, f"the document could not be made: {exc.format()}") from None
+        except BrokenProcessPool:
+            # A worker died (killed, out of memory): start a fresh pool for the next requests.
+            self.stop()
+            self.start()
+            raise _Refusal(503, "the worker rendering the document stopped; try again") from None
         finally:
             self.waiting -= 1
 
@@ -144,17 +150,25 @@ async def _body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _depth_ok(data: Any, limit: int) -> bool:
-    stack = [(data, 1)]
+def _json_limits(data: Any) -> str | None:
+    """Why JSON *data* is past the limits a YAML file is held to (depth, nodes, string length), or None."""
+    limits = DEFAULT_LIMITS
+    stack, nodes = [(data, 1)], 0
     while stack:
         value, depth = stack.pop()
-        if depth > limit:
-            return False
+        nodes += 1
+        if depth > limits.max_depth:
+            return f"the data is nested deeper than {limits.max_depth} levels"
+        if nodes > limits.max_nodes:
+            return f"the data has more than {limits.max_nodes} values"
         if isinstance(value, dict):
             stack.extend((item, depth + 1) for item in value.values())
+            stack.extend((key, depth + 1) for key in value)
         elif isinstance(value, list):
             stack.extend((item, depth + 1) for item in value)
-    return True
+        elif isinstance(value, str) and len(value) > limits.max_string:
+            return f"a text is longer than {limits.max_string} characters"
+    return None
 
 
 async def _document(request: Request, kind: str, settings: ServiceSettings) -> tuple[Document, list[Problem]]:
@@ -178,8 +192,9 @@ async def _document(request: Request, kind: str, settings: ServiceSettings) -> t
                 raise LoadError([Problem(f"JSON syntax: {exc.msg}", "", SOURCE, exc.lineno, exc.colno)]) from None
             except RecursionError:
                 raise LoadError([Problem("the data is nested too deeply", "", SOURCE)]) from None
-            if not _depth_ok(data, DEFAULT_LIMITS.max_depth):
-                raise LoadError([Problem(f"the data is nested deeper than {DEFAULT_LIMITS.max_depth} levels", "", SOURCE)])
+            refusal = _json_limits(data)
+            if refusal is not None:
+                raise LoadError([Problem(refusal, "", SOURCE)])
         else:
             raise _Refusal(415, "send the data as application/json or application/yaml")
         if isinstance(data, dict):

@@ -239,3 +239,10 @@ def test_python_model_with_a_samverkansavtal_passed_in(agreement):
     assert "genom beslut i barn- och utbildningsnämnden den 10 februari 2027, § 12, Dnr BUN 2027/3." in text
     assert "Den nya parten betalar 12 000 kr per år" in text
     assert "För 2027 betalar" not in text
+
+
+def test_a_hangavtal_that_refers_to_itself_is_an_error_not_a_recursion(tmp_path):
+    path = write_pair(tmp_path, "agreement: hangavtal.yaml", "agreement: samverkansavtal.yaml")
+    [message] = problems(path)
+    assert message.startswith(f"{path}:7:1: agreement: the samverkansavtal 'hangavtal.yaml' it refers to cannot be used:")
+    assert "'hangavtal.yaml' refers back to a file that is being read; a document cannot refer to itself" in message

@@ -278,3 +278,10 @@ def test_serve_without_the_extra_names_it(monkeypatch, capsys):
     assert main(["serve"]) == 2
     assert 'pip install "tcdocs[server]"' in capsys.readouterr().err
 
+
+
+def test_json_is_held_to_the_yaml_limits(server):
+    long_text = json.dumps({"dnr": "x" * 25_000}).encode()
+    status, _, body = call(f"{server}/v1/validate/beslut", long_text)
+    assert status == 422
+    assert json.loads(body)["problems"][0]["message"] == "a text is longer than 20000 characters"

@@ -24,7 +24,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 from .. import __version__
 from ..content import PROVENANCE_FILE, Content
 from ..errors import RenderError, TemplateError
-from ..wording import environment
+from ..wording import environment, render_template
 
 if TYPE_CHECKING:
     from ..rendering import RenderOptions
@@ -84,8 +84,6 @@ def page_html(content: Content, roots: tuple[Path, ...], variant: str | None = N
         "data_sha256": hashlib.sha256(content.data).hexdigest() if content.data else "",
         "variant": variant or "pdf",
     }
-    from ..wording import render_template
-
     return render_template(template_env, PAGE_TEMPLATE, context)
 
 

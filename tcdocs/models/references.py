@@ -8,6 +8,7 @@ loaded and validated as well, and its problems are reported naming both files.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,9 @@ from pydantic import ValidationInfo
 from .base import Document
 
 __all__ = ["load_reference"]
+
+# The files being read through references right now, so that a loop is an error, not a recursion.
+_LOADING: ContextVar[frozenset[Path]] = ContextVar("tcdocs_loading", default=frozenset())
 
 
 def load_reference(value: Any, info: ValidationInfo, expected: type[Document], field: str) -> Any:
@@ -35,11 +39,17 @@ def load_reference(value: Any, info: ValidationInfo, expected: type[Document], f
     base = context.get("base_dir")
     target = Path(value) if base is None else Path(base) / value
     label = expected.kind_title.lower()
+    chain = _LOADING.get()
+    if target.resolve() in chain:
+        raise ValueError(f"{value!r} refers back to a file that is being read; a document cannot refer to itself")
+    token = _LOADING.set(chain | {target.resolve()})
     try:
         doc = load(target)
     except LoadError as exc:
         details = "\n".join(f"    {problem}" for problem in exc.problems)
         raise ValueError(f"the {label} {value!r} it refers to cannot be used:\n{details}") from None
+    finally:
+        _LOADING.reset(token)
     if not isinstance(doc, expected):
         raise ValueError(f"{value!r} holds a {doc.kind_title.lower()}, not a {label}; {field} must name a {label}")
     return doc
