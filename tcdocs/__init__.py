@@ -14,8 +14,8 @@ from .backends import FORMATS
 from .catalogue import kinds, schema, starter
 from .errors import LoadError, OutputError, Problem, RenderError, TcdocsError, TemplateError, UsageError
 from .loader import Checked, Limits, check_data, load, load_checked, load_text, validate_data
-from .models.base import Attachment, CertificationPeriod, Document, Party, PartyType, Person, Signatory
-from .models.beslut import Beslut, BoardMeeting, DecisionOutcome, ProtocolReference, Review
+from .models.base import Attachment, CertificationPeriod, Document, MinutesReference, Party, PartyType, Person, Signatory
+from .models.beslut import Beslut, DecisionOutcome, ProtocolReference, Review
 from .models.criteria import CRITERIA, Criterion
 from .models.granskningsprotokoll import (
     Assessment,
@@ -39,9 +39,8 @@ from .models.hangavtal import (
     JoiningProvider,
     LocalSteering,
     PoliticalDecision,
-    SteeringApproval,
 )
-from .models.intresseanmalan import Approval, InterestProvider, InterestType, Intresseanmalan
+from .models.intresseanmalan import InterestProvider, InterestType, Intresseanmalan
 from .models.samverkansavtal import (
     AgreementParty,
     Clause,
@@ -65,11 +64,9 @@ __all__ = [
     "Action",
     "AgreementParty",
     "AgreementReference",
-    "Approval",
     "Assessment",
     "Attachment",
     "Beslut",
-    "BoardMeeting",
     "Case",
     "CaseType",
     "CertificationPeriod",
@@ -97,6 +94,7 @@ __all__ = [
     "LocalCollege",
     "LocalSteering",
     "Member",
+    "MinutesReference",
     "NextMeeting",
     "OutputError",
     "Participant",
@@ -116,7 +114,6 @@ __all__ = [
     "ReviewerBody",
     "Samverkansavtal",
     "Signatory",
-    "SteeringApproval",
     "SteeringGroup",
     "Styrgruppsprotokoll",
     "TcdocsError",

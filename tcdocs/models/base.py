@@ -17,6 +17,7 @@ __all__ = [
     "Attachment",
     "CertificationPeriod",
     "Document",
+    "MinutesReference",
     "Model",
     "Money",
     "OrganisationNumber",
@@ -255,6 +256,13 @@ def add_months(day: dt.date, months: int) -> dt.date:
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+class MinutesReference(Model):
+    """A § in the minutes of a meeting: a steering group's approval, a board's decision."""
+
+    date: dt.date = Field(title="Mötesdatum")
+    paragraph: int = Field(ge=1, title="Paragraf", description="Paragrafens nummer i mötets protokoll, utan §.")
 
 
 class Attachment(Model):

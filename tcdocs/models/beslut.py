@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated, Any, ClassVar, Literal, NamedTuple
+from typing import Annotated, ClassVar, Literal, NamedTuple
 
-from pydantic import Discriminator, Field, Tag, ValidationInfo, field_validator, model_validator
+from pydantic import BeforeValidator, Discriminator, Field, Tag, model_validator
 
-from .base import CertificationPeriod, Document, Model, OrganisationNumber, RuleError, Signatory, Signer, Text
+from .base import CertificationPeriod, Document, MinutesReference, Model, OrganisationNumber, RuleError, Signatory, Signer, Text
 from .granskningsprotokoll import RTS, Case, CaseType, Granskningsprotokoll, ReviewedProvider, Reviewer
-from .references import load_reference
+from .references import REFERENCE_TAG, document_tag, loader_for, shape_of
 
-__all__ = ["Beslut", "BoardMeeting", "DecisionOutcome", "ProtocolReference", "Review"]
+__all__ = ["Beslut", "DecisionOutcome", "ProtocolReference", "Review"]
 
 
 class DecisionOutcome(StrEnum):
@@ -50,16 +50,10 @@ class ProtocolReference(Model):
     supplements: bool = Field(True, title="Kompletteringar begärda", description="Sant om protokollet begärde kompletteringar.")
 
 
-# Tags are in angle brackets so the loader can drop them from field paths: no field is named so.
-def _protocol_shape(value: Any) -> str:
-    if isinstance(value, Granskningsprotokoll) or (isinstance(value, dict) and "kind" in value):
-        return "<granskningsprotokoll>"
-    return "<reference>"
-
-
 ProtocolField = Annotated[
-    Annotated[Granskningsprotokoll, Tag("<granskningsprotokoll>")] | Annotated[ProtocolReference, Tag("<reference>")],
-    Discriminator(_protocol_shape),
+    Annotated[Granskningsprotokoll, Tag(document_tag(Granskningsprotokoll))] | Annotated[ProtocolReference, Tag(REFERENCE_TAG)],
+    Discriminator(shape_of(Granskningsprotokoll)),
+    BeforeValidator(loader_for(Granskningsprotokoll, "protocol")),
 ]
 
 
@@ -72,13 +66,6 @@ class Review(NamedTuple):
     case: Case
     reviewers: list[Reviewer] | None
     supplements: bool
-
-
-class BoardMeeting(Model):
-    """The RTS board meeting that took the decision."""
-
-    date: dt.date = Field(title="Sammanträdesdatum")
-    paragraph: int = Field(ge=1, title="Paragraf", description="Paragrafens nummer i styrelseprotokollet, utan §.")
 
 
 class Beslut(Document):
@@ -102,7 +89,7 @@ class Beslut(Document):
     valid_from: dt.date | None = Field(
         None, title="Giltig från och med", description="Standard: beslutsdagen. Gäller certifiering och återcertifiering."
     )
-    board_meeting: BoardMeeting = Field(title="Styrelsemöte")
+    board_meeting: MinutesReference = Field(title="Styrelsemöte")
     motivation: Text = Field(title="Motivering", description="Stycken skiljs åt med en tom rad.")
     conditions: list[Text] = Field(default_factory=list, title="Villkor")
     follow_up: list[Text] = Field(
@@ -115,11 +102,6 @@ class Beslut(Document):
     rts_org_number: OrganisationNumber | None = Field(None, title="RTS organisationsnummer")
     chair: Signatory = Field(title="Styrelsens ordförande")
     counter: Signatory | None = Field(None, title="Kontrasignation", description="Till exempel kanslichefen.")
-
-    @field_validator("protocol", mode="before")
-    @classmethod
-    def _load_protocol(cls, value: Any, info: ValidationInfo) -> Any:
-        return load_reference(value, info, Granskningsprotokoll, "protocol")
 
     @model_validator(mode="after")
     def _check_rules(self) -> Beslut:

@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
-from typing import Annotated, Any, ClassVar, Literal, NamedTuple
+from typing import Annotated, ClassVar, Literal, NamedTuple
 
-from pydantic import Discriminator, Field, Tag, ValidationInfo, field_validator, model_validator
+from pydantic import BeforeValidator, Discriminator, Field, Tag, model_validator
 
 from .base import (
     Attachment,
     CertificationPeriod,
     Document,
+    MinutesReference,
     Model,
     Money,
     OrganisationNumber,
@@ -22,7 +23,7 @@ from .base import (
     Signer,
     Text,
 )
-from .references import load_reference
+from .references import REFERENCE_TAG, document_tag, loader_for, shape_of
 from .samverkansavtal import Programme, Samverkansavtal
 
 __all__ = [
@@ -37,7 +38,6 @@ __all__ = [
     "LocalSteering",
     "MainAgreement",
     "PoliticalDecision",
-    "SteeringApproval",
 ]
 
 
@@ -58,16 +58,10 @@ class AgreementReference(Model):
     parties: list[ExistingParty] = Field(min_length=3, title="Huvudavtalets parter")
 
 
-# Tags are in angle brackets so the loader can drop them from field paths: no field is named so.
-def _agreement_shape(value: Any) -> str:
-    if isinstance(value, Samverkansavtal) or (isinstance(value, dict) and "kind" in value):
-        return "<samverkansavtal>"
-    return "<reference>"
-
-
 MainAgreementField = Annotated[
-    Annotated[Samverkansavtal, Tag("<samverkansavtal>")] | Annotated[AgreementReference, Tag("<reference>")],
-    Discriminator(_agreement_shape),
+    Annotated[Samverkansavtal, Tag(document_tag(Samverkansavtal))] | Annotated[AgreementReference, Tag(REFERENCE_TAG)],
+    Discriminator(shape_of(Samverkansavtal)),
+    BeforeValidator(loader_for(Samverkansavtal, "agreement")),
 ]
 
 
@@ -139,13 +133,6 @@ class PoliticalDecision(Model):
         return {"kommunstyrelsen": "kommunstyrelsen", "kommunfullmaktige": "kommunfullmäktige"}[self.body.value]
 
 
-class SteeringApproval(Model):
-    """The regional steering group's approval of the accession."""
-
-    date: dt.date = Field(title="Mötesdatum")
-    paragraph: int = Field(ge=1, title="Paragraf")
-
-
 class CounterSignatory(Model):
     """Who signs for the parties of the main agreement: the host municipality or the regional chair."""
 
@@ -198,7 +185,7 @@ class Hangavtal(Document):
     local_steering: LocalSteering = Field(title="Lokal styrgrupp")
     financing: JoiningFinancing = Field(title="Finansiering")
     decision: PoliticalDecision = Field(title="Politiskt beslut")
-    steering_group_approval: SteeringApproval | None = Field(None, title="Regionala styrgruppens godkännande")
+    steering_group_approval: MinutesReference | None = Field(None, title="Regionala styrgruppens godkännande")
     countersignatory: CounterSignatory | None = Field(
         None,
         title="Undertecknare för huvudavtalets parter",
@@ -206,11 +193,6 @@ class Hangavtal(Document):
     )
     electronic_signing: bool = Field(False, title="Elektronisk underskrift")
     attachments: list[Attachment] = Field(default_factory=list, title="Bilagor")
-
-    @field_validator("agreement", mode="before")
-    @classmethod
-    def _load_agreement(cls, value: Any, info: ValidationInfo) -> Any:
-        return load_reference(value, info, Samverkansavtal, "agreement")
 
     @model_validator(mode="after")
     def _check_rules(self) -> Hangavtal:

@@ -8,11 +8,11 @@ from typing import ClassVar, Literal
 
 from pydantic import Field, model_validator
 
-from .base import Document, Model, OrganisationNumber, Person, RuleError, Signatory, Signer, Text
+from .base import Document, MinutesReference, Model, OrganisationNumber, Person, RuleError, Signatory, Signer, Text
 from .granskningsprotokoll import RTS
 from .samverkansavtal import Programme
 
-__all__ = ["Approval", "InterestProvider", "InterestType", "Intresseanmalan"]
+__all__ = ["InterestProvider", "InterestType", "Intresseanmalan"]
 
 
 class InterestType(StrEnum):
@@ -38,13 +38,6 @@ class InterestProvider(Model):
     programmes: list[Programme] = Field(min_length=1, title="Utbildningar")
 
 
-class Approval(Model):
-    """The regional steering group's approval of sending the expression of interest."""
-
-    date: dt.date = Field(title="Mötesdatum")
-    paragraph: int = Field(ge=1, title="Paragraf", description="Paragrafen i styrgruppens protokoll, utan §.")
-
-
 class Intresseanmalan(Document):
     """An expression of interest to the RTS office, signed by the regional chair."""
 
@@ -58,7 +51,7 @@ class Intresseanmalan(Document):
     providers: list[InterestProvider] = Field(min_length=1, title="Utbildningsanordnare")
     planned_application: dt.date = Field(title="Planerat datum för ansökan")
     contact: Person = Field(title="Kontaktperson", description="Oftast den regionala processledaren; ange e-post och telefon.")
-    approval: Approval = Field(title="Regionala styrgruppens godkännande")
+    approval: MinutesReference = Field(title="Regionala styrgruppens godkännande")
     chair: Signatory = Field(title="Regionala styrgruppens ordförande")
     process_leader: Signatory | None = Field(None, title="Regional processledare", description="Skriver under tillsammans med ordföranden.")
 

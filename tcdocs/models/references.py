@@ -4,10 +4,18 @@ A hängavtal names the samverkansavtal it attaches to and a beslut names the
 granskningsprotokoll it decides on. Either may be written as a path to the other
 document's YAML file, relative to the referring file; the referred file is then
 loaded and validated as well, and its problems are reported naming both files.
+A field of this kind is declared as::
+
+    Annotated[
+        Annotated[Full, Tag(document_tag(Full))] | Annotated[Reference, Tag(REFERENCE_TAG)],
+        Discriminator(shape_of(Full)),
+        BeforeValidator(loader_for(Full, "field")),
+    ]
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
@@ -16,10 +24,41 @@ from pydantic import ValidationInfo
 
 from .base import Document
 
-__all__ = ["load_reference"]
+__all__ = ["REFERENCE_TAG", "document_tag", "load_reference", "loader_for", "shape_of"]
 
 # The files being read through references right now, so that a loop is an error, not a recursion.
 _LOADING: ContextVar[frozenset[Path]] = ContextVar("tcdocs_loading", default=frozenset())
+
+
+REFERENCE_TAG = "<reference>"
+"""The union tag for a document written out by hand. Tags are in angle brackets, which no
+field name has, so that the loader can drop them from the field paths it reports."""
+
+
+def document_tag(expected: type[Document]) -> str:
+    """The union tag for a full document of kind *expected*."""
+    return f"<{expected.kind_title.lower()}>"
+
+
+def shape_of(expected: type[Document]) -> Callable[[Any], str]:
+    """A discriminator for "the full document, or a reference to it": a mapping with
+    ``kind`` (or a model of *expected*) is the full document, anything else the reference."""
+
+    def shape(value: Any) -> str:
+        if isinstance(value, expected) or (isinstance(value, dict) and "kind" in value):
+            return document_tag(expected)
+        return REFERENCE_TAG
+
+    return shape
+
+
+def loader_for(expected: type[Document], field: str) -> Callable[[Any, ValidationInfo], Any]:
+    """A before-validator that replaces a path by the document of kind *expected* it names."""
+
+    def load_path(value: Any, info: ValidationInfo) -> Any:
+        return load_reference(value, info, expected, field)
+
+    return load_path
 
 
 def load_reference(value: Any, info: ValidationInfo, expected: type[Document], field: str) -> Any:
