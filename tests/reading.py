@@ -16,6 +16,11 @@ HEADER_MM = 38  # the house page's top margin: text above it is the page header
 FOOTER_MM = 24  # and below this, the footer
 
 
+def flat(text: str) -> str:
+    """*text* with every run of white space made one space, as a reader takes it in."""
+    return " ".join(text.split())
+
+
 def docx_document(data: bytes) -> docx.document.Document:
     return docx.Document(io.BytesIO(data))
 

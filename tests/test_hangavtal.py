@@ -11,11 +11,7 @@ import pytest
 import tcdocs
 
 from .conftest import EXAMPLES
-from .reading import docx_body, docx_header, docx_header_rows, pdf_body, pdf_pages, words
-
-
-def flat(text: str) -> str:
-    return " ".join(text.split())
+from .reading import docx_body, docx_header, docx_header_rows, flat, pdf_body, pdf_pages, words
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import pytest
 
 import tcdocs
 
-from .reading import docx_body, docx_document, docx_header, docx_header_rows, pdf_body, pdf_fonts, pdf_pages, words
+from .reading import docx_body, docx_document, docx_header, docx_header_rows, flat, pdf_body, pdf_fonts, pdf_pages, words
 
 SECTION_HEADINGS = [
     "§ 1 Parter",
@@ -60,10 +60,6 @@ SIGNATORIES = [
     ("Ekeskogs kommun", "Lars Öberg", "Kommunstyrelsens ordförande"),
     ("Industriskolan Nordvik AB", "Johan Berg", "Verkställande direktör"),
 ]
-
-
-def flat(text: str) -> str:
-    return " ".join(text.split())
 
 
 @pytest.fixture(scope="module")
