@@ -18,6 +18,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from typing import Any
 
@@ -208,9 +209,15 @@ async def _document(request: Request, kind: str, settings: ServiceSettings) -> t
     return checked.doc, checked.warnings
 
 
+@lru_cache(maxsize=8)
+def _web_file(name: str) -> str:
+    """A file of the page (``tcdocs/web/``), read once per process."""
+    return resources.files("tcdocs").joinpath("web", name).read_text(encoding="utf-8")
+
+
 def _preview_page(doc: Document) -> str:
     content = content_for(doc)
-    style = resources.files("tcdocs").joinpath("web", "preview.css").read_text(encoding="utf-8")
+    style = _web_file("preview.css")
     header = content.header
     return (
         '<!DOCTYPE html><html lang="sv"><head><meta charset="utf-8">'
@@ -335,7 +342,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def page() -> HTMLResponse:
-        html = resources.files("tcdocs").joinpath("web", "index.html").read_text(encoding="utf-8")
+        html = _web_file("index.html")
         # 'unsafe-inline' styles only: the preview iframe's own stylesheet; scripts come from /assets alone.
         policy = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; "
                   "frame-src 'self'; img-src 'self' blob:; base-uri 'none'; form-action 'none'")
@@ -346,7 +353,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         types = {"app.js": "text/javascript", "app.css": "text/css"}
         if name not in types:
             raise _Refusal(404, "no such asset")
-        text = resources.files("tcdocs").joinpath("web", name).read_text(encoding="utf-8")
+        text = _web_file(name)
         return Response(text, media_type=f"{types[name]}; charset=utf-8")
 
     def openapi() -> dict[str, Any]:
