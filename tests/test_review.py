@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
@@ -302,3 +303,20 @@ def test_starter_decision_with_the_protocol_written_out_renders():
     text = flat(docx_body(tcdocs.render(doc, "docx")))
     assert "Granskningsprotokoll 20 mars 2027, Dnr RTS 2027/012" in text
     assert "upprättat av" not in text
+
+
+def test_the_long_issuer_and_the_document_type_do_not_overlap_in_the_pdf_header(files):
+    import pypdf
+
+    chunks: dict[str, float] = {}
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            chunks.setdefault(text.strip(), tm[4] * cm[0] + cm[4])
+
+    page = pypdf.PdfReader(io.BytesIO(files["decision"]["pdf"])).pages[0]
+    page.extract_text(visitor_text=visit)
+    issuer, doc_type = "Riksföreningen Teknikcollege Sverige", "BESLUT"
+    # Carlito's letters average about half an em, so the bold 11 pt issuer ends near its start + 5.5 pt per letter.
+    issuer_end = chunks[issuer] + 5.5 * len(issuer)
+    assert chunks[doc_type] > issuer_end + 10
