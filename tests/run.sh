@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Install tcdocs with its test tools into .venv and run the test suite.
+# Install what tcdocs and its tests need (Debian packages where possible, and .venv with
+# the test and server extras) and run the test suite; arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/pip install -q --upgrade pip
-.venv/bin/pip install -q -e ".[test,server]" build
+. tools/setup.sh
+system_packages $RENDER_PACKAGES $TEST_PACKAGES
+python_env test,server
 .venv/bin/python -m pytest "$@"
