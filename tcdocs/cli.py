@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -161,8 +162,21 @@ def _report(outcomes: list[Outcome], done: str) -> None:
         raise TcdocsError(f"{failed} of {len(outcomes)} files failed")
 
 
+def _quiet_dependencies() -> None:
+    """Keep the log lines of dependencies (font subsetting, layout notes) off the terminal.
+
+    The command prints its results and tcdocs' own problems and warnings; a library's
+    log record reaches no one unless a handler is set up, and without one Python would
+    print its warnings to stderr.
+    """
+    root = logging.getLogger()
+    if not root.handlers:
+        root.addHandler(logging.NullHandler())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with *argv* (default: ``sys.argv[1:]``) and return the exit code."""
+    _quiet_dependencies()
     try:
         cli.main(args=list(argv) if argv is not None else None, prog_name="tcdocs", standalone_mode=False)
     except click.exceptions.Abort:

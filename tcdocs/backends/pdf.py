@@ -6,9 +6,11 @@ import datetime as dt
 import hashlib
 import logging
 import mimetypes
-import os
+import threading
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -17,9 +19,17 @@ from urllib.request import url2pathname
 
 import lxml.html
 from markupsafe import Markup
-from weasyprint import CSS, HTML, Attachment
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+with warnings.catch_warnings():
+    # Without HarfBuzz's subsetter WeasyPrint warns on import that a future version will
+    # need it; tcdocs works either way (see SUBSETTER), so the warning says nothing to a user.
+    warnings.filterwarnings("ignore", "HarfBuzz-Subset will be required", DeprecationWarning)
+    import weasyprint.pdf.fonts
+    from fontTools.ttLib import TTFont
+    from weasyprint import CSS, HTML, Attachment
+    from weasyprint.text.ffi import harfbuzz_subset
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from .. import __version__
 from ..content import PROVENANCE_FILE, Content
@@ -56,22 +66,28 @@ class BundledFetcher(URLFetcher):  # type: ignore[misc]
         return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": mime})
 
 
-@contextmanager
-def _fixed_font_dates(date: str) -> Iterator[None]:
-    # Without HarfBuzz's subsetter, fontTools stamps SOURCE_DATE_EPOCH (or "now") into
-    # each embedded font. The document's own date is used, whatever the environment says,
-    # so the same data gives the same bytes on any day and machine.
-    day = dt.date.fromisoformat(date)
-    epoch = int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp())
-    previous = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = previous
+SUBSETTER = "harfbuzz" if harfbuzz_subset is not None else "fonttools"
+"""Which library subsets the embedded fonts: HarfBuzz (Debian's ``libharfbuzz-subset0``),
+or fontTools where HarfBuzz's subsetter is not installed, about three times slower."""
+
+
+class _StableTTFont(TTFont):  # type: ignore[misc]
+    """A fontTools font that keeps its own modification date when it is saved.
+
+    fontTools stamps "now" (or ``SOURCE_DATE_EPOCH``) into every font it saves, so a
+    PDF whose fonts were subset by fontTools would differ from run to run. Keeping the
+    font's own date makes the bytes depend on the document alone, as they do when
+    HarfBuzz subsets.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("recalcTimestamp", False)
+        super().__init__(*args, **kwargs)
+
+
+if SUBSETTER == "fonttools":
+    weasyprint.pdf.fonts.TTFont = _StableTTFont
+    logging.getLogger(__name__).info("HarfBuzz's subsetter is not installed; fontTools subsets the PDF fonts")
 
 
 def page_html(content: Content, roots: tuple[Path, ...], variant: str | None = None) -> str:
@@ -87,26 +103,42 @@ def page_html(content: Content, roots: tuple[Path, ...], variant: str | None = N
     return render_template(template_env, PAGE_TEMPLATE, context)
 
 
+# The error messages of the render running in this thread (or task), if one is running.
+_RENDER_ERRORS: ContextVar[list[str] | None] = ContextVar("tcdocs_render_errors", default=None)
+
+
 class _ErrorLog(logging.Handler):
-    """Collects WeasyPrint's error messages during one render, so that they fail it."""
+    """Collects WeasyPrint's error messages into the running render's list, so that they fail it.
+
+    One handler is added to WeasyPrint's logger when this module is imported; renders
+    only set a context variable, so no render changes the logging set-up of the process.
+    """
 
     def __init__(self) -> None:
         super().__init__(level=logging.ERROR)
-        self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        messages = _RENDER_ERRORS.get()
+        if messages is not None:
+            messages.append(record.getMessage())
+
+
+logging.getLogger("weasyprint").addHandler(_ErrorLog())
 
 
 @contextmanager
-def _collect_errors() -> Iterator[_ErrorLog]:
-    logger = logging.getLogger("weasyprint")
-    handler = _ErrorLog()
-    logger.addHandler(handler)
+def _collect_errors() -> Iterator[list[str]]:
+    messages: list[str] = []
+    token = _RENDER_ERRORS.set(messages)
     try:
-        yield handler
+        yield messages
     finally:
-        logger.removeHandler(handler)
+        _RENDER_ERRORS.reset(token)
+
+
+# Pango, fontconfig and GLib are not safe to use from several threads at once; a library
+# caller's threads take turns here, so concurrent renders give correct bytes and no crash.
+_ENGINE = threading.Lock()
 
 
 MAX_PAGES = 1000
@@ -201,7 +233,7 @@ def write(content: Content, roots: tuple[Path, ...], options: RenderOptions | No
     _refuse_attachments(page)
     html = _HousePage(string=page, base_url=base.as_uri() + "/", url_fetcher=BundledFetcher(roots))
     try:
-        with _fixed_font_dates(content.header.date), _collect_errors() as errors:
+        with _ENGINE, _collect_errors() as errors:
             style = _house_style(roots)
             html.user_agent = style.user_agent
             document = html.render(stylesheets=[style.house], font_config=style.fonts, pdf_variant=variant, custom_metadata=True)
@@ -218,8 +250,8 @@ def write(content: Content, roots: tuple[Path, ...], options: RenderOptions | No
         raise TemplateError(str(exc), PAGE_TEMPLATE) from None
     except Exception as exc:  # WeasyPrint raises many kinds; the user needs one message.
         raise RenderError(f"the PDF could not be laid out: {exc}") from exc
-    if errors.messages:
-        raise RenderError("WeasyPrint reported errors, so no PDF was written:\n  " + "\n  ".join(errors.messages))
+    if errors:
+        raise RenderError("WeasyPrint reported errors, so no PDF was written:\n  " + "\n  ".join(errors))
     if not isinstance(pdf, bytes):
         raise RenderError("WeasyPrint returned no PDF")
     return pdf
