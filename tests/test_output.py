@@ -2,7 +2,7 @@
 
 import os
 import stat
-import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -53,10 +53,14 @@ def test_read_only_folder_names_the_path(tmp_path, monkeypatch):
     folder = tmp_path / "låst"
     folder.mkdir()
 
-    def refused(*args, **kwargs):
-        raise PermissionError(13, "Permission denied")
+    opened = os.open
 
-    monkeypatch.setattr(tempfile, "mkstemp", refused)
+    def refused(path, *args, **kwargs):
+        if Path(path).parent == folder:  # root may write anywhere, so the refusal is simulated
+            raise PermissionError(13, "Permission denied")
+        return opened(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refused)
     with pytest.raises(OutputError, match="låst/avtal.pdf: cannot write: permission denied"):
         write_atomic(folder / "avtal.pdf", b"x")
     assert list(folder.iterdir()) == []
