@@ -7,6 +7,7 @@ and a template cannot smuggle in scripts, images or links.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 from lxml import etree
@@ -63,10 +64,20 @@ class Content:
     template: str
     data: bytes = b""
     """The document's data as canonical JSON, for the PDF's provenance; empty if unknown."""
+    tables: tuple[tuple[float, ...], ...] = ()
+    """Each table's column widths in mm, in document order (``body.iter("table")``); see
+    :mod:`tcdocs.layout`. Both backends lay tables out with these widths."""
 
     def html(self) -> str:
-        """The body as an HTML fragment."""
-        return str(etree.tostring(self.body, encoding="unicode", method="html"))
+        """The body as an HTML fragment, each table with its column widths as ``<col>`` elements."""
+        body = copy.deepcopy(self.body)
+        for table, widths in zip(body.iter("table"), self.tables, strict=False):
+            total = sum(widths)
+            group = etree.Element("colgroup")
+            for width in widths:
+                etree.SubElement(group, "col", style=f"width: {100 * width / total:.3f}%")
+            table.insert(0, group)
+        return str(etree.tostring(body, encoding="unicode", method="html"))
 
 
 def parse_content(markup: str, template: str) -> etree._Element:

@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 from .content import Content, Header, parse_content
 from .errors import TemplateError
 from .formatting import formatter
+from .layout import table_widths
 from .models.base import Document
 
 __all__ = ["LimitedSandbox", "builtin_templates", "environment", "render_content", "render_template", "template_roots"]
@@ -179,4 +180,5 @@ def render_content(doc: Document, locale: str, templates: Path | None = None) ->
         date=fmt.isodate(doc.date),
         dnr=doc.dnr,
     )
-    return Content(header=header, body=parse_content(markup, name), template=name)
+    body = parse_content(markup, name)
+    return Content(header=header, body=body, template=name, tables=table_widths(body))

@@ -1,0 +1,194 @@
+"""Table column widths from the house font's metrics, computed once and used by both backends.
+
+Word, LibreOffice and a browser each size table columns their own way, and none of them
+knows how wide the other one made a column. So tcdocs decides: every column is at least
+as wide as its longest word in Carlito (which has Calibri's metrics), and the rest of
+the table's width goes where the text is. The DOCX gets the widths as its table grid,
+the PDF as ``<col>`` widths with a fixed table layout, so no word breaks mid-word in
+either, and both break lines at the same places.
+"""
+
+from __future__ import annotations
+
+import struct
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
+
+from lxml import etree
+
+__all__ = ["TEXT_WIDTH_MM", "Font", "TableStyle", "column_widths", "table_widths", "text_width"]
+
+TEXT_WIDTH_MM = 163.0
+"""The width of the house page's text area: A4 less margins of 25 and 22 mm."""
+
+MM_PER_PT = 25.4 / 72
+_SLACK_MM = 0.6  # what rounding to Word's twips, and a reader's own layout, may add to a word
+
+
+class TableStyle(NamedTuple):
+    """How a kind of table is set: its font size and the padding either side of a cell's text."""
+
+    size_pt: float
+    padding_mm: float
+    equal: bool = False
+
+
+TABLE_STYLES: dict[str, TableStyle] = {
+    "grid": TableStyle(10.0, 2 * 1.8 + 0.2),
+    "plain": TableStyle(10.0, 4.0),
+    "signatures": TableStyle(11.0, 8.0, equal=True),
+}
+"""Must agree with ``house.css`` and the house Word file: cell padding (with the border) and font size."""
+
+
+class Font(NamedTuple):
+    """Advance widths of one face, in ems, by code point."""
+
+    advances: dict[int, float]
+    fallback: float
+
+    def width(self, text: str) -> float:
+        """The width of *text* in ems, without kerning (neither Word nor the PDF kerns)."""
+        get, fallback = self.advances.get, self.fallback
+        return sum(get(ord(char), fallback) for char in text)
+
+
+@lru_cache(maxsize=2)
+def _face(bold: bool) -> Font:
+    from fontTools.ttLib import TTFont
+
+    from .wording import builtin_templates
+
+    name = "Carlito-Bold.ttf" if bold else "Carlito-Regular.ttf"
+    font = TTFont(Path(builtin_templates()) / "house" / "fonts" / name, lazy=True)
+    # unitsPerEm read from the raw 'head' table: decompiling it makes fontTools log a
+    # warning about Carlito's creation date, which is none of a user's business.
+    units = struct.unpack(">H", font.reader["head"][18:20])[0]
+    metrics = font["hmtx"].metrics
+    advances = {code: metrics[glyph][0] / units for code, glyph in font.getBestCmap().items()}
+    font.close()
+    return Font(advances, metrics[".notdef"][0] / units)
+
+
+def text_width(text: str, size_pt: float, bold: bool = False) -> float:
+    """The width of *text* in mm at *size_pt*, in the house font."""
+    return _face(bold).width(text) * size_pt * MM_PER_PT
+
+
+class _Measure(NamedTuple):
+    narrowest: float  # the longest word: the column cannot be narrower
+    widest: float  # the longest line, unbroken
+
+
+_BLOCKS = frozenset({"p", "li", "ul", "ol", "table", "br"})
+
+
+def _lines(cell: etree._Element) -> list[list[tuple[str, bool]]]:
+    """The cell's lines (a ``<br/>`` or a block ends one) as runs of (text, bold)."""
+    lines: list[list[tuple[str, bool]]] = [[]]
+
+    def walk(element: etree._Element, bold: bool) -> None:
+        if element.text:
+            lines[-1].append((element.text, bold))
+        for child in element:
+            if child.tag in _BLOCKS:
+                lines.append([])
+                if child.tag not in ("br", "table"):
+                    walk(child, bold)
+                    lines.append([])
+            else:
+                walk(child, bold or child.tag == "strong")
+            if child.tail:
+                lines[-1].append((child.tail, bold))
+
+    walk(cell, cell.tag == "th" or "total" in cell.get("class", "").split())
+    return lines
+
+
+def _measure(cell: etree._Element, style: TableStyle) -> _Measure:
+    scale = style.size_pt * MM_PER_PT
+    regular, bold_face = _face(False), _face(True)
+    space = regular.width(" ")
+    nowrap = "amount" in cell.get("class", "").split()
+    narrowest = widest = 0.0
+    for line in _lines(cell):
+        words: list[float] = []
+        current: float | None = None
+        for text, bold in line:
+            face = bold_face if bold else regular
+            for char in text:
+                if char.isspace() and char != "\u00a0":
+                    if current is not None:
+                        words.append(current)
+                        current = None
+                else:
+                    current = (current or 0.0) + face.width(char)
+        if current is not None:
+            words.append(current)
+        if not words:
+            continue
+        full = (sum(words) + space * (len(words) - 1)) * scale
+        widest = max(widest, full)
+        narrowest = max(narrowest, full if nowrap else max(words) * scale)
+    return _Measure(narrowest + _SLACK_MM, widest + _SLACK_MM)
+
+
+def column_widths(table: etree._Element, available_mm: float = TEXT_WIDTH_MM) -> tuple[float, ...]:
+    """The widths in mm of *table*'s columns, which together fill *available_mm*.
+
+    As a browser's automatic table layout would, but decided once: each column gets
+    at least its longest word; if the widest lines all fit, each column gets its widest
+    line and the rest is shared out in proportion; otherwise the space beyond the
+    longest words goes to the columns that have more text to wrap.
+    """
+    style = TABLE_STYLES.get(table.get("class", "grid"), TABLE_STYLES["grid"])
+    rows = [row for row in table.iter("tr") if _owner(row) is table]
+    columns = max((len(row) for row in rows), default=1)
+    if style.equal:
+        return (available_mm / columns,) * columns
+    narrowest = [style.padding_mm + _SLACK_MM] * columns
+    widest = list(narrowest)
+    for row in rows:
+        for index, cell in enumerate(row):
+            measured = _measure(cell, style)
+            narrowest[index] = max(narrowest[index], measured.narrowest + style.padding_mm)
+            widest[index] = max(widest[index], measured.widest + style.padding_mm)
+    if sum(widest) <= available_mm:
+        spare = available_mm - sum(widest)
+        total = sum(widest)
+        return tuple(width + spare * width / total for width in widest)
+    if sum(narrowest) <= available_mm:
+        spare = available_mm - sum(narrowest)
+        wrap = [w - n for w, n in zip(widest, narrowest, strict=True)]
+        return tuple(n + spare * extra / sum(wrap) for n, extra in zip(narrowest, wrap, strict=True))
+    # Even the longest words do not fit: shrink in proportion; such words wrap inside.
+    scale = available_mm / sum(narrowest)
+    return tuple(width * scale for width in narrowest)
+
+
+def _owner(row: etree._Element) -> etree._Element | None:
+    parent = row.getparent()
+    while parent is not None and parent.tag != "table":
+        parent = parent.getparent()
+    return parent
+
+
+def table_widths(body: etree._Element, available_mm: float = TEXT_WIDTH_MM) -> tuple[tuple[float, ...], ...]:
+    """The column widths of every table in *body*, in document order (``body.iter("table")``).
+
+    A table inside a cell is sized within that cell, less the cell's padding.
+    """
+    widths: dict[etree._Element, tuple[float, ...]] = {}
+    for table in body.iter("table"):
+        space = available_mm
+        cell = table.getparent()
+        while cell is not None and cell.tag not in ("td", "th"):
+            cell = cell.getparent()
+        if cell is not None:
+            outer = _owner(cell.getparent())
+            if outer is not None and outer in widths:
+                style = TABLE_STYLES.get(outer.get("class", "grid"), TABLE_STYLES["grid"])
+                space = widths[outer][list(cell.getparent()).index(cell)] - style.padding_mm
+        widths[table] = column_widths(table, space)
+    return tuple(widths.values())
