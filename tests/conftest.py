@@ -1,4 +1,4 @@
-"""Shared fixtures: the example agreement, loaded and rendered once per test session."""
+"""Shared fixtures: the example agreement, and every example, loaded and rendered once per test session."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import tcdocs
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
+EXAMPLE_NAMES = sorted(path.stem for path in EXAMPLES.glob("*.yaml"))
 
 
 @pytest.fixture(scope="session")
@@ -22,3 +23,9 @@ def agreement() -> tcdocs.Samverkansavtal:
 @pytest.fixture(scope="session")
 def rendered(agreement: tcdocs.Samverkansavtal) -> dict[str, bytes]:
     return tcdocs.render_formats(agreement)
+
+
+@pytest.fixture(scope="session")
+def examples() -> dict[str, dict[str, bytes]]:
+    """Every example's DOCX and PDF, by the example's file stem."""
+    return {name: tcdocs.render_formats(tcdocs.load(EXAMPLES / f"{name}.yaml")) for name in EXAMPLE_NAMES}

@@ -1,10 +1,16 @@
-"""The DOCX backend: the content tree walked into Word paragraphs, lists and tables.
+"""The DOCX backend: the content tree written as WordprocessingML into the house Word file.
 
-The walked body is a docxtpl sub-document placed at ``{{p body }}`` in the house
-``base.docx``, whose header and footer docxtpl fills from the same :class:`Header`
-the PDF uses. The body uses the house file's own styles, so a user edits a
-normal Word document: Heading 2 for a §, List Bullet for a list, Table Grid for
-a table.
+The body is written directly as Word XML: paragraphs with the house file's styles
+(Heading 2 for a §, List Bullet for a list, Table Grid for a table), so a user edits a
+normal Word document, and tables with the column widths of :mod:`tcdocs.layout`, the
+same the PDF uses. docxtpl places the body at ``{{p body }}`` in the house
+``base.docx`` and fills its page header and footer from the same :class:`Header` the
+PDF uses. The package's core and extended properties are written here, whole.
+
+Writing the XML directly, rather than through python-docx objects and a docxtpl
+sub-document, keeps a render to a few times the cost of saving an empty document:
+python-docx looks a style up by walking every style for every paragraph, and merging a
+sub-document copies its styles and numbering into the house file.
 """
 
 from __future__ import annotations
@@ -13,20 +19,17 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, NamedTuple
+from xml.sax.saxutils import escape
 
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Length, Mm
-from docx.table import Table
-from docx.text.paragraph import Paragraph
 from docxtpl import DocxTemplate
 from lxml import etree
+from markupsafe import Markup
 
+from .. import __version__
 from ..content import Content
 from ..errors import RenderError, TemplateError
 from ..wording import LimitedSandbox
@@ -37,210 +40,213 @@ if TYPE_CHECKING:
 __all__ = ["normalise_docx", "write"]
 
 BASE_DOCX = "house/base.docx"
-TEXT_WIDTH = Mm(163)
+TWIPS_PER_MM = 1440 / 25.4
 
 PARAGRAPH_STYLES = {
-    "h1": "Heading 1",
-    "h2": "Heading 2",
-    "h3": "Heading 3",
+    "h1": "Heading1",
+    "h2": "Heading2",
+    "h3": "Heading3",
     "lead": "Lead",
     "note": "Note",
     "label": "Label",
-    "sig-party": "Signature Party",
-    "sig-place": "Signature Place",
-    "sig-line": "Signature Line",
+    "sig-party": "SignatureParty",
+    "sig-place": "SignaturePlace",
+    "sig-line": "SignatureLine",
 }
+# Cell margins (top, right, bottom, left) in mm, as house.css pads the cells.
+CELL_MARGINS = {"grid": (1.2, 1.8, 1.2, 1.8), "plain": (0.6, 4.0, 0.6, 0.0), "signatures": (0.0, 8.0, 9.0, 0.0)}
+LIST_GAP_MM = 2.5  # below a list's last item, as below a paragraph
+FIRST_LIST_ID = 3  # numbering.xml of the house file defines 1 (bullets) and 2 (numbers)
+
 # The house Word file's tags are filled in the same sandbox as the wording; one per process.
 _HEADER_ENV = LimitedSandbox(autoescape=True)
 _SPACE = re.compile(r"[ \t\n\r]+")  # HTML's collapsible white space; no-break spaces stay.
 
 
-@dataclass
-class _Run:
+def _twips(mm: float) -> int:
+    return round(mm * TWIPS_PER_MM)
+
+
+class _Run(NamedTuple):
     text: str
     bold: bool
     italic: bool
 
 
-_BREAK = object()
+_BREAK = _Run("\n", False, False)
 
 
-class _Walker:
-    """Turns content elements into python-docx objects inside one sub-document."""
+class _Writer:
+    """Writes content elements as WordprocessingML, in one pass, into a list of strings."""
 
-    def __init__(self, document: Any) -> None:
-        self.doc = document
-        self.numbering = document.part.numbering_part.element
+    def __init__(self, widths: Iterable[tuple[float, ...]]) -> None:
+        self.out: list[str] = []
+        self.widths: Iterator[tuple[float, ...]] = iter(widths)
+        self.numbered_lists = 0
 
-    def blocks(self, parent: Iterable[etree._Element], container: Any) -> None:
-        for element in parent:
+    def blocks(self, elements: Iterable[etree._Element]) -> None:
+        for element in elements:
             tag = element.tag
             if tag in ("h1", "h2", "h3", "p"):
-                self.paragraph(element, container)
+                self.paragraph(element)
             elif tag in ("ul", "ol"):
-                self.listing(element, container)
+                self.listing(element)
             elif tag == "table":
-                self.table(element, container)
+                self.table(element)
 
-    def paragraph(self, element: etree._Element, container: Any, target: Paragraph | None = None) -> Paragraph:
+    def paragraph(self, element: etree._Element, style: str | None = None, properties: str = "") -> None:
         classes = element.get("class", "").split()
         style = PARAGRAPH_STYLES.get(element.tag) or next(
-            (PARAGRAPH_STYLES[c] for c in classes if c in PARAGRAPH_STYLES), None
+            (PARAGRAPH_STYLES[c] for c in classes if c in PARAGRAPH_STYLES), style
         )
-        paragraph = target if target is not None else container.add_paragraph()
-        if style is not None:
-            paragraph.style = self.doc.styles[style]
-        if "keep-next" in classes:
-            paragraph.paragraph_format.keep_with_next = True
-        self.inline(element, paragraph)
-        return paragraph
+        keep = "<w:keepNext/>" if "keep-next" in classes else ""
+        self._paragraph(style, keep + properties, _runs(element))
 
-    def listing(self, element: etree._Element, container: Any) -> None:
-        style = "List Number" if element.tag == "ol" else "List Bullet"
-        number_id = self._restarted_numbering(style) if element.tag == "ol" else None
-        for item in element.iterchildren("li"):
-            paragraph = container.add_paragraph(style=self.doc.styles[style])
-            if number_id is not None:
-                num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
-                num_pr.get_or_add_ilvl().val = 0
-                num_pr.get_or_add_numId().val = number_id
-            self.inline(item, paragraph)
+    def _paragraph(self, style: str | None, properties: str, runs: list[_Run]) -> None:
+        style_xml = f'<w:pStyle w:val="{style}"/>' if style else ""
+        head = f"<w:pPr>{style_xml}{properties}</w:pPr>" if style_xml or properties else ""
+        self.out.append(f"<w:p>{head}{''.join(_run_xml(run) for run in runs)}</w:p>")
 
-    def table(self, element: etree._Element, container: Any) -> None:
-        rows = list(element.iter("tr"))
-        columns = max((len(tr) for tr in rows), default=1)
+    def listing(self, element: etree._Element) -> None:
+        items = list(element.iterchildren("li"))
+        numbering = ""
+        if element.tag == "ol":
+            # Each numbered list counts from 1: its own list instance, which _number() declares.
+            numbering = f'<w:numPr><w:ilvl w:val="0"/><w:numId w:val="{FIRST_LIST_ID + self.numbered_lists}"/></w:numPr>'
+            self.numbered_lists += 1
+        style = "ListNumber" if element.tag == "ol" else "ListBullet"
+        for index, item in enumerate(items):
+            gap = f'<w:spacing w:after="{_twips(LIST_GAP_MM)}"/>' if index == len(items) - 1 else ""
+            self._paragraph(style, numbering + gap, _runs(item))
+
+    def table(self, element: etree._Element) -> None:
         kind = element.get("class", "grid")
-        table: Table = container.add_table(rows=len(rows), cols=columns)
-        if kind == "grid":
-            table.style = self.doc.styles["Table Grid"]
-        else:
-            _no_borders(table)
-        table.autofit = False
-        widths = _column_widths(rows, columns, kind)
-        for grid_column, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
-            grid_column.w = Length(width)
-        for column, width in zip(table.columns, widths, strict=True):
-            for cell in column.cells:
-                cell.width = width
-        for r, tr in enumerate(rows):
-            row = table.rows[r]
-            tr_pr = row._tr.get_or_add_trPr()
-            tr_pr.append(OxmlElement("w:cantSplit"))
-            if tr.getparent().tag == "thead":
-                tr_pr.append(OxmlElement("w:tblHeader"))
-            for c, cell_element in enumerate(tr):
-                self.cell(cell_element, row.cells[c], kind)
-        if kind != "signatures":
-            container.add_paragraph(style=self.doc.styles["Table Gap"])
+        widths = [_twips(width) for width in next(self.widths)]
+        top, right, bottom, left = (_twips(m) for m in CELL_MARGINS.get(kind, CELL_MARGINS["grid"]))
+        style = '<w:tblStyle w:val="TableGrid"/>' if kind == "grid" else ""
+        borders = "" if kind == "grid" else "<w:tblBorders>" + "".join(
+            f'<w:{side} w:val="nil"/>' for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+        ) + "</w:tblBorders>"
+        self.out.append(
+            f'<w:tbl><w:tblPr>{style}<w:tblW w:w="{sum(widths)}" w:type="dxa"/>{borders}<w:tblLayout w:type="fixed"/>'
+            f'<w:tblCellMar><w:top w:w="{top}" w:type="dxa"/><w:left w:w="{left}" w:type="dxa"/>'
+            f'<w:bottom w:w="{bottom}" w:type="dxa"/><w:right w:w="{right}" w:type="dxa"/></w:tblCellMar>'
+            '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/>'
+            "</w:tblPr><w:tblGrid>" + "".join(f'<w:gridCol w:w="{width}"/>' for width in widths) + "</w:tblGrid>"
+        )
+        for row in element.iter("tr"):
+            if _table_of(row) is not element:
+                continue
+            header = "<w:tblHeader/>" if row.getparent().tag == "thead" else ""
+            self.out.append(f"<w:tr><w:trPr><w:cantSplit/>{header}</w:trPr>")
+            cells = list(row)
+            for index, width in enumerate(widths):
+                self.cell(cells[index] if index < len(cells) else None, width, kind)
+            self.out.append("</w:tr>")
+        self.out.append("</w:tbl>")
+        # Word joins two tables that touch; a small paragraph keeps them apart, as the PDF's margin does.
+        self.out.append('<w:p><w:pPr><w:pStyle w:val="TableGap"/></w:pPr></w:p>')
 
-    def cell(self, element: etree._Element, cell: Any, kind: str) -> None:
-        first = cell.paragraphs[0]
-        classes = element.get("class", "").split()
-        blocks = [child for child in element if child.tag in ("p", "ul", "ol", "table")]
-        if not blocks:
-            self.inline(element, first, bold=element.tag == "th" or "total" in classes)
-            paragraphs = [first]
-            if kind == "grid":
-                first.style = self.doc.styles["Table Text"]
+    def cell(self, element: etree._Element | None, width: int, kind: str) -> None:
+        heading = element is not None and element.tag == "th" and kind == "grid"
+        shading = '<w:shd w:val="clear" w:color="auto" w:fill="E8E8E8"/>' if heading else ""
+        self.out.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{shading}</w:tcPr>')
+        if element is None:
+            self.out.append("<w:p/>")
         else:
-            self.paragraph(blocks[0], cell, target=first)
-            self.blocks(blocks[1:], cell)
-            paragraphs = list(cell.paragraphs)
-        if "amount" in classes:
-            for paragraph in paragraphs:
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-
-    def inline(self, element: etree._Element, paragraph: Paragraph, bold: bool = False, italic: bool = False) -> None:
-        pieces: list[_Run | object] = []
-        _collect(element, bold, italic, pieces)
-        for piece in _collapse(pieces):
-            if piece is _BREAK:
-                paragraph.add_run().add_break()
+            classes = element.get("class", "").split()
+            align = '<w:jc w:val="right"/>' if "amount" in classes else ""
+            blocks = [child for child in element if child.tag in ("p", "ul", "ol", "table")]
+            if not blocks:
+                bold = element.tag == "th" or "total" in classes
+                style = "Signature" if kind == "signatures" else "TableText"
+                self._paragraph(style, align, _runs(element, bold=bold))
             else:
-                assert isinstance(piece, _Run)
-                run = paragraph.add_run(piece.text)
-                if piece.bold:
-                    run.bold = True
-                if piece.italic:
-                    run.italic = True
-
-    def _restarted_numbering(self, style: str) -> int:
-        """A new Word list instance that restarts at 1, so each <ol> counts from one."""
-        style_element = self.doc.styles[style].element
-        base_id = style_element.pPr.numPr.numId.val
-        abstract = self.numbering.num_having_numId(base_id).abstractNumId.val
-        number = self.numbering.add_num(abstract)
-        override = OxmlElement("w:lvlOverride")
-        override.set(qn("w:ilvl"), "0")
-        start = OxmlElement("w:startOverride")
-        start.set(qn("w:val"), "1")
-        override.append(start)
-        number.append(override)
-        return int(number.numId)
+                for child in blocks:
+                    if child.tag == "p":
+                        self.paragraph(child, "Signature" if kind == "signatures" else "TableText", align)
+                    else:
+                        self.blocks([child])
+                if not self.out[-1].endswith("</w:p>"):
+                    self.out.append("<w:p/>")  # a cell ends with a paragraph
+        self.out.append("</w:tc>")
 
 
-def _collect(element: etree._Element, bold: bool, italic: bool, out: list[_Run | object]) -> None:
+def _table_of(row: etree._Element) -> etree._Element | None:
+    parent = row.getparent()
+    while parent is not None and parent.tag != "table":
+        parent = parent.getparent()
+    return parent
+
+
+def _runs(element: etree._Element, bold: bool = False, italic: bool = False) -> list[_Run]:
+    """The element's inline content as runs, white space collapsed as a browser collapses it."""
+    pieces: list[_Run] = []
+    _collect(element, bold, italic, pieces)
+    return _collapse(pieces)
+
+
+def _collect(element: etree._Element, bold: bool, italic: bool, out: list[_Run]) -> None:
     """Flatten an element's inline content into runs; a child's tail keeps the parent's formatting."""
     if element.text:
         out.append(_Run(element.text, bold, italic))
     for child in element:
         if child.tag == "br":
             out.append(_BREAK)
-        else:
+        elif child.tag in ("strong", "em"):
             _collect(child, bold or child.tag == "strong", italic or child.tag == "em", out)
         if child.tail:
             out.append(_Run(child.tail, bold, italic))
 
 
-def _collapse(pieces: list[_Run | object]) -> list[_Run | object]:
+def _collapse(pieces: list[_Run]) -> list[_Run]:
     """Collapse white space as a browser does, so both formats show the same words."""
-    result: list[_Run | object] = []
+    result: list[_Run] = []
     for piece in pieces:
         if piece is _BREAK:
-            if result and isinstance(result[-1], _Run):
-                result[-1].text = result[-1].text.rstrip(" ")
+            if result and result[-1] is not _BREAK:
+                result[-1] = result[-1]._replace(text=result[-1].text.rstrip(" "))
             result.append(piece)
             continue
-        assert isinstance(piece, _Run)
         text = _SPACE.sub(" ", piece.text)
-        previous = result[-1] if result else None
-        if previous is None or previous is _BREAK or (isinstance(previous, _Run) and previous.text.endswith(" ")):
+        if not result or result[-1] is _BREAK or result[-1].text.endswith(" "):
             text = text.lstrip(" ")
         if text:
-            result.append(_Run(text, piece.bold, piece.italic))
-    if result and isinstance(result[-1], _Run):
-        result[-1].text = result[-1].text.rstrip(" ")
-    return [piece for piece in result if piece is _BREAK or (isinstance(piece, _Run) and piece.text)]
+            result.append(piece._replace(text=text))
+    if result and result[-1] is not _BREAK:
+        result[-1] = result[-1]._replace(text=result[-1].text.rstrip(" "))
+    return [piece for piece in result if piece is _BREAK or piece.text]
 
 
-def _column_widths(rows: list[etree._Element], columns: int, kind: str) -> list[int]:
-    """Share the text width between columns by how much text each holds, as a browser would."""
-    if kind == "signatures":
-        return [TEXT_WIDTH // columns] * columns
-    if kind == "plain" and columns == 2:
-        # A label and its value, as the house CSS lays them out: 30 % and the rest.
-        return [TEXT_WIDTH * 3 // 10, TEXT_WIDTH - TEXT_WIDTH * 3 // 10]
-    weights = [6] * columns
-    for tr in rows:
-        for index, cell in enumerate(tr):
-            words = "".join(cell.itertext()).split()
-            longest = max((len(word) for word in words), default=0)
-            weights[index] = max(weights[index], min(32, max(longest + 2, len(" ".join(words)) // 2)))
-    total = sum(weights)
-    return [int(TEXT_WIDTH * weight / total) for weight in weights]
+def _run_xml(run: _Run) -> str:
+    if run is _BREAK:
+        return "<w:r><w:br/></w:r>"
+    properties = ("<w:b/><w:bCs/>" if run.bold else "") + ("<w:i/><w:iCs/>" if run.italic else "")
+    head = f"<w:rPr>{properties}</w:rPr>" if properties else ""
+    return f'<w:r>{head}<w:t xml:space="preserve">{escape(run.text)}</w:t></w:r>'
 
 
-def _no_borders(table: Table) -> None:
-    borders = OxmlElement("w:tblBorders")
-    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        edge = OxmlElement(f"w:{side}")
-        edge.set(qn("w:val"), "nil")
-        borders.append(edge)
-    table._tbl.tblPr.append(borders)
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
-def normalise_docx(data: bytes) -> bytes:
-    """Rewrite a DOCX's zip with fixed entry dates and modes, so equal content gives equal bytes."""
+def _number(template: DocxTemplate, count: int) -> None:
+    """Declare *count* numbered lists that each restart at 1 (ids from FIRST_LIST_ID on)."""
+    numbering = template.docx.part.numbering_part.element
+    for offset in range(count):
+        numbering.append(
+            etree.fromstring(
+                f'<w:num xmlns:w="{W}" w:numId="{FIRST_LIST_ID + offset}"><w:abstractNumId w:val="1"/>'
+                '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'
+            )
+        )
+
+
+def normalise_docx(data: bytes, replace: dict[str, bytes] | None = None) -> bytes:
+    """Rewrite a DOCX's zip with fixed entry dates and modes, so equal content gives equal bytes.
+
+    *replace* maps entry names to new contents (the core and extended properties).
+    """
+    replace = replace or {}
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
@@ -249,54 +255,82 @@ def normalise_docx(data: bytes) -> bytes:
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.create_system = 0
             entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info))
+            target.writestr(entry, replace.get(info.filename) or source.read(info))
     return out.getvalue()
 
 
-def _base(roots: tuple[Path, ...]) -> Path:
+class _House(NamedTuple):
+    path: Path
+    data: bytes
+
+
+@lru_cache(maxsize=8)
+def _house(roots: tuple[Path, ...]) -> _House:
+    """The house Word file for *roots*, read once per process."""
     for root in roots:
         candidate = root / BASE_DOCX
         if candidate.is_file():
-            return candidate
+            return _House(candidate, candidate.read_bytes())
     raise TemplateError("the house Word file is missing", BASE_DOCX)
 
 
 def write(content: Content, roots: tuple[Path, ...], options: RenderOptions | None = None) -> bytes:
-    """Walk *content* into the house Word file and return the DOCX's bytes.
+    """Write *content* into the house Word file and return the DOCX's bytes.
 
     *options* is accepted for the backend interface; nothing in it changes a DOCX.
 
     Raises :class:`TemplateError` if the house file is missing or its tags fail,
     :class:`RenderError` if the document cannot be assembled.
     """
-    template = DocxTemplate(str(_base(roots)))
-    body = template.new_subdoc()
-    walker = _Walker(body.subdocx)
-    walker.blocks(content.body, body.subdocx)
+    house = _house(roots)
+    writer = _Writer(content.tables)
+    writer.blocks(content.body)
     try:
-        template.render({"header": content.header, "body": body}, jinja_env=_HEADER_ENV, autoescape=True)
+        template = DocxTemplate(io.BytesIO(house.data))
+        template.render({"header": content.header, "body": Markup("".join(writer.out))}, jinja_env=_HEADER_ENV, autoescape=True)
+        _number(template, writer.numbered_lists)
     except Exception as exc:  # docxtpl wraps Jinja and XML errors in several types
         raise TemplateError(f"the house Word file could not be filled: {exc}", BASE_DOCX) from exc
-    _set_properties(template, content)
     buffer = io.BytesIO()
     try:
         template.save(buffer)
     except Exception as exc:
         raise RenderError(f"the DOCX could not be written: {exc}") from exc
-    return normalise_docx(buffer.getvalue())
+    return normalise_docx(
+        buffer.getvalue(),
+        {"docProps/core.xml": _core_properties(content), "docProps/app.xml": _app_properties()},
+    )
 
 
-def _set_properties(template: DocxTemplate, content: Content) -> None:
-    props = template.docx.core_properties
+def _core_properties(content: Content) -> bytes:
+    """The package's core properties, written whole (ECMA-376 Part 2): title, issuer, Dnr, dates."""
     header = content.header
     day = dt.date.fromisoformat(header.date)
-    moment = dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
-    props.title = header.title
-    props.subject = header.doc_type.capitalize()
-    props.author = header.issuer
-    props.last_modified_by = header.issuer
-    props.created = props.modified = moment
-    props.last_printed = moment
-    props.revision = 1
-    props.language = "sv-SE"
-    props.identifier = header.dnr
+    moment = dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    fields = (
+        ("dc:title", header.title),
+        ("dc:subject", header.doc_type.capitalize()),
+        ("dc:creator", header.issuer),
+        ("cp:lastModifiedBy", header.issuer),
+        ("cp:revision", "1"),
+        ("dc:identifier", header.dnr),
+        ("dc:language", "sv-SE"),
+    )
+    body = "".join(f"<{name}>{escape(value)}</{name}>" for name, value in fields)
+    dates = "".join(f'<dcterms:{name} xsi:type="dcterms:W3CDTF">{moment}</dcterms:{name}>' for name in ("created", "modified"))
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+        f'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">{body}{dates}</cp:coreProperties>'
+    ).encode()
+
+
+def _app_properties() -> bytes:
+    """The extended properties: made by tcdocs. Word counts pages and words itself when it saves."""
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+        f"<Application>tcdocs {escape(__version__)}</Application><DocSecurity>0</DocSecurity></Properties>"
+    ).encode()
+
