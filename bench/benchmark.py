@@ -17,7 +17,13 @@ targets on a 2-core machine:
 3. tcdocs PDF against a bare ``weasyprint.HTML(string=...).write_pdf()`` of the same HTML
    with default options (≤ 0.8×);
 4. a batch of ``--batch`` documents with ``--jobs 2`` against ``--jobs 1`` (≥ 1.7×);
-5. a worker's peak memory after ``--batch`` documents against after 20 (≤ 1.2×).
+5. a worker's peak memory after ``--batch`` documents against after 20 (≤ 1.2×);
+6. tcdocs rendering the samverkansavtal example to DOCX, against python-docx making a
+   document from its default template with 60 paragraphs and saving it (≤ 3×);
+7. tcdocs PDF per document where HarfBuzz's subsetter is not installed (fontTools
+   subsets the fonts) against where it is, each in a warm process of its own.
+
+``--only 6,7`` runs only the comparisons named, for a quick look.
 
 This is a measurement, not a test: the machines are shared, so figures vary from run to run.
 """
@@ -155,11 +161,69 @@ print(marks[20], marks[{count}])
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
 
 
+def docx_against_python_docx(rounds: int = 30) -> tuple[float, float]:
+    """Median seconds of tcdocs's DOCX of the samverkansavtal example and of the python-docx
+    baseline, taking turns in this process."""
+    import docx
+
+    doc = tcdocs.load(EXAMPLES / "samverkansavtal.yaml")
+
+    def baseline() -> None:
+        document = docx.Document()
+        for _ in range(60):
+            document.add_paragraph("Parterna har tagit del av avtalet och godkänner dess innehåll. " * 2)
+        document.save(io.BytesIO())
+
+    tcdocs.render(doc, "docx")
+    baseline()
+    ours, theirs = [], []
+    for _ in range(rounds):
+        ours.append(median_time(lambda: tcdocs.render(doc, "docx")))
+        theirs.append(median_time(baseline))
+    return statistics.median(ours), statistics.median(theirs)
+
+
+WARM_RENDER = """
+import json, statistics, sys, time
+from pathlib import Path
+{prelude}
+import tcdocs
+from tcdocs.backends import pdf
+docs = [tcdocs.load(path) for path in sorted(Path(sys.argv[1]).glob("*.yaml"))]
+tcdocs.render(docs[0], "pdf")
+times = []
+for doc in docs:
+    start = time.perf_counter()
+    tcdocs.render(doc, "pdf")
+    times.append(time.perf_counter() - start)
+print(json.dumps({{"subsetter": pdf.SUBSETTER, "median": statistics.median(times)}}))
+"""
+WITHOUT_SUBSETTER = (
+    f"import sys; sys.path.insert(0, {str(ROOT / 'tools')!r}); "
+    "from without_subsetter import _refuse_subsetter; _refuse_subsetter()"
+)
+
+
+def with_and_without_subsetter(folder: Path) -> dict[str, float]:
+    """Median seconds per PDF in a warm process with HarfBuzz's subsetter, and in one without it."""
+    found = {}
+    for prelude in ("", WITHOUT_SUBSETTER):
+        done = subprocess.run([sys.executable, "-c", WARM_RENDER.format(prelude=prelude), str(folder)],
+                              capture_output=True, text=True, check=True)
+        result = json.loads(done.stdout)
+        found[result["subsetter"]] = result["median"]
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--per-kind", type=int, default=10, help="documents of each kind (default 10)")
     parser.add_argument("--batch", type=int, default=300, help="documents in the batch comparison (default 300)")
+    parser.add_argument("--only", help="run only these comparisons, e.g. 6,7")
     args = parser.parse_args()
+    if args.only:
+        quick(set(args.only.split(",")), args.per_kind)
+        return
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     print(f"tcdocs {tcdocs.__version__}, Python {sys.version.split()[0]}, {cores} cores, "
@@ -272,6 +336,38 @@ def main() -> None:
         print(f"worker peak memory: {after_20 / 1024:.0f} MiB after 20 documents, {after_all / 1024:.0f} MiB after {args.batch}")
         results.append((f"5. peak memory after {args.batch} / after 20", after_all / after_20, "≤ 1.2", lambda r: r <= 1.2))
 
+        results += later_comparisons({"6", "7"}, sources)
+    show(results)
+
+
+def later_comparisons(wanted: set[str], sources: Path) -> list[tuple[str, float | None, str, Callable[[float], bool]]]:
+    """Comparisons 6 and 7: the DOCX against python-docx, the PDF with and without HarfBuzz's subsetter."""
+    results: list[tuple[str, float | None, str, Callable[[float], bool]]] = []
+    if "6" in wanted:
+        ours, baseline = docx_against_python_docx()
+        print(f"DOCX of the samverkansavtal example: tcdocs {ours * 1000:.1f} ms, python-docx baseline {baseline * 1000:.1f} ms")
+        results.append(("6. tcdocs DOCX / python-docx baseline", ours / baseline, "≤ 3", lambda r: r <= 3))
+    if "7" in wanted:
+        found = with_and_without_subsetter(sources)
+        harfbuzz, fonttools = found.get("harfbuzz"), found.get("fonttools")
+        if harfbuzz is None:
+            print("HarfBuzz's subsetter is not installed (apt-get install libharfbuzz-subset0): comparison 7 skipped")
+        else:
+            print(f"PDF per document, warm: {harfbuzz:.3f} s with HarfBuzz's subsetter, {fonttools:.3f} s with fontTools")
+        ratio = None if harfbuzz is None or fonttools is None else fonttools / harfbuzz
+        results.append(("7. PDF without / with HarfBuzz's subsetter", ratio, "", lambda r: True))
+    return results
+
+
+def quick(wanted: set[str], per_kind: int) -> None:
+    with tempfile.TemporaryDirectory() as scratch:
+        sources = Path(scratch)
+        for number, data in enumerate(documents(per_kind)):
+            (sources / f"{number:03d}-{data['kind']}.yaml").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        show(later_comparisons(wanted, sources))
+
+
+def show(results: list[tuple[str, float | None, str, Callable[[float], bool]]]) -> None:
     print("\nratio                                              value   target  met")
     for name, value, target, met in results:
         shown = "skipped" if value is None else f"{value:6.2f}"
