@@ -16,7 +16,7 @@ from .errors import OutputError, Problem, TcdocsError, UsageError
 from .loader import load_checked
 from .models.base import Document
 from .models.styrgruppsprotokoll import Styrgruppsprotokoll
-from .output import output_path, write_atomic
+from .output import output_path, write_all_atomic
 from .rendering import DEFAULT_OPTIONS, RenderOptions, render_formats
 
 __all__ = ["Outcome", "default_jobs", "render_files", "report_json", "validate_files", "warm_up"]
@@ -130,18 +130,21 @@ def warm_up(formats: Sequence[str], options: RenderOptions = DEFAULT_OPTIONS) ->
     from .models import KINDS
     from .wording import environment, template_roots
 
-    roots = template_roots(options.templates)
-    env = environment(roots)
-    for model in KINDS.values():
-        env.get_template(model.template)
     formatter(options.locale)
     for name in formats:
         backend(name)
-    if "pdf" in formats:
-        from .backends.pdf import PAGE_TEMPLATE, _house_style
+    roots = template_roots(options.templates)
+    env = environment(roots)
+    try:
+        for model in KINDS.values():
+            env.get_template(model.template)
+        if "pdf" in formats:
+            from .backends.pdf import PAGE_TEMPLATE, _house_style
 
-        env.get_template(PAGE_TEMPLATE)
-        _house_style(roots)
+            env.get_template(PAGE_TEMPLATE)
+            _house_style(roots)
+    except Exception:  # a broken user template: each file that uses it reports it, located
+        return
 
 
 def _render_in_worker(
@@ -159,8 +162,8 @@ def _render_one(
         if paragraph is not None:
             doc = _extract(doc, paragraph)
         rendered = render_formats(doc, formats, options)
+        write_all_atomic({target: rendered[name] for name, target in targets.items()})
         for name, target in targets.items():
-            write_atomic(target, rendered[name])
             outcome.outputs.append(target)
             outcome.digests[target] = hashlib.sha256(rendered[name]).hexdigest()
     except TcdocsError as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import os
 import sys
 from collections.abc import Sequence
@@ -14,15 +15,38 @@ from . import __version__
 from .backends import FORMATS
 from .batch import Outcome, default_jobs, render_files, report_json, validate_files
 from .catalogue import kinds, schema_json, starter
-from .errors import LoadError, TcdocsError, UsageError
+from .errors import LoadError, TcdocsError, UsageError, shown
 from .models import KINDS
 from .output import write_atomic
-from .rendering import DEFAULT_OPTIONS, PDF_VARIANTS, RenderOptions
+from .rendering import DEFAULT_OPTIONS, MAX_TIMEOUT, MIN_TIMEOUT, PDF_VARIANTS, RenderOptions
 from .verify import verify
 
 __all__ = ["cli", "main"]
 
 _KIND = click.Choice(list(KINDS))
+
+
+class Seconds(click.ParamType):  # type: ignore[type-arg]  # generic only from click 8.2
+    """A time limit in seconds: a finite number within the limits :class:`RenderOptions` accepts."""
+
+    name = "seconds"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        try:
+            seconds = float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if not (math.isfinite(seconds) and MIN_TIMEOUT <= seconds <= MAX_TIMEOUT):
+            self.fail(f"{value} is not a time limit from {MIN_TIMEOUT:g} to {MAX_TIMEOUT:g} seconds", param, ctx)
+        return seconds
+
+
+def _writable_folder(folder: Path, what: str, create: bool = True) -> None:
+    """Refuse, before any work is done, a folder that does not exist and (with *create*)
+    cannot be made because its own parent does not exist either."""
+    missing = folder if not create or folder.parent.is_dir() else folder.parent
+    if not folder.is_dir() and (not create or not folder.parent.is_dir()):
+        raise UsageError(f"the folder {shown(missing)} does not exist, so {what} cannot be written there")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -48,7 +72,7 @@ def cli() -> None:
               help="Write the PDF as PDF/A-2b or PDF/A-3b (archiving; 3b embeds the data) or PDF/UA-1 (accessible).")
 @click.option("--templates", type=click.Path(path_type=Path, file_okay=False, exists=True), metavar="DIR",
               help="A folder of templates that override the built-in wording or house style (run sandboxed).")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_OPTIONS.timeout, show_default=True,
+@click.option("--timeout", type=Seconds(), default=DEFAULT_OPTIONS.timeout, show_default=True,
               metavar="SECONDS", help="Stop a document that takes longer than this.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
               help="Render N files at once in worker processes [default: the number of cores; 1 renders in this process].")
@@ -65,6 +89,9 @@ def render(
     """
     formats = FORMATS if format_ == "all" else (format_,)
     options = RenderOptions(templates=templates, pdf_variant=pdf_variant, timeout=timeout)
+    _writable_folder(out, "the documents")
+    if report is not None:
+        _writable_folder(report.parent, "the report", create=False)
     workers = jobs if jobs is not None else default_jobs()
     if _on_terminal():
         with click.progressbar(length=len(files), label="Rendering", file=sys.stderr) as bar:
@@ -73,7 +100,7 @@ def render(
     else:
         outcomes = render_files(files, out, formats, options, paragraph=paragraph, jobs=workers)
     if report is not None:
-        write_atomic(report, report_json(outcomes).encode("utf-8"))
+        write_atomic(report, report_json(outcomes).encode("utf-8"), create_folder=False)
     _report(outcomes, done="wrote")
 
 
@@ -82,7 +109,7 @@ def render(
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
               help="Worker processes that render documents [default: the number of cores].")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True, metavar="SECONDS",
+@click.option("--timeout", type=Seconds(), default=30.0, show_default=True, metavar="SECONDS",
               help="Stop a render that takes longer than this and answer 503.")
 @click.option("--max-body", type=click.IntRange(min=1), default=1_000_000, show_default=True, metavar="BYTES",
               help="Refuse larger request bodies with 413.")
@@ -147,19 +174,23 @@ def _on_terminal() -> bool:
 
 def _report(outcomes: list[Outcome], done: str) -> None:
     failed = 0
+    usage = False
     for outcome in outcomes:
         for warning in outcome.warnings:
             click.echo(str(warning), err=True)
+        source = shown(outcome.source)
         if outcome.error is None:
-            written = ", ".join(str(path) for path in outcome.outputs)
-            click.echo(f"{outcome.source}: {done}" + (f" {written}" if written else ""))
+            written = ", ".join(shown(path) for path in outcome.outputs)
+            click.echo(f"{source}: {done}" + (f" {written}" if written else ""))
         else:
             failed += 1
+            usage = usage or isinstance(outcome.error, UsageError)
             # Problems name their file and line already; other errors get the input's name in front.
             message = outcome.error.format()
-            click.echo(message if isinstance(outcome.error, LoadError) else f"{outcome.source}: {message}", err=True)
+            click.echo(message if isinstance(outcome.error, LoadError) else f"{source}: {message}", err=True)
     if failed:
-        raise TcdocsError(f"{failed} of {len(outcomes)} files failed")
+        # A file that could not be asked for what was asked (an extract of something not minutes) is a usage error.
+        raise (UsageError if usage else TcdocsError)(f"{failed} of {len(outcomes)} files failed")
 
 
 def _quiet_dependencies() -> None:

@@ -18,6 +18,7 @@ carries all of them at once, so a user fixes a file in one round.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +32,17 @@ __all__ = [
     "TcdocsError",
     "TemplateError",
     "UsageError",
+    "shown",
 ]
+
+
+def shown(path: str | os.PathLike[str]) -> str:
+    """*path* as text a terminal can print: bytes of a file name that are not UTF-8 become U+FFFD."""
+    text = os.fspath(path)
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace").decode("utf-8")
 
 
 class TcdocsError(Exception):
@@ -56,7 +67,7 @@ class Problem:
     severity: str = "error"
 
     def __str__(self) -> str:
-        where = self.file or "<data>"
+        where = shown(self.file) if self.file else "<data>"
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
@@ -124,7 +135,7 @@ class OutputError(TcdocsError):
         return (type(self), (self.path, self.reason))
 
     def format(self) -> str:
-        return f"{self.path}: cannot write: {self.reason}"
+        return f"{shown(self.path)}: cannot write: {self.reason}"
 
 
 class UsageError(TcdocsError):

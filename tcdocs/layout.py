@@ -17,7 +17,17 @@ from typing import NamedTuple
 
 from lxml import etree
 
-__all__ = ["TEXT_WIDTH_MM", "Font", "TableStyle", "column_widths", "table_widths", "text_width"]
+__all__ = [
+    "SCRIPT_BLOCKS",
+    "TEXT_WIDTH_MM",
+    "Font",
+    "TableStyle",
+    "column_widths",
+    "supported",
+    "table_widths",
+    "text_width",
+    "unsupported",
+]
 
 TEXT_WIDTH_MM = 163.0
 """The width of the house page's text area: A4 less margins of 25 and 22 mm."""
@@ -54,6 +64,33 @@ class Font(NamedTuple):
         return sum(get(ord(char), fallback) for char in text)
 
 
+SCRIPT_BLOCKS: tuple[tuple[int, int], ...] = (
+    (0x0020, 0x024F),  # Basic Latin, Latin-1, Latin Extended-A and -B
+    (0x0300, 0x036F),  # combining diacritical marks
+    (0x1E00, 0x1EFF),  # Latin Extended Additional
+    (0x2000, 0x206F),  # spaces, dashes, quotation marks and other punctuation
+    (0x20A0, 0x20CF),  # currency signs
+    (0x2100, 0x22FF),  # letterlike symbols, number forms, arrows, mathematical operators
+)
+"""The Unicode blocks documents are written in. With Carlito's glyphs in them they make the
+characters a document can hold: the DOCX embeds exactly these, and the data is checked against them."""
+
+
+@lru_cache(maxsize=1)
+def supported() -> frozenset[str]:
+    """Every character a document can hold: a letter of :data:`SCRIPT_BLOCKS` that Carlito has, and line breaks."""
+    cmap = set(_face(False).advances)
+    return frozenset(
+        {chr(code) for start, end in SCRIPT_BLOCKS for code in range(start, end + 1) if code in cmap} | {"\n", "\t"}
+    )
+
+
+def unsupported(text: str) -> list[str]:
+    """The characters of *text* that no document can show, each once, in order."""
+    missing = set(text) - supported()
+    return sorted(missing, key=text.index) if missing else []
+
+
 @lru_cache(maxsize=2)
 def _face(bold: bool) -> Font:
     from fontTools.ttLib import TTFont
@@ -67,6 +104,8 @@ def _face(bold: bool) -> Font:
     units = struct.unpack(">H", font.reader["head"][18:20])[0]
     metrics = font["hmtx"].metrics
     advances = {code: metrics[glyph][0] / units for code, glyph in font.getBestCmap().items()}
+    # Carlito has no glyph of its own for the no-break space; every reader sets a space.
+    advances.setdefault(0xA0, advances[0x20])
     font.close()
     return Font(advances, metrics[".notdef"][0] / units)
 

@@ -11,7 +11,11 @@ plain Python data here, not by a YAML constructor, for three reasons:
 
 from __future__ import annotations
 
+import errno
 import io
+import os
+import stat
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,11 +36,24 @@ from ruamel.yaml.events import (
     SequenceEndEvent,
 )
 
-from .errors import LoadError, Problem
+from .errors import LoadError, Problem, shown
 from .models import KINDS, Document, model_for
 from .models.base import RuleError, describe_illegal, first_illegal
 
-__all__ = ["Checked", "Limits", "check_data", "load", "load_checked", "load_text", "validate_data"]
+__all__ = [
+    "Checked",
+    "Files",
+    "Limits",
+    "Sources",
+    "Uploads",
+    "check_data",
+    "load",
+    "load_checked",
+    "load_text",
+    "read_json",
+    "read_yaml",
+    "validate_data",
+]
 
 Path_ = tuple[str | int, ...]
 Position = tuple[int, int]
@@ -213,11 +230,13 @@ def _check_characters(text: str, file: str | None) -> None:
         raise LoadError([Problem(f"found {describe_illegal(text[index])}", "", file, line, column)])
 
 
-def read_yaml(text: str, file: str | None = None, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, dict[Path_, Position]]:
+def read_yaml(
+    text: str, file: str | None = None, limits: Limits = DEFAULT_LIMITS, syntax: str = "YAML"
+) -> tuple[Any, dict[Path_, Position]]:
     """Parse YAML *text* into plain data and the position of every key and item.
 
     Raises :class:`LoadError` for syntax errors, duplicate keys, tags, anchors,
-    aliases and anything past *limits*.
+    aliases and anything past *limits*. *syntax* names the format in messages.
     """
     if len(text) > limits.max_bytes:
         raise LoadError([Problem(f"the file is larger than {limits.max_bytes} bytes", "", file, 1, 1)])
@@ -229,52 +248,148 @@ def read_yaml(text: str, file: str | None = None, limits: Limits = DEFAULT_LIMIT
         raise LoadError([*reader.problems, stop.problem]) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        message = " ".join(part for part in (exc.context, exc.problem) if part) or "invalid YAML"
+        message = " ".join(part for part in (exc.context, exc.problem) if part) or f"invalid {syntax}"
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
-        raise LoadError([*reader.problems, Problem(f"YAML syntax: {message}", "", file, line, column)]) from None
+        raise LoadError([*reader.problems, Problem(f"{syntax} syntax: {message}", "", file, line, column)]) from None
     except YAMLError as exc:
-        raise LoadError([*reader.problems, Problem(f"YAML syntax: {exc}", "", file, 1, 1)]) from None
+        raise LoadError([*reader.problems, Problem(f"{syntax} syntax: {exc}", "", file, 1, 1)]) from None
+    except RecursionError:
+        raise LoadError([Problem(f"the data is nested more than {limits.max_depth} levels deep", "", file, 1, 1)]) from None
     if reader.problems:
         raise LoadError(reader.problems)
     return data, reader.positions
 
 
+def read_json(text: str, file: str | None = None, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, dict[Path_, Position]]:
+    """Parse JSON *text* as :func:`read_yaml` parses YAML: the same limits, duplicate keys
+    refused, every value kept as written for the model to convert, every position kept.
+
+    JSON is YAML's flow style, so one reader serves both, and a request in JSON is held
+    to exactly the rules of a file in YAML. Raises :class:`LoadError`.
+    """
+    stripped = text.lstrip()
+    if stripped and stripped[0] not in "{[":
+        raise LoadError([Problem("JSON syntax: the data must be a JSON object", "", file, 1, 1)])
+    return read_yaml(text, file, limits, syntax="JSON")
+
+
 class Checked(NamedTuple):
-    """A validated document and the warnings about it, located like problems."""
+    """A validated document and the warnings about it, located like problems.
+
+    The warnings include those of the documents it refers to, located in their files.
+    """
 
     doc: Document
     warnings: list[Problem]
+
+
+class Sources(ABC):
+    """Where the documents a document refers to are read from, by the name the data gives.
+
+    A hängavtal names its samverkansavtal, a beslut its granskningsprotokoll. Whoever
+    reads the first document decides where such names lead: :class:`Files` to files
+    beside it on the disk, :class:`Uploads` to files given together with it in one
+    request, so that no request can make the service read a file of the server.
+    """
+
+    limits: Limits = DEFAULT_LIMITS
+
+    @abstractmethod
+    def find(self, name: str, referrer: str | None) -> tuple[str, bytes, object]:
+        """The document *name* (as the file *referrer* names it): its name as messages
+        show it, its bytes, and a key that is the same for the same document.
+
+        Raises :class:`LoadError` if there is no such document or it cannot be read.
+        """
+
+
+class Files(Sources):
+    """References are files on the disk, relative to the folder of the file that names them."""
+
+    def __init__(self, folder: Path | None = None, limits: Limits = DEFAULT_LIMITS) -> None:
+        self.folder = folder
+        self.limits = limits
+
+    def find(self, name: str, referrer: str | None) -> tuple[str, bytes, object]:
+        base = Path(referrer).parent if referrer else self.folder
+        path = Path(name) if base is None else base / name
+        try:
+            key: object = path.resolve()
+        except (OSError, RuntimeError):  # a symlink loop: Python 3.11 raises RuntimeError
+            raise LoadError([Problem("cannot read the file: its symbolic links form a loop", "", shown(path))]) from None
+        return shown(path), read_file(path, self.limits), key
+
+
+class Uploads(Sources):
+    """References are files given together with the document, found by their file names."""
+
+    def __init__(self, files: Mapping[str, bytes], limits: Limits = DEFAULT_LIMITS) -> None:
+        self.files = dict(files)
+        self.limits = limits
+
+    def find(self, name: str, referrer: str | None) -> tuple[str, bytes, object]:
+        for given, raw in self.files.items():
+            if given == name or Path(given).name == Path(name).name:
+                if len(raw) > self.limits.max_bytes:
+                    raise LoadError([Problem(f"the file is larger than {self.limits.max_bytes} bytes", "", given, 1, 1)])
+                return given, raw, Path(given).name
+        names = ", ".join(sorted(self.files)) or "none"
+        raise LoadError([Problem(f"no file named {name!r} was given with the document (given: {names}); add it", "", referrer)])
+
+
+class _Resolver:
+    """What a model calls, through its validation context, to turn a reference into a document."""
+
+    def __init__(self, sources: Sources, first: object = None) -> None:
+        self.sources = sources
+        # The keys of the documents being read, the first one included: a loop is an error.
+        self.reading: list[object] = [] if first is None else [first]
+        self.warnings: list[Problem] = []
+
+    def __call__(self, name: str, expected: type[Document], referrer: str | None) -> Document:
+        shown_name, raw, key = self.sources.find(name, referrer)
+        if key in self.reading:
+            raise LoadError([Problem(f"{name!r} refers back to a file that is being read; a document cannot refer to itself",
+                                     "", referrer)])
+        text = _decode(raw, shown_name)
+        read = read_json if shown_name.lower().endswith(".json") else read_yaml
+        data, positions = read(text, shown_name, self.sources.limits)
+        self.reading.append(key)
+        try:
+            checked = _check(data, shown_name, positions, self)
+        finally:
+            self.reading.pop()
+        self.warnings.extend(checked.warnings)
+        return checked.doc
 
 
 def validate_data(
     data: Any,
     file: str | None = None,
     positions: Mapping[Path_, Position] | None = None,
-    base_dir: Path | None = None,
+    sources: Sources | None = None,
 ) -> Document:
     """Validate plain data (as from YAML or JSON) into the model its ``kind`` names.
 
     *positions* maps field paths to (line, column) so problems point into the file;
-    *base_dir* is where relative references to other data files are resolved.
-    Raises :class:`LoadError` with every problem found.
+    *sources* is where the documents it refers to by name are read from (none: such a
+    document must be given inline). Raises :class:`LoadError` with every problem found.
     """
-    return check_data(data, file, positions, base_dir).doc
+    return check_data(data, file, positions, sources).doc
 
 
 def check_data(
     data: Any,
     file: str | None = None,
     positions: Mapping[Path_, Position] | None = None,
-    base_dir: Path | None = None,
-    allow_paths: bool = True,
+    sources: Sources | None = None,
 ) -> Checked:
-    """:func:`validate_data`, also returning the document's warnings located in the file.
+    """:func:`validate_data`, also returning the warnings about the document and the
+    documents it refers to, each located in its own file."""
+    return _check(data, file, positions or {}, _Resolver(sources) if sources is not None else None)
 
-    With *allow_paths* false, a reference to another document must be given inline:
-    data from a request or a PDF never makes tcdocs read a file of its choosing.
-    """
-    positions = positions or {}
 
+def _check(data: Any, file: str | None, positions: Mapping[Path_, Position], resolver: _Resolver | None) -> Checked:
     def locate(path: Path_) -> Position | tuple[None, None]:
         for end in range(len(path), -1, -1):
             if path[:end] in positions:
@@ -289,8 +404,9 @@ def check_data(
         message = f"unknown document kind {kind!r}; use one of: {known}" if kind else f"missing 'kind:'; use one of: {known}"
         raise LoadError([Problem(message, "kind", file, *locate(("kind",)))])
     model = model_for(kind)
+    earlier = len(resolver.warnings) if resolver is not None else 0
     try:
-        doc = model.model_validate(data, context={"base_dir": base_dir, "file": file, "allow_paths": allow_paths})
+        doc = model.model_validate(data, context={"resolve": resolver, "file": file})
     except ValidationError as exc:
         problems: list[Problem] = []
         for error in exc.errors(include_url=False):
@@ -301,7 +417,8 @@ def check_data(
     for path, message in doc.warnings():
         line, column = locate(path)
         warnings.append(Problem(message, _dotted(path), file, line, column, severity="warning"))
-    return Checked(doc, warnings)
+    referred = resolver.warnings[earlier:] if resolver is not None else []
+    return Checked(doc, [*referred, *warnings])
 
 
 def _explain(error: ErrorDetails, model: type[Document]) -> list[tuple[Path_, str]]:
@@ -323,10 +440,13 @@ def _explain(error: ErrorDetails, model: type[Document]) -> list[tuple[Path_, st
     return [(path, message)]
 
 
-def load_text(text: str, file: str | None = None, base_dir: Path | None = None, limits: Limits = DEFAULT_LIMITS) -> Document:
-    """Validate a document given as YAML text. Raises :class:`LoadError`."""
+def load_text(text: str, file: str | None = None, sources: Sources | None = None, limits: Limits = DEFAULT_LIMITS) -> Document:
+    """Validate a document given as YAML text. Raises :class:`LoadError`.
+
+    Without *sources*, a document it refers to must be written out inline.
+    """
     data, positions = read_yaml(text, file, limits)
-    return validate_data(data, file, positions, base_dir)
+    return validate_data(data, file, positions, sources)
 
 
 def load(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Document:
@@ -344,13 +464,45 @@ def load_checked(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Checked:
     month after the visit still renders, and the command line reports it.
     """
     path = Path(path)
-    name = str(path)
+    name = shown(path)
+    data, positions = read_yaml(_decode(read_file(path, limits), name), name, limits)
     try:
-        size = path.stat().st_size
-        if size > limits.max_bytes:
-            raise LoadError([Problem(f"the file is larger than {limits.max_bytes} bytes", "", name, 1, 1)])
-        raw = path.read_bytes()
+        key: object = path.resolve()
+    except (OSError, RuntimeError):
+        key = None
+    return _check(data, name, positions, _Resolver(Files(path.parent, limits), first=key))
+
+
+def read_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> bytes:
+    """The bytes of the regular file at *path*, at most ``limits.max_bytes`` of them.
+
+    A folder, a device (``/dev/zero``), a pipe (which would wait for a writer forever)
+    or a symlink loop is refused with :class:`LoadError`, before anything is read.
+    """
+    name = shown(path)
+    try:
+        # Opened without blocking, so that a pipe cannot hold the open; then checked.
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
-        raise LoadError([Problem(f"cannot read the file: {exc.strerror or exc}", "", name)]) from None
-    data, positions = read_yaml(_decode(raw, name), name, limits)
-    return check_data(data, name, positions, path.parent)
+        raise LoadError([Problem(f"cannot read the file: {_reason(exc)}", "", name)]) from None
+    info = os.fstat(handle)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(handle)
+        kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file (a device or a pipe)"
+        raise LoadError([Problem(f"this is {kind}; give a YAML file", "", name)])
+    with os.fdopen(handle, "rb") as stream:
+        try:
+            raw = stream.read(limits.max_bytes + 1)
+        except OSError as exc:
+            raise LoadError([Problem(f"cannot read the file: {_reason(exc)}", "", name)]) from None
+    if len(raw) > limits.max_bytes:
+        raise LoadError([Problem(f"the file is larger than {limits.max_bytes} bytes", "", name, 1, 1)])
+    return raw
+
+
+def _reason(exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "its symbolic links form a loop"
+    if exc.errno == errno.ENOENT:
+        return "there is no such file"
+    return exc.strerror or str(exc)

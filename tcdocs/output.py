@@ -6,12 +6,13 @@ import errno
 import os
 import re
 import secrets
+import shutil
 import unicodedata
 from pathlib import Path
 
-from .errors import OutputError
+from .errors import OutputError, shown
 
-__all__ = ["output_path", "safe_stem", "write_atomic"]
+__all__ = ["output_path", "safe_stem", "write_all_atomic", "write_atomic"]
 
 _BAD = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
 _RESERVED = frozenset(
@@ -45,17 +46,44 @@ def output_path(directory: Path, stem: str, extension: str) -> Path:
     return path
 
 
-def write_atomic(path: Path | str, data: bytes) -> None:
+def write_atomic(path: Path | str, data: bytes, create_folder: bool = True) -> None:
     """Write *data* to *path* so that readers see the old file or the whole new one, never a part.
 
     The bytes go to a temporary file beside the target, are flushed to disk and then
-    renamed over it. Raises :class:`OutputError` naming the path and the reason; no
-    temporary file is left behind.
+    renamed over it. With *create_folder*, a missing folder is made, but only if its own
+    parent exists: a mistyped path does not grow folders from the root. Raises
+    :class:`OutputError` naming the path and the reason; no temporary file is left behind.
     """
-    path = Path(path)
+    write_all_atomic({Path(path): data}, create_folder)
+
+
+def write_all_atomic(files: dict[Path, bytes], create_folder: bool = True) -> None:
+    """Write several files all or none: a document's DOCX and PDF together.
+
+    Every file is first written in full beside its target; only then are they renamed
+    into place, and if one rename fails the targets already replaced get their earlier
+    contents back. Raises :class:`OutputError` for the path that failed.
+    """
+    staged: list[tuple[Path, Path]] = []
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        for path, data in files.items():
+            staged.append((path, _stage(path, data, create_folder)))
+        _swap_in(staged)
+    finally:
+        for _, temporary in staged:
+            temporary.unlink(missing_ok=True)
+
+
+def _stage(path: Path, data: bytes, create_folder: bool) -> Path:
+    """*data* written and flushed to a new temporary file beside *path*; raises :class:`OutputError`."""
+    if path.is_dir():
+        raise OutputError(path, "a folder of that name is in the way")
+    try:
+        if create_folder and not path.parent.is_dir():
+            path.parent.mkdir()
         temporary, handle = _temporary_beside(path)
+    except FileNotFoundError:
+        raise OutputError(path, f"the folder {shown(_missing(path.parent))} does not exist") from None
     except OSError as exc:
         raise OutputError(path, _reason(exc)) from None
     try:
@@ -63,13 +91,59 @@ def write_atomic(path: Path | str, data: bytes) -> None:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        os.replace(temporary, path)
     except OSError as exc:
         temporary.unlink(missing_ok=True)
         raise OutputError(path, _reason(exc)) from None
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+    return temporary
+
+
+def _swap_in(staged: list[tuple[Path, Path]]) -> None:
+    """Rename each temporary file over its target; undo the earlier ones if one fails."""
+    done: list[tuple[Path, Path | None]] = []  # target, and where its earlier contents wait
+    try:
+        for path, temporary in staged:
+            backup = None
+            if len(staged) > 1 and path.exists():
+                backup = path.with_name(f".{path.name}.{secrets.token_hex(4)}.old")
+                try:
+                    os.link(path, backup)
+                except OSError:  # a file system without hard links
+                    shutil.copyfile(path, backup)
+            try:
+                os.replace(temporary, path)
+            except BaseException:
+                if backup is not None:
+                    backup.unlink(missing_ok=True)
+                raise
+            done.append((path, backup))
+    except OSError as exc:
+        _undo(done)
+        raise OutputError(path, _reason(exc)) from None
+    except BaseException:
+        _undo(done)
+        raise
+    for _, backup in done:
+        if backup is not None:
+            backup.unlink(missing_ok=True)
+
+
+def _undo(done: list[tuple[Path, Path | None]]) -> None:
+    for path, backup in reversed(done):
+        if backup is None:
+            path.unlink(missing_ok=True)
+        else:
+            os.replace(backup, path)
+
+
+def _missing(folder: Path) -> Path:
+    """The first folder on the way to *folder* that does not exist."""
+    for parent in reversed([folder, *folder.parents]):
+        if not parent.exists():
+            return parent
+    return folder
 
 
 def _temporary_beside(path: Path) -> tuple[Path, int]:

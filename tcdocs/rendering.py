@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import signal
 import threading
 from collections.abc import Iterator, Sequence
@@ -29,6 +30,11 @@ PDF_VARIANTS: dict[str, str] = {
 """The PDF variants tcdocs offers besides a plain PDF, with what each is for."""
 
 
+MIN_TIMEOUT = 0.01
+MAX_TIMEOUT = 86400.0
+"""The time limits a render may be given, in seconds: a day at most."""
+
+
 @dataclass(frozen=True)
 class RenderOptions:
     """How documents are rendered; the library and the command line share these defaults.
@@ -50,8 +56,8 @@ class RenderOptions:
             raise UsageError(f"unknown PDF variant {self.pdf_variant!r}; use one of: {', '.join(PDF_VARIANTS)}")
         if self.templates is not None and not Path(self.templates).is_dir():
             raise UsageError(f"the template folder {self.templates} does not exist")
-        if self.timeout is not None and self.timeout <= 0:
-            raise UsageError("the time limit must be a positive number of seconds")
+        if self.timeout is not None and not (math.isfinite(self.timeout) and MIN_TIMEOUT <= self.timeout <= MAX_TIMEOUT):
+            raise UsageError(f"the time limit must be a number of seconds from {MIN_TIMEOUT:g} to {MAX_TIMEOUT:g}")
 
 
 DEFAULT_OPTIONS = RenderOptions()
@@ -85,21 +91,26 @@ def time_limit(seconds: float | None) -> Iterator[None]:
         yield
         return
     assert seconds is not None
+    armed = [True]
 
     def expire(signum: int, frame: FrameType | None) -> None:
-        raise _Timeout
+        if armed[0]:
+            raise _Timeout
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        yield
+        try:
+            signal.setitimer(signal.ITIMER_REAL, seconds)
+            yield
+        finally:
+            # Disarmed first: an alarm that fires while the block ends must not escape.
+            armed[0] = False
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
     except _Timeout:
         raise RenderTimeout(
             f"the render took longer than {seconds:g} s and was stopped; check the templates for a runaway loop"
         ) from None
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def render_formats(

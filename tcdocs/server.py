@@ -203,7 +203,7 @@ async def _document(request: Request, kind: str, settings: ServiceSettings) -> t
             if data["kind"] != kind:
                 problem = Problem(f"this is {kind!r}'s address, but the data says kind: {data['kind']!r}", "kind", SOURCE)
                 raise LoadError([problem])
-        checked = check_data(data, SOURCE, positions, allow_paths=False)
+        checked = check_data(data, SOURCE, positions)
     except LoadError as exc:
         raise _Refusal(422, "the data is not a valid document", exc.problems) from None
     return checked.doc, checked.warnings

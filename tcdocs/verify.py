@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
 from .content import PROVENANCE_FILE
-from .errors import TcdocsError, UsageError
-from .loader import check_data, load_checked
+from .errors import TcdocsError, UsageError, shown
+from .loader import check_data, load_checked, read_json
 from .models.base import Document
 from .rendering import RenderOptions, canonical_data, render_formats
 
@@ -99,9 +98,10 @@ def _document(found: Provenance, pdf_path: Path, data_path: str | Path | None) -
         raise UsageError(
             f"{pdf_path}: no data is embedded (only PDF/A-3b embeds it); give the YAML file with --data"
         )
-    name = f"{pdf_path}#{PROVENANCE_FILE}"
+    name = f"{shown(pdf_path)}#{PROVENANCE_FILE}"
     try:
-        data = json.loads(found.data)
-    except ValueError as exc:
-        raise UsageError(f"{name}: the embedded data is not JSON ({exc})") from None
-    return check_data(data, name, allow_paths=False).doc
+        text = found.data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UsageError(f"{name}: the embedded data is not UTF-8 text") from None
+    data, positions = read_json(text, name)
+    return check_data(data, name, positions).doc

@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.nodes import EvalContext
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from .content import Content, Header, parse_content
 from .errors import TemplateError
 from .formatting import formatter
-from .layout import table_widths
+from .layout import table_widths, unsupported
 from .models.base import Document
 
-__all__ = ["LimitedSandbox", "builtin_templates", "environment", "render_content", "render_template", "template_roots"]
+__all__ = ["ContainedLoader", "LimitedSandbox", "builtin_templates", "environment", "render_content", "render_template", "template_roots"]
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -76,25 +78,73 @@ def _lowfirst(text: str) -> str:
 MAX_PRODUCT = 100_000
 """The longest string or list a template may make with ``*``, and the largest power with ``**``."""
 
+MAX_OUTPUT = 5_000_000
+"""The most characters one template may produce: far more than any document, far less than the memory."""
+
+
+def _refuse(message: str) -> jinja2.exceptions.SecurityError:
+    return jinja2.exceptions.SecurityError(message)
+
+
+def _check_width(width: Any) -> None:
+    if isinstance(width, int) and width > MAX_PRODUCT:
+        raise _refuse(f"a width of {width} is too large for a template")
+
 
 class LimitedSandbox(SandboxedEnvironment):
-    """Jinja's sandbox, which also refuses ``'x' * 10**9`` and other runaway products.
+    """Jinja's sandbox, which also bounds what a template can make: products, output and padding.
 
     The sandbox stops attribute walking (``__class__``, ``__globals__``) and huge
-    ``range()`` calls; this adds the same care for ``*`` and ``**``, which would
-    otherwise fill the memory before any time limit could act.
+    ``range()`` calls; this adds the same care for ``*``, ``**`` and ``+``, for the
+    filters and string methods that pad or multiply text (``center``, ``replace``,
+    ``ljust``), and for the total output, which would otherwise fill the memory long
+    before a time limit could act.
     """
 
-    intercepted_binops = frozenset({"*", "**"})
+    intercepted_binops = frozenset({"*", "**", "+"})
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.filters["attr"] = self._attr
+        for name in ("center", "indent", "wordwrap", "truncate"):
+            self.filters[name] = self._bounded_filter(self.filters[name])
+        self.filters["replace"] = self._replace
+        self.filters["format"] = self._format
+
+    def concat(self, pieces: Iterable[str]) -> str:
+        # Used for a template's whole output, a macro's and a {% set %} block's.
+        total, out = 0, []
+        for piece in pieces:
+            total += len(piece)
+            if total > MAX_OUTPUT:
+                raise _refuse(f"the template produced more than {MAX_OUTPUT} characters")
+            out.append(piece)
+        return "".join(out)
+
+    @staticmethod
+    def _bounded_filter(function: Any) -> Any:
+        def bounded(*args: Any, **kwargs: Any) -> Any:
+            for value in [*args[1:], *kwargs.values()]:
+                _check_width(value)
+            return function(*args, **kwargs)
+
+        return bounded
+
+    @staticmethod
+    def _replace(text: Any, old: str, new: str, count: int | None = None) -> str:
+        if (len(str(text)) + 1) * len(str(new)) > MAX_OUTPUT:
+            raise _refuse("a replacement that could grow the text this much is refused")
+        result: str = jinja2.filters.do_replace(EvalContext(LimitedSandbox()), text, old, new, count)
+        return result
+
+    @staticmethod
+    def _format(value: Any, *args: Any, **kwargs: Any) -> str:
+        raise _refuse("the format filter is refused; the fmt helpers format dates and amounts")
 
     def _attr(self, obj: Any, name: str) -> Any:
         # Jinja hands out a wrapped str.format through |attr; a template needs neither.
         if name.startswith("_") or name in ("format", "format_map"):
-            raise jinja2.exceptions.SecurityError(f"access to attribute {name!r} through |attr is refused")
+            raise _refuse(f"access to attribute {name!r} through |attr is refused")
         return self.getattr(obj, name)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
@@ -103,21 +153,62 @@ class LimitedSandbox(SandboxedEnvironment):
             return False
         return bool(super().is_safe_attribute(obj, attr, value))
 
+    def call(__self, __context: jinja2.runtime.Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        # String and list methods that pad or repeat ('x'.ljust(10**9), s.replace('', big)).
+        owner = getattr(__obj, "__self__", None)
+        if isinstance(owner, str | list | tuple):
+            for value in [*args, *kwargs.values()]:
+                _check_width(value)
+                if isinstance(value, str) and (len(owner) + 1) * len(value) > MAX_OUTPUT:
+                    raise _refuse("a call that could grow the text this much is refused")
+        return super().call(__context, __obj, *args, **kwargs)
+
     def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and isinstance(right, int) and abs(right) > 100:
-            raise jinja2.exceptions.SecurityError(f"the power {right} is too large for a template")
+            raise _refuse(f"the power {right} is too large for a template")
         if operator == "*":
             for sequence, factor in ((left, right), (right, left)):
-                if isinstance(sequence, (str, list, tuple)) and isinstance(factor, int) and len(sequence) * factor > MAX_PRODUCT:
-                    raise jinja2.exceptions.SecurityError(f"a product longer than {MAX_PRODUCT} items is refused")
+                if isinstance(sequence, str | list | tuple) and isinstance(factor, int) and len(sequence) * factor > MAX_PRODUCT:
+                    raise _refuse(f"a product longer than {MAX_PRODUCT} items is refused")
+        growing = isinstance(left, str | list | tuple) and isinstance(right, str | list | tuple)
+        if operator == "+" and growing and len(left) + len(right) > MAX_OUTPUT:
+            raise _refuse(f"a sum longer than {MAX_OUTPUT} items is refused")
         return super().call_binop(context, operator, left, right)
+
+
+class ContainedLoader(jinja2.FileSystemLoader):
+    """Finds templates in the template folders, and refuses one whose real file lies outside them.
+
+    A symbolic link inside a user's template folder could otherwise bring any file of
+    the machine into a document through ``{% include %}``; the PDF's resource fetcher
+    makes the same check for stylesheets and fonts.
+    """
+
+    def __init__(self, roots: tuple[Path, ...]) -> None:
+        super().__init__([str(root) for root in roots])
+        self.roots = tuple(root.resolve() for root in roots)
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
+        source, filename, uptodate = super().get_source(environment, template)
+        real = Path(filename).resolve()
+        if not any(real.is_relative_to(root) for root in self.roots):
+            raise _refuse(f"the template {template!r} is a link to a file outside the template folders")
+        return source, filename, uptodate
+
+    def relative(self, filename: str) -> str:
+        """*filename* as the name of a template, without the folders it was found in."""
+        path = Path(filename)
+        for root in self.searchpath:
+            if path.is_relative_to(root):
+                return path.relative_to(root).as_posix()
+        return path.name
 
 
 @lru_cache(maxsize=8)
 def environment(roots: tuple[Path, ...]) -> SandboxedEnvironment:
     """The shared, sandboxed environment for *roots*; templates are compiled once per process."""
     env = LimitedSandbox(
-        loader=jinja2.FileSystemLoader([str(root) for root in roots]),
+        loader=ContainedLoader(roots),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -133,31 +224,36 @@ def environment(roots: tuple[Path, ...]) -> SandboxedEnvironment:
 
 
 def render_template(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
-    """Render template *name*; every failure becomes a :class:`TemplateError` with its file and line."""
+    """Render template *name*; every failure becomes a :class:`TemplateError` with its file and line.
+
+    Files are named as templates are (``agreements/hangavtal.html.j2``), never by their
+    place on the disk, so that a message shown to a service's user names no server path.
+    """
     try:
         return env.get_template(name).render(context)
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(exc.message or "syntax error", exc.filename or name, exc.lineno) from None
+        raise TemplateError(exc.message or "syntax error", exc.name or name, exc.lineno) from None
     except jinja2.TemplateNotFound as exc:
         raise TemplateError(f"template {exc.name!r} not found", name) from None
     except jinja2.exceptions.SecurityError as exc:
-        raise TemplateError(f"refused by the sandbox: {exc}", *_where(exc, name)) from None
+        raise TemplateError(f"refused by the sandbox: {exc}", *_where(env, exc, name)) from None
     except jinja2.UndefinedError as exc:
-        raise TemplateError(str(exc), *_where(exc, name)) from None
+        raise TemplateError(str(exc), *_where(env, exc, name)) from None
     except (RecursionError, MemoryError) as exc:
         raise TemplateError(f"ran away ({type(exc).__name__})", name) from None
     except Exception as exc:  # a user's template can fail in any way; report it, never a traceback
-        raise TemplateError(f"{type(exc).__name__}: {exc}", *_where(exc, name)) from None
+        raise TemplateError(f"{type(exc).__name__}: {exc}", *_where(env, exc, name)) from None
 
 
-def _where(exc: BaseException, name: str) -> tuple[str, int | None]:
-    """The template file and line where *exc* was raised, as Jinja's rewritten traceback shows it."""
+def _where(env: jinja2.Environment, exc: BaseException, name: str) -> tuple[str, int | None]:
+    """The template and line where *exc* was raised, as Jinja's rewritten traceback shows it."""
     where: tuple[str, int | None] = (name, None)
     trace = exc.__traceback__
     while trace is not None:
         filename = trace.tb_frame.f_code.co_filename
         if filename.endswith(".j2"):
-            where = (filename, trace.tb_lineno)
+            shown = env.loader.relative(filename) if isinstance(env.loader, ContainedLoader) else Path(filename).name
+            where = (shown, trace.tb_lineno)
         trace = trace.tb_next
     return where
 
@@ -181,4 +277,8 @@ def render_content(doc: Document, locale: str, templates: Path | None = None) ->
         dnr=doc.dnr,
     )
     body = parse_content(markup, name)
+    missing = unsupported("".join(body.itertext()))
+    if missing:
+        # The data is checked when it is read; this is text of the template itself.
+        raise TemplateError(f"it writes {' '.join(missing[:10])}, which the house fonts have no letters for", name)
     return Content(header=header, body=body, template=name, tables=table_widths(body))

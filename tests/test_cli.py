@@ -168,3 +168,77 @@ def test_two_inputs_with_the_same_name_do_not_overwrite_each_other(tmp_path, cap
     assert code == 1
     assert "already writes this name in this run" in err
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["Avtal.docx", "Avtal.pdf"]
+
+
+# --- options and outputs: a clear answer, never a traceback, nothing half written ------------------------
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-1", "0.000001", "99999999", "abc"])
+def test_a_time_limit_that_is_no_time_limit_is_a_usage_error(tmp_path, capsys, value):
+    code, out, err = run(capsys, "render", EXAMPLE, "--out", tmp_path, "--timeout", value)
+    assert code == 2 and "--timeout" in err and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_extract_of_a_document_that_is_no_minutes_is_a_usage_error(tmp_path, capsys):
+    code, _, err = run(capsys, "render", EXAMPLE, "--paragraph", "3", "--out", tmp_path)
+    assert code == 2 and "--paragraph makes an extract of minutes" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_broken_user_template_is_the_same_clear_error_with_any_number_of_jobs(tmp_path, capsys, jobs):
+    folder = tmp_path / "mallar" / "agreements"
+    folder.mkdir(parents=True)
+    (folder / "samverkansavtal.html.j2").write_text("<article>{% if %}</article>", encoding="utf-8")
+    second = tmp_path / "andra.yaml"
+    shutil.copy(EXAMPLE, second)
+    code, _, err = run(capsys, "render", EXAMPLE, second, "--templates", tmp_path / "mallar", "--jobs", jobs, "--out", tmp_path / "ut")
+    assert code == 1 and "Traceback" not in err
+    assert err.count("agreements/samverkansavtal.html.j2:1: template error:") == 2
+
+
+def test_a_report_in_a_folder_that_does_not_exist_is_refused_before_anything_is_done(tmp_path, capsys):
+    code, _, err = run(capsys, "render", EXAMPLE, "--out", tmp_path / "ut", "--report", tmp_path / "saknas" / "r.json")
+    assert code == 2 and "saknas does not exist" in err
+    assert not (tmp_path / "saknas").exists() and not (tmp_path / "ut").exists()
+
+
+def test_an_output_folder_is_made_but_not_its_missing_parents(tmp_path, capsys):
+    code, _, err = run(capsys, "render", EXAMPLE, "--out", tmp_path / "saknas" / "ut")
+    assert code == 2 and "does not exist" in err and not (tmp_path / "saknas").exists()
+    assert run(capsys, "render", EXAMPLE, "--out", tmp_path / "ut")[0] == 0
+    assert sorted(p.name for p in (tmp_path / "ut").iterdir()) == ["samverkansavtal.docx", "samverkansavtal.pdf"]
+
+
+def test_a_documents_outputs_are_written_all_or_none(tmp_path, capsys):
+    out = tmp_path / "ut"
+    out.mkdir()
+    (out / "samverkansavtal.docx").write_bytes(b"earlier")
+    (out / "samverkansavtal.pdf").mkdir()  # in the way of the PDF
+    code, _, err = run(capsys, "render", EXAMPLE, "--out", out)
+    assert code == 1 and "samverkansavtal.pdf: cannot write: a folder of that name is in the way" in err
+    assert (out / "samverkansavtal.docx").read_bytes() == b"earlier"
+    assert sorted(p.name for p in out.iterdir()) == ["samverkansavtal.docx", "samverkansavtal.pdf"]
+
+
+def test_a_failed_rename_puts_the_earlier_file_back(tmp_path, monkeypatch):
+    import os
+
+    from tcdocs.errors import OutputError
+    from tcdocs.output import write_all_atomic
+
+    first, second = tmp_path / "a.docx", tmp_path / "a.pdf"
+    first.write_bytes(b"old docx")
+    second.write_bytes(b"old pdf")
+    replace = os.replace
+
+    def failing(src, dst):
+        if str(dst) == str(second):
+            raise OSError(28, "No space left on device")
+        return replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", failing)
+    with pytest.raises(OutputError, match="the disk is full"):
+        write_all_atomic({first: b"new docx", second: b"new pdf"})
+    assert (first.read_bytes(), second.read_bytes()) == (b"old docx", b"old pdf")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.docx", "a.pdf"]

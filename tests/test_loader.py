@@ -1,11 +1,12 @@
 """Bad YAML and bad data: every problem located as file:line:col: field: message."""
 
+import os
 from pathlib import Path
 
 import pytest
 
 import tcdocs
-from tcdocs.loader import Limits
+from tcdocs.loader import Limits, read_json
 
 from .conftest import EXAMPLES
 
@@ -170,3 +171,70 @@ def test_unknown_kind(tmp_path):
 def test_missing_file():
     with pytest.raises(tcdocs.LoadError, match="cannot read the file"):
         tcdocs.load("does-not-exist.yaml")
+
+
+# --- files that are not files: never a hang, never a traceback ----------------------------------------
+
+def special_files(tmp_path: Path) -> dict[str, Path]:
+    fifo = tmp_path / "rör.yaml"
+    os.mkfifo(fifo)
+    (tmp_path / "a.yaml").symlink_to(tmp_path / "b.yaml")
+    (tmp_path / "b.yaml").symlink_to(tmp_path / "a.yaml")
+    (tmp_path / "mapp.yaml").mkdir()
+    return {"fifo": fifo, "device": Path("/dev/zero"), "loop": tmp_path / "a.yaml", "folder": tmp_path / "mapp.yaml",
+            "missing": tmp_path / "saknas.yaml"}
+
+
+@pytest.mark.parametrize(
+    ("kind", "message"),
+    [("fifo", "not a regular file"), ("device", "not a regular file"), ("loop", "symbolic links form a loop"),
+     ("folder", "this is a folder"), ("missing", "there is no such file")],
+)
+def test_a_file_that_is_not_a_regular_file_is_refused_at_once(tmp_path, kind, message):
+    path = special_files(tmp_path)[kind]
+    with pytest.raises(tcdocs.LoadError) as caught:
+        tcdocs.load(path)
+    [problem] = caught.value.problems
+    assert problem.file == str(path) and message in problem.message
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "loop"])
+def test_a_reference_to_a_special_file_names_both_files(tmp_path, kind):
+    target = special_files(tmp_path)[kind]
+    source = tmp_path / "hangavtal.yaml"
+    source.write_text((EXAMPLES / "hangavtal.yaml").read_text(encoding="utf-8").replace("samverkansavtal.yaml", str(target)),
+                      encoding="utf-8")
+    with pytest.raises(tcdocs.LoadError) as caught:
+        tcdocs.load(source)
+    [problem] = [p for p in caught.value.problems if p.path == "agreement"]
+    assert problem.file == str(source) and (str(target) in problem.message or target.name in problem.message)
+
+
+def test_a_file_name_that_is_not_utf8_is_printed_without_a_traceback(tmp_path, capsys):
+    from tcdocs.cli import main
+
+    name = os.fsdecode(b"avtal-\xff.yaml")
+    (tmp_path / name).write_text("kind: samverkansavtal\n", encoding="utf-8")
+    code = main(["validate", str(tmp_path / name)])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert "avtal-\ufffd.yaml:1:1:" in err
+
+
+# --- JSON is read by the same reader, with the same rules -----------------------------------------------
+
+def test_json_with_a_duplicate_key_is_refused_like_yaml():
+    with pytest.raises(tcdocs.LoadError) as caught:
+        read_json('{"kind": "samverkansavtal",\n "dnr": "A",\n "dnr": "B"}', "begäran")
+    [problem] = caught.value.problems
+    assert (problem.line, problem.path) == (3, "dnr") and "duplicate key 'dnr'" in problem.message
+
+
+def test_deeply_nested_json_is_refused_without_recursion():
+    with pytest.raises(tcdocs.LoadError, match="nested more than 40 levels"):
+        read_json("[" * 100_000 + "]" * 100_000, "begäran")
+
+
+def test_json_keeps_numbers_as_written_for_the_model():
+    data, positions = read_json('{"kind": "samverkansavtal", "amount": 2.50, "big": ' + "9" * 5000 + "}", "begäran")
+    assert data["amount"] == "2.50" and data["big"] == "9" * 5000 and positions[("big",)][0] == 1

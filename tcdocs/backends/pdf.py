@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import logging
 import mimetypes
+import re
 import threading
 import warnings
 from collections.abc import Iterator
@@ -174,6 +175,11 @@ class HouseStyle(NamedTuple):
     user_agent: CSS
     house: CSS
     fonts: FontConfiguration
+    families: frozenset[str]
+    """The font families the house stylesheet brings with @font-face: the only ones a PDF may use."""
+
+
+_FONT_FACE = re.compile(r"@font-face\s*\{[^}]*?font-family:\s*[\"']?([^;\"'}]+)", re.IGNORECASE)
 
 
 @lru_cache(maxsize=8)
@@ -190,7 +196,9 @@ def _house_style(roots: tuple[Path, ...]) -> HouseStyle:
     folder = _house_folder(roots) / "house"
     ua = next((root / "house" / "ua.css" for root in roots if (root / "house" / "ua.css").is_file()), folder / "ua.css")
     user_agent = CSS(filename=str(ua), url_fetcher=fetcher)
-    return HouseStyle(user_agent, CSS(filename=str(folder / "house.css"), url_fetcher=fetcher, font_config=fonts), fonts)
+    css = folder / "house.css"
+    families = frozenset(name.strip() for name in _FONT_FACE.findall(css.read_text(encoding="utf-8")))
+    return HouseStyle(user_agent, CSS(filename=str(css), url_fetcher=fetcher, font_config=fonts), fonts, families)
 
 
 class _HousePage(HTML):  # type: ignore[misc]
@@ -252,6 +260,14 @@ def write(content: Content, roots: tuple[Path, ...], options: RenderOptions | No
         raise RenderError(f"the PDF could not be laid out: {exc}") from exc
     if errors:
         raise RenderError("WeasyPrint reported errors, so no PDF was written:\n  " + "\n  ".join(errors))
+    foreign = sorted({font.family for font in document.fonts.values()} - style.families)
+    if foreign:
+        # Pango filled in letters the house fonts lack from the machine's own fonts: the PDF
+        # would look different on every machine, so it is not written.
+        raise RenderError(
+            f"the document needs the font {', '.join(foreign)}, which is not a house font: "
+            "some text (in a template) has letters the house fonts lack"
+        )
     if not isinstance(pdf, bytes):
         raise RenderError("WeasyPrint returned no PDF")
     return pdf

@@ -7,16 +7,21 @@ import datetime as dt
 import re
 from abc import abstractmethod
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any, ClassVar, NamedTuple
+from typing import Annotated, ClassVar, NamedTuple
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
+from .text import Address, Checked, Day, Dnr, Line, Money, Prose, Region, Text, clean_text, describe_illegal, first_illegal, name_key
+
 __all__ = [
+    "Address",
     "Attachment",
     "CertificationPeriod",
+    "Day",
+    "Dnr",
     "Document",
+    "Line",
     "MinutesReference",
     "Model",
     "Money",
@@ -24,6 +29,8 @@ __all__ = [
     "Party",
     "PartyType",
     "Person",
+    "Prose",
+    "Region",
     "RuleError",
     "Signatory",
     "Signer",
@@ -34,45 +41,8 @@ __all__ = [
     "describe_illegal",
     "duplicates",
     "first_illegal",
+    "name_key",
 ]
-
-# Characters that Word cannot store in its XML and that no one types on purpose:
-# C0 controls other than tab and newline, the two non-characters U+FFFE/U+FFFF and
-# lone surrogates (which Python lets through from a "\ud800" YAML escape).
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-
-
-def first_illegal(text: str) -> int | None:
-    """The index of the first character a document cannot hold, or None."""
-    bad = _ILLEGAL.search(text)
-    return None if bad is None else bad.start()
-
-
-def describe_illegal(char: str) -> str:
-    """How error messages name a refused character."""
-    return f"the control character U+{ord(char):04X}, which a document cannot hold; remove it"
-
-
-def clean_text(value: str) -> str:
-    """Normalise line breaks to ``\\n`` and refuse characters a document cannot hold.
-
-    Raises ``ValueError`` naming the character and its position in the text.
-    """
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
-    index = first_illegal(value)
-    if index is not None:
-        raise ValueError(f"character {index + 1} is {describe_illegal(value[index])}")
-    return value
-
-
-def _clean_any(value: Any) -> Any:
-    # Nested models check their own fields; here only text and lists of text.
-    if isinstance(value, str):
-        return clean_text(value)
-    if isinstance(value, list) and all(isinstance(item, str) for item in value):
-        return [clean_text(item) for item in value]
-    return value
-
 
 class RuleError(ValueError):
     """A domain rule broken by a whole model, located at one or more field paths.
@@ -87,7 +57,8 @@ class RuleError(ValueError):
 
 
 class Model(BaseModel):
-    """Base of every data model: unknown fields are errors, text is checked."""
+    """Base of every data model: unknown fields are errors; text fields are of the checked
+    types of :mod:`tcdocs.models.text`."""
 
     # Class docstrings are English notes for developers; the schema keeps the Swedish
     # field titles and descriptions that an editor shows a user.
@@ -98,15 +69,6 @@ class Model(BaseModel):
         defer_build=True,
         json_schema_extra=lambda schema: schema.pop("description", None),
     )
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _check_text(cls, value: Any) -> Any:
-        return _clean_any(value)
-
-
-Text = Annotated[str, Field(min_length=1)]
-"""A required, non-empty piece of text."""
 
 
 def _check_organisation_number(value: str) -> str:
@@ -132,7 +94,7 @@ def _luhn_ok(digits: str) -> bool:
 
 
 OrganisationNumber = Annotated[
-    str,
+    Checked,
     AfterValidator(_check_organisation_number),
     Field(
         title="Organisationsnummer",
@@ -141,13 +103,6 @@ OrganisationNumber = Annotated[
     ),
 ]
 """A Swedish organisation number, normalised to NNNNNN-NNNN after its check digit passes."""
-
-Money = Annotated[
-    Decimal,
-    Field(ge=0, max_digits=14, decimal_places=2, description="Belopp i kronor."),
-]
-"""An amount in Swedish kronor, never negative, at most to the öre."""
-
 
 class PartyType(StrEnum):
     """Typ av part: kommun, region, enskild_huvudman eller yh_anordnare."""
@@ -170,19 +125,19 @@ class PartyType(StrEnum):
 class Person(Model):
     """A named person with an optional role and contact details."""
 
-    name: Text = Field(title="Namn")
-    title: str | None = Field(None, title="Befattning", description="Till exempel processledare.")
-    organisation: str | None = Field(None, title="Organisation")
-    email: str | None = Field(None, title="E-post")
-    phone: str | None = Field(None, title="Telefon")
+    name: Line = Field(title="Namn")
+    title: Line | None = Field(None, title="Befattning", description="Till exempel processledare.")
+    organisation: Line | None = Field(None, title="Organisation")
+    email: Line | None = Field(None, title="E-post")
+    phone: Line | None = Field(None, title="Telefon")
 
 
 class Signatory(Model):
     """The person who signs for a party."""
 
-    name: Text = Field(title="Namn", description="Skrivs ut som namnförtydligande.")
-    title: Text = Field(title="Befattning", description="Till exempel kommunstyrelsens ordförande.")
-    place: str | None = Field(
+    name: Line = Field(title="Namn", description="Skrivs ut som namnförtydligande.")
+    title: Line = Field(title="Befattning", description="Till exempel kommunstyrelsens ordförande.")
+    place: Line | None = Field(
         None, title="Ort", description="Ort där parten skriver under; lämnas tom om den fylls i för hand."
     )
 
@@ -199,11 +154,11 @@ class Signer(NamedTuple):
 class Party(Model):
     """An organisation that is party to an agreement."""
 
-    name: Text = Field(title="Namn", description="Partens fullständiga namn, t.ex. Nordviks kommun.")
+    name: Line = Field(title="Namn", description="Partens fullständiga namn, t.ex. Nordviks kommun.")
     type: PartyType = Field(PartyType.KOMMUN, title="Typ av part")
     org_number: OrganisationNumber
-    address: Text = Field(title="Adress", description="Postadress, t.ex. Box 100, 123 45 Nordvik.")
-    represented_by: Text = Field(
+    address: Address = Field(title="Adress", description="Postadress, t.ex. Box 100, 123 45 Nordvik.")
+    represented_by: Line = Field(
         title="Företrädd av",
         description="Det organ som företräder parten, t.ex. kommunstyrelsen.",
     )
@@ -218,7 +173,7 @@ class Party(Model):
 class CertificationPeriod(Model):
     """A certification period: three years at first certification, five at re-certification."""
 
-    start: dt.date = Field(title="Från och med")
+    start: Day = Field(title="Från och med")
     years: int = Field(
         title="Antal år",
         description="3 år vid första certifiering, 5 år vid återcertifiering.",
@@ -261,8 +216,8 @@ def add_months(day: dt.date, months: int) -> dt.date:
 class MinutesReference(Model):
     """A § in the minutes of a meeting: a steering group's approval, a board's decision."""
 
-    date: dt.date = Field(title="Mötesdatum")
-    paragraph: int = Field(ge=1, title="Paragraf", description="Paragrafens nummer i mötets protokoll, utan §.")
+    date: Day = Field(title="Mötesdatum")
+    paragraph: int = Field(ge=1, le=9999, title="Paragraf", description="Paragrafens nummer i mötets protokoll, utan §.")
 
 
 class Attachment(Model):
@@ -278,8 +233,8 @@ class Document(Model):
     doc_type: ClassVar[str]
     template: ClassVar[str]
 
-    dnr: Text = Field(title="Diarienummer", description="Skrivs i sidhuvudet, t.ex. KS 2026/412.")
-    date: dt.date = Field(title="Datum", description="Dokumentets datum, ÅÅÅÅ-MM-DD.")
+    dnr: Dnr = Field(title="Diarienummer", description="Skrivs i sidhuvudet, t.ex. KS 2026/412.")
+    date: Day = Field(title="Datum", description="Dokumentets datum, ÅÅÅÅ-MM-DD.")
 
     @property
     @abstractmethod

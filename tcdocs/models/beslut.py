@@ -8,9 +8,10 @@ from typing import Annotated, ClassVar, Literal, NamedTuple
 
 from pydantic import BeforeValidator, Discriminator, Field, Tag, model_validator
 
-from .base import CertificationPeriod, Document, MinutesReference, Model, OrganisationNumber, RuleError, Signatory, Signer, Text
+from .base import CertificationPeriod, Day, Document, Line, MinutesReference, Model, OrganisationNumber, RuleError, Signatory, Signer, Text
 from .granskningsprotokoll import RTS, Case, CaseType, Granskningsprotokoll, ReviewedProvider, Reviewer
 from .references import REFERENCE_TAG, document_tag, loader_for, shape_of
+from .text import Prose
 
 __all__ = ["Beslut", "DecisionOutcome", "ProtocolReference", "Review"]
 
@@ -43,9 +44,9 @@ class DecisionOutcome(StrEnum):
 class ProtocolReference(Model):
     """The review written out by hand, when the protocol's YAML file is not at hand."""
 
-    dnr: Text = Field(title="Protokollets diarienummer")
-    date: dt.date = Field(title="Protokollets datum")
-    visit_date: dt.date = Field(title="Granskningsbesökets datum")
+    dnr: Line = Field(title="Protokollets diarienummer")
+    date: Day = Field(title="Protokollets datum")
+    visit_date: Day = Field(title="Granskningsbesökets datum")
     case: Case = Field(title="Ärende")
     supplements: bool = Field(True, title="Kompletteringar begärda", description="Sant om protokollet begärde kompletteringar.")
 
@@ -86,16 +87,16 @@ class Beslut(Document):
         title="Omfattning",
         description="Utbildningsanordnare, utbildningar och inriktningar som beslutet gäller; standard: hela ärendet.",
     )
-    valid_from: dt.date | None = Field(
+    valid_from: Day | None = Field(
         None, title="Giltig från och med", description="Standard: beslutsdagen. Gäller certifiering och återcertifiering."
     )
     board_meeting: MinutesReference = Field(title="Styrelsemöte")
-    motivation: Text = Field(title="Motivering", description="Stycken skiljs åt med en tom rad.")
+    motivation: Prose = Field(title="Motivering", description="Stycken skiljs åt med en tom rad.")
     conditions: list[Text] = Field(default_factory=list, title="Villkor")
     follow_up: list[Text] = Field(
         default_factory=list, title="Utvecklingsområden att följa upp", description="Följs upp i handlingsplan och årsrapport."
     )
-    new_deadline: dt.date | None = Field(
+    new_deadline: Day | None = Field(
         None, title="Ny tidplan", description="Vid uppskov: dagen då regionen senast ska ha kompletterat."
     )
     recipients: list[Text] = Field(min_length=1, title="Mottagare", description="Till exempel regionala styrgruppens ordförande.")

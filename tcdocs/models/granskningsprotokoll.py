@@ -8,9 +8,10 @@ from typing import ClassVar, Literal, NamedTuple
 
 from pydantic import Field, model_validator
 
-from .base import Document, Model, OrganisationNumber, RuleError, Signer, Text, add_months
+from .base import Day, Document, Line, Model, OrganisationNumber, RuleError, Signer, Text, add_months
 from .criteria import CRITERIA, Criterion
 from .samverkansavtal import Programme
+from .text import Prose, Region
 
 __all__ = [
     "Assessment",
@@ -52,16 +53,16 @@ class CaseType(StrEnum):
 class ReviewedProvider(Model):
     """An education provider under review, with the programmes and tracks the case covers."""
 
-    name: Text = Field(title="Utbildningsanordnare")
-    org_number: OrganisationNumber | None = None
-    programmes: list[Programme] = Field(min_length=1, title="Utbildningar")
+    name: Line = Field(title="Utbildningsanordnare")
+    org_number: OrganisationNumber | None = Field(None, title="Organisationsnummer")
+    programmes: list[Programme] = Field(min_length=1, max_length=100, title="Utbildningar")
 
 
 class Case(Model):
     """What is reviewed: the kind of case, the region and the providers with their programmes."""
 
     type: CaseType = Field(title="Ärendetyp")
-    region: Text = Field(title="Region", description="Regionens namn utan 'Teknikcollege'.")
+    region: Region = Field(title="Region", description="Regionens namn utan 'Teknikcollege'.")
     providers: list[ReviewedProvider] = Field(min_length=1, title="Utbildningsanordnare")
 
 
@@ -82,25 +83,25 @@ class ReviewerBody(StrEnum):
 class Reviewer(Model):
     """One of the three reviewers at the visit."""
 
-    name: Text = Field(title="Namn")
-    organisation: Text = Field(title="Organisation", description="Till exempel IF Metall, Teknikföretagen eller RTS.")
+    name: Line = Field(title="Namn")
+    organisation: Line = Field(title="Organisation", description="Till exempel IF Metall, Teknikföretagen eller RTS.")
     body: ReviewerBody = Field(title="Uppdrag")
-    place: str | None = Field(None, title="Ort", description="Ort där granskaren skriver under.")
+    place: Line | None = Field(None, title="Ort", description="Ort där granskaren skriver under.")
 
 
 class Participant(Model):
     """Someone from the region who took part in the visit."""
 
-    name: Text = Field(title="Namn")
-    role: Text = Field(title="Roll", description="Till exempel regional processledare eller rektor.")
-    organisation: str | None = Field(None, title="Organisation")
+    name: Line = Field(title="Namn")
+    role: Line = Field(title="Roll", description="Till exempel regional processledare eller rektor.")
+    organisation: Line | None = Field(None, title="Organisation")
 
 
 class Visit(Model):
     """The review visit: when, where, who reviewed, who took part and what was read."""
 
-    date: dt.date = Field(title="Datum för granskningsbesöket")
-    places: list[Text] = Field(min_length=1, title="Besökta platser")
+    date: Day = Field(title="Datum för granskningsbesöket")
+    places: list[Line] = Field(min_length=1, max_length=50, title="Besökta platser")
     reviewers: list[Reviewer] = Field(title="Granskare", description="Två från granskningskommittén och en från RTS kansli.")
     participants: list[Participant] = Field(default_factory=list, title="Deltagare från regionen")
     material: list[Text] = Field(default_factory=list, title="Underlag", description="De skriftliga handlingar granskningen bygger på.")
@@ -109,7 +110,7 @@ class Visit(Model):
 class Assessment(Model):
     """The reviewers' assessment of one criterion."""
 
-    observations: Text = Field(title="Iakttagelser", description="Stycken skiljs åt med en tom rad.")
+    observations: Prose = Field(title="Iakttagelser", description="Stycken skiljs åt med en tom rad.")
     strengths: list[Text] = Field(default_factory=list, title="Styrkor")
     development: list[Text] = Field(default_factory=list, title="Utvecklingsområden")
 
@@ -133,17 +134,17 @@ class Granskningsprotokoll(Document):
     kind: Literal["granskningsprotokoll"] = Field(title="Dokumentslag")
     case: Case = Field(title="Ärende")
     visit: Visit = Field(title="Granskningsbesök")
-    sent: dt.date | None = Field(
+    sent: Day | None = Field(
         None, title="Skickas", description="Dagen protokollet skickas till regionen; standard: dokumentets datum."
     )
-    overall: Text = Field(title="Samlat intryck", description="Stycken skiljs åt med en tom rad.")
+    overall: Prose = Field(title="Samlat intryck", description="Stycken skiljs åt med en tom rad.")
     assessments: dict[str, Assessment] = Field(
         title="Bedömning per kriterium",
         description="En bedömning för vart och ett av de åtta kriterierna, med kriteriets nyckel (se tcdocs schema).",
     )
     suggestions: list[Text] = Field(default_factory=list, title="Förslag till utveckling")
     supplements: list[Text] = Field(default_factory=list, title="Begärda kompletteringar")
-    supplements_due: dt.date | None = Field(
+    supplements_due: Day | None = Field(
         None, title="Kompletteringar senast", description="Standard: tre månader efter att protokollet skickats."
     )
     distribution: list[Text] = Field(

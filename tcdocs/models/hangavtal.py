@@ -12,16 +12,19 @@ from pydantic import BeforeValidator, Discriminator, Field, Tag, model_validator
 from .base import (
     Attachment,
     CertificationPeriod,
+    Day,
     Document,
+    Line,
     MinutesReference,
     Model,
     Money,
     OrganisationNumber,
     Party,
     Person,
+    Region,
     RuleError,
     Signer,
-    Text,
+    name_key,
 )
 from .references import REFERENCE_TAG, document_tag, loader_for, shape_of
 from .samverkansavtal import Programme, Samverkansavtal
@@ -44,18 +47,18 @@ __all__ = [
 class ExistingParty(Model):
     """A party of the main agreement, as the hängavtal names it."""
 
-    name: Text = Field(title="Namn")
+    name: Line = Field(title="Namn")
     org_number: OrganisationNumber
 
 
 class AgreementReference(Model):
     """The main agreement written out by hand, when its YAML file is not at hand."""
 
-    region: Text = Field(title="Region", description="Regionens namn utan 'Teknikcollege'.")
-    date: dt.date = Field(title="Huvudavtalets datum")
-    dnr: Text = Field(title="Huvudavtalets diarienummer")
+    region: Region = Field(title="Region", description="Regionens namn utan 'Teknikcollege'.")
+    date: Day = Field(title="Huvudavtalets datum")
+    dnr: Line = Field(title="Huvudavtalets diarienummer")
     period: CertificationPeriod = Field(title="Certifieringsperiod")
-    parties: list[ExistingParty] = Field(min_length=3, title="Huvudavtalets parter")
+    parties: list[ExistingParty] = Field(min_length=3, max_length=100, title="Huvudavtalets parter")
 
 
 MainAgreementField = Annotated[
@@ -81,14 +84,14 @@ class MainAgreement(NamedTuple):
 class JoiningProvider(Model):
     """An education provider (school unit) that the joining party brings into the region."""
 
-    name: Text = Field(title="Utbildningsanordnare", description="Skolenhetens namn.")
-    programmes: list[Programme] = Field(default_factory=list, title="Utbildningar")
+    name: Line = Field(title="Utbildningsanordnare", description="Skolenhetens namn.")
+    programmes: list[Programme] = Field(default_factory=list, max_length=100, title="Utbildningar")
 
 
 class LocalSteering(Model):
     """The local Teknikcollege and steering group the joining party takes part in."""
 
-    name: Text = Field(title="Lokalt Teknikcollege", description="Till exempel Teknikcollege Nordvik–Åsby.")
+    name: Line = Field(title="Lokalt Teknikcollege", description="Till exempel Teknikcollege Nordvik–Åsby.")
     new: bool = Field(
         False, title="Ny lokal styrgrupp", description="Sant om parten bildar en ny lokal styrgrupp i stället för att ansluta sig."
     )
@@ -97,7 +100,7 @@ class LocalSteering(Model):
 class JoiningFinancing(Model):
     """The joining party's share of the common costs, and from when it pays."""
 
-    start: dt.date = Field(title="Betalar från och med")
+    start: Day = Field(title="Betalar från och med")
     amount: Money | None = Field(
         None,
         title="Belopp per år",
@@ -118,12 +121,12 @@ class PoliticalDecision(Model):
     """The joining party's political decision to join, as its minutes record it."""
 
     body: DecisionBody = Field(title="Beslutande organ")
-    committee: str | None = Field(
+    committee: Line | None = Field(
         None, title="Nämndens namn", description="Krävs när body är namnd, t.ex. barn- och utbildningsnämnden."
     )
-    date: dt.date = Field(title="Beslutsdatum")
-    paragraph: int = Field(ge=1, title="Paragraf", description="Paragrafens nummer i protokollet, utan §.")
-    dnr: Text = Field(title="Diarienummer")
+    date: Day = Field(title="Beslutsdatum")
+    paragraph: int = Field(ge=1, le=9999, title="Paragraf", description="Paragrafens nummer i protokollet, utan §.")
+    dnr: Line = Field(title="Diarienummer")
 
     @property
     def body_name(self) -> str:
@@ -136,20 +139,23 @@ class PoliticalDecision(Model):
 class CounterSignatory(Model):
     """Who signs for the parties of the main agreement: the host municipality or the regional chair."""
 
-    on_behalf_of: Text = Field(
+    on_behalf_of: Line = Field(
         title="Undertecknar för", description="Till exempel Nordviks kommun, värdkommun, eller Regional styrgrupp Teknikcollege Nordvik."
     )
-    name: Text = Field(title="Namn")
-    title: Text = Field(title="Befattning")
-    place: str | None = Field(None, title="Ort")
+    name: Line = Field(title="Namn")
+    title: Line = Field(title="Befattning")
+    place: Line | None = Field(None, title="Ort")
 
 
 class JoiningParty(Party):
     """The municipality or provider that joins, with what it brings to the region."""
 
-    inhabitants: int | None = Field(None, ge=1, title="Antal invånare", description="Behövs när kostnaden fördelas per invånare.")
+    inhabitants: int | None = Field(
+        None, ge=1, le=10_000_000, title="Antal invånare", description="Behövs när kostnaden fördelas per invånare."
+    )
     providers: list[JoiningProvider] = Field(
         default_factory=list,
+        max_length=50,
         title="Utbildningsanordnare",
         description="Partens skolor med utbildningar som ska ingå; utelämnas för en kommun utan egen utbildningsanordnare.",
     )
@@ -181,7 +187,7 @@ class Hangavtal(Document):
         description="Sökväg till samverkansavtalets YAML-fil (relativ till denna fil), eller huvudavtalets uppgifter.",
     )
     party: JoiningParty = Field(title="Ansluten part")
-    joins_on: dt.date = Field(title="Anslutningsdatum", description="Dagen då parten blir part i huvudavtalet.")
+    joins_on: Day = Field(title="Anslutningsdatum", description="Dagen då parten blir part i huvudavtalet.")
     local_steering: LocalSteering = Field(title="Lokal styrgrupp")
     financing: JoiningFinancing = Field(title="Finansiering")
     decision: PoliticalDecision = Field(title="Politiskt beslut")
@@ -242,7 +248,8 @@ class Hangavtal(Document):
             problems.append(
                 (("countersignatory",), "name who signs for the main agreement's parties, or give the main agreement as a file")
             )
-        if main.local_colleges is not None and not self.local_steering.new and self.local_steering.name not in main.local_colleges:
+        known_colleges = {name_key(name) for name in main.local_colleges or []}
+        if main.local_colleges is not None and not self.local_steering.new and name_key(self.local_steering.name) not in known_colleges:
             known = ", ".join(main.local_colleges) or "none"
             problems.append(
                 (

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from enum import StrEnum
 from typing import ClassVar, Literal
 
 from pydantic import Field, model_validator
 
-from .base import Document, MinutesReference, Model, OrganisationNumber, Person, RuleError, Signatory, Signer, Text
+from .base import Address, Day, Document, Line, MinutesReference, Model, OrganisationNumber, Person, RuleError, Signatory, Signer
 from .granskningsprotokoll import RTS
 from .samverkansavtal import Programme
+from .text import Region
 
 __all__ = ["InterestProvider", "InterestType", "Intresseanmalan"]
 
@@ -31,11 +31,11 @@ class InterestType(StrEnum):
 class InterestProvider(Model):
     """An education provider the application will cover."""
 
-    name: Text = Field(title="Utbildningsanordnare", description="Huvudmannens namn, t.ex. Lindås kommun.")
+    name: Line = Field(title="Utbildningsanordnare", description="Huvudmannens namn, t.ex. Lindås kommun.")
     org_number: OrganisationNumber
-    school_unit: Text = Field(title="Skolenhet")
-    address: Text = Field(title="Adress")
-    programmes: list[Programme] = Field(min_length=1, title="Utbildningar")
+    school_unit: Line = Field(title="Skolenhet")
+    address: Address = Field(title="Adress")
+    programmes: list[Programme] = Field(min_length=1, max_length=100, title="Utbildningar")
 
 
 class Intresseanmalan(Document):
@@ -46,10 +46,10 @@ class Intresseanmalan(Document):
     template: ClassVar[str] = "protocols/intresseanmalan.html.j2"
 
     kind: Literal["intresseanmalan"] = Field(title="Dokumentslag")
-    region: Text = Field(title="Region", description="Regionens namn utan 'Teknikcollege'.")
+    region: Region = Field(title="Region", description="Regionens namn utan 'Teknikcollege'.")
     concerns: list[InterestType] = Field(min_length=1, title="Avser")
-    providers: list[InterestProvider] = Field(min_length=1, title="Utbildningsanordnare")
-    planned_application: dt.date = Field(title="Planerat datum för ansökan")
+    providers: list[InterestProvider] = Field(min_length=1, max_length=50, title="Utbildningsanordnare")
+    planned_application: Day = Field(title="Planerat datum för ansökan")
     contact: Person = Field(title="Kontaktperson", description="Oftast den regionala processledaren; ange e-post och telefon.")
     approval: MinutesReference = Field(title="Regionala styrgruppens godkännande")
     chair: Signatory = Field(title="Regionala styrgruppens ordförande")

@@ -1,9 +1,10 @@
-"""References from one document to another: by path to its YAML file, or given inline.
+"""References from one document to another: by the name of its file, or given inline.
 
 A hängavtal names the samverkansavtal it attaches to and a beslut names the
-granskningsprotokoll it decides on. Either may be written as a path to the other
-document's YAML file, relative to the referring file; the referred file is then
-loaded and validated as well, and its problems are reported naming both files.
+granskningsprotokoll it decides on. Either may be written as the name of the other
+document's file; whoever reads the referring document follows the name (the loader:
+a file beside it on the disk, or a file uploaded with it), and the other document's
+problems are reported naming both files.
 A field of this kind is declared as::
 
     Annotated[
@@ -16,8 +17,6 @@ A field of this kind is declared as::
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextvars import ContextVar
-from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationInfo
@@ -25,10 +24,6 @@ from pydantic import ValidationInfo
 from .base import Document
 
 __all__ = ["REFERENCE_TAG", "document_tag", "load_reference", "loader_for", "shape_of"]
-
-# The files being read through references right now, so that a loop is an error, not a recursion.
-_LOADING: ContextVar[frozenset[Path]] = ContextVar("tcdocs_loading", default=frozenset())
-
 
 REFERENCE_TAG = "<reference>"
 """The union tag for a document written out by hand. Tags are in angle brackets, which no
@@ -62,33 +57,27 @@ def loader_for(expected: type[Document], field: str) -> Callable[[Any, Validatio
 
 
 def load_reference(value: Any, info: ValidationInfo, expected: type[Document], field: str) -> Any:
-    """Replace a path in *value* by the validated document it names; leave anything else as it is.
+    """Replace a name in *value* by the validated document it names; leave anything else as it is.
 
-    Raises ``ValueError`` (reported at the referring field) if the file cannot be
-    read, does not validate or holds another kind of document than *expected*.
+    The name is followed by whoever reads the referring document, through the
+    validation context's ``resolve``: files beside it, or files uploaded with it.
+    Raises ``ValueError`` (reported at the referring field) if there is no such
+    document, it does not validate or it is another kind of document than *expected*.
     """
     if not isinstance(value, str):
         return value
     from ..errors import LoadError
-    from ..loader import load
 
     context = info.context or {}
-    if context.get("allow_paths") is False:
-        raise ValueError(f"give the {expected.kind_title.lower()} inline as a mapping; a path to a file is not accepted here")
-    base = context.get("base_dir")
-    target = Path(value) if base is None else Path(base) / value
     label = expected.kind_title.lower()
-    chain = _LOADING.get()
-    if target.resolve() in chain:
-        raise ValueError(f"{value!r} refers back to a file that is being read; a document cannot refer to itself")
-    token = _LOADING.set(chain | {target.resolve()})
+    resolve: Callable[[str, type[Document], str | None], Document] | None = context.get("resolve")
+    if resolve is None:
+        raise ValueError(f"give the {label} itself, not the name of its file: here no file is read")
     try:
-        doc = load(target)
+        doc = resolve(value, expected, context.get("file"))
     except LoadError as exc:
         details = "\n".join(f"    {problem}" for problem in exc.problems)
         raise ValueError(f"the {label} {value!r} it refers to cannot be used:\n{details}") from None
-    finally:
-        _LOADING.reset(token)
     if not isinstance(doc, expected):
         raise ValueError(f"{value!r} holds a {doc.kind_title.lower()}, not a {label}; {field} must name a {label}")
     return doc

@@ -12,15 +12,19 @@ from .base import (
     Attachment,
     CertificationPeriod,
     Document,
+    Line,
     Model,
     Money,
     Party,
     PartyType,
     Person,
+    Prose,
+    Region,
     RuleError,
     Signer,
     Text,
     duplicates,
+    name_key,
 )
 
 __all__ = [
@@ -71,16 +75,16 @@ class EducationForm(StrEnum):
 class Programme(Model):
     """A programme (utbildning) with its tracks (inriktningar)."""
 
-    name: Text = Field(title="Utbildning", description="Till exempel Teknikprogrammet.")
-    tracks: list[Text] = Field(default_factory=list, title="Inriktningar")
+    name: Line = Field(title="Utbildning", description="Till exempel Teknikprogrammet.")
+    tracks: list[Line] = Field(default_factory=list, max_length=50, title="Inriktningar")
     form: EducationForm = Field(EducationForm.GYMNASIESKOLA, title="Skolform")
 
 
 class Provider(Model):
     """An education provider (school unit) run by a party."""
 
-    name: Text = Field(title="Utbildningsanordnare", description="Skolenhetens namn.")
-    programmes: list[Programme] = Field(min_length=1, title="Utbildningar")
+    name: Line = Field(title="Utbildningsanordnare", description="Skolenhetens namn.")
+    programmes: list[Programme] = Field(min_length=1, max_length=100, title="Utbildningar")
 
 
 class AgreementParty(Party):
@@ -92,7 +96,7 @@ class AgreementParty(Party):
         description="Sant för den kommun som anställer processledaren och sköter ekonomin.",
     )
     inhabitants: int | None = Field(
-        None, ge=1, title="Antal invånare", description="Krävs när kostnaden fördelas per invånare."
+        None, ge=1, le=10_000_000, title="Antal invånare", description="Krävs när kostnaden fördelas per invånare."
     )
     fixed_share: Money | None = Field(
         None,
@@ -109,8 +113,8 @@ class AgreementParty(Party):
 class LocalCollege(Model):
     """A local Teknikcollege: nearby parties working under one local steering group."""
 
-    name: Text = Field(title="Namn", description="Till exempel Teknikcollege Nordvik.")
-    parties: list[Text] = Field(min_length=1, title="Parter", description="Parternas namn.")
+    name: Line = Field(title="Namn", description="Till exempel Teknikcollege Nordvik.")
+    parties: list[Line] = Field(min_length=1, max_length=100, title="Parter", description="Parternas namn.")
 
 
 class SteeringGroup(Model):
@@ -139,8 +143,8 @@ class Financing(Model):
 class Clause(Model):
     """An extra clause written into the agreement after a given section."""
 
-    title: Text = Field(title="Rubrik")
-    text: Text = Field(title="Text", description="Stycken skiljs åt med en tom rad.")
+    title: Line = Field(title="Rubrik")
+    text: Prose = Field(title="Text", description="Stycken skiljs åt med en tom rad.")
     after: SectionKey = Field(title="Placeras efter", description="Nyckeln för den paragraf den följer.")
 
 
@@ -168,13 +172,13 @@ class Samverkansavtal(Document):
     MIN_MUNICIPALITIES: ClassVar[int] = 3
 
     kind: Literal["samverkansavtal"] = Field(title="Dokumentslag")
-    region: Text = Field(
+    region: Region = Field(
         title="Region", description="Regionens namn utan 'Teknikcollege', t.ex. Nordvik."
     )
-    version: str | None = Field(None, title="Version", description="Till exempel 1.0 eller Remissversion.")
+    version: Line | None = Field(None, max_length=40, title="Version", description="Till exempel 1.0 eller Remissversion.")
     period: CertificationPeriod = Field(title="Certifieringsperiod")
     parties: list[AgreementParty] = Field(
-        min_length=3, title="Parter", description="Minst tre kommuner, och eventuellt andra huvudmän."
+        min_length=3, max_length=100, title="Parter", description="Minst tre kommuner, och eventuellt andra huvudmän."
     )
     local_colleges: list[LocalCollege] = Field(default_factory=list, title="Lokala Teknikcollege")
     steering_group: SteeringGroup = Field(default_factory=lambda: SteeringGroup(), title="Regional styrgrupp")
@@ -183,9 +187,9 @@ class Samverkansavtal(Document):
     notice_months: int = Field(12, ge=1, le=36, title="Uppsägningstid i månader")
     electronic_signing: bool = Field(False, title="Elektronisk underskrift")
     copies: int | None = Field(
-        None, ge=1, title="Antal exemplar", description="Standard: ett per part. Gäller inte elektronisk underskrift."
+        None, ge=1, le=100, title="Antal exemplar", description="Standard: ett per part. Gäller inte elektronisk underskrift."
     )
-    goals: list[Text] = Field(default_factory=list, title="Regionala mål", description="Läggs till i paragrafen om syfte.")
+    goals: list[Text] = Field(default_factory=list, max_length=50, title="Regionala mål", description="Läggs till i paragrafen om syfte.")
     clauses: list[Clause] = Field(default_factory=list, title="Tilläggsklausuler")
     attachments: list[Attachment] = Field(default_factory=list, title="Bilagor")
 
@@ -204,9 +208,9 @@ class Samverkansavtal(Document):
         for number in duplicates(p.org_number for p in self.parties):
             index = max(i for i, p in enumerate(self.parties) if p.org_number == number)
             problems.append(((("parties", index, "org_number")), f"{number} is already another party's number"))
-        for name in duplicates(p.name for p in self.parties):
-            index = max(i for i, p in enumerate(self.parties) if p.name == name)
-            problems.append(((("parties", index, "name")), f"two parties are both called {name!r}"))
+        for key in duplicates(name_key(p.name) for p in self.parties):
+            index = max(i for i, p in enumerate(self.parties) if name_key(p.name) == key)
+            problems.append(((("parties", index, "name")), f"two parties are both called {self.parties[index].name!r}"))
         hosts = [i for i, p in enumerate(self.parties) if p.host]
         if len(hosts) != 1:
             problems.append(
@@ -221,10 +225,10 @@ class Samverkansavtal(Document):
                     problems.append(
                         (("parties", index, "inhabitants"), "needed when costs are shared per inhabitant (or give fixed_share)")
                     )
-        names = {p.name for p in self.parties}
+        names = {name_key(p.name) for p in self.parties}
         for c_index, college in enumerate(self.local_colleges):
             for p_index, name in enumerate(college.parties):
-                if name not in names:
+                if name_key(name) not in names:
                     problems.append(
                         (
                             ("local_colleges", c_index, "parties", p_index),

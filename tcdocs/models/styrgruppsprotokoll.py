@@ -8,7 +8,8 @@ from typing import ClassVar, Literal, NamedTuple
 from pydantic import Field, model_validator
 
 from ..errors import UsageError
-from .base import Document, Model, RuleError, Signer, Text, duplicates
+from .base import Day, Document, Line, Model, RuleError, Signer, Text, duplicates, name_key
+from .text import Prose, Region
 
 __all__ = ["Action", "Item", "Member", "NextMeeting", "Paragraph", "StandardItem", "Styrgruppsprotokoll"]
 
@@ -28,40 +29,40 @@ STANDARD_TITLES: dict[str, str] = {
 class Member(Model):
     """Someone on the attendance list, with the organisation they represent."""
 
-    name: Text = Field(title="Namn")
-    organisation: Text = Field(title="Organisation")
+    name: Line = Field(title="Namn")
+    organisation: Line = Field(title="Organisation")
     company: bool = Field(False, title="Företag", description="Sant för en företrädare för näringslivet.")
-    role: str | None = Field(None, title="Roll", description="Till exempel rektor eller facklig företrädare.")
+    role: Line | None = Field(None, title="Roll", description="Till exempel rektor eller facklig företrädare.")
 
 
 class Action(Model):
     """One decision of an item, written as an "att ..." clause."""
 
     text: Text = Field(title="Beslut", description="Skrivs efter 'att', t.ex. 'godkänna verksamhetsplanen för 2027'.")
-    owner: str | None = Field(None, title="Ansvarig")
-    deadline: dt.date | None = Field(None, title="Klart senast")
+    owner: Line | None = Field(None, title="Ansvarig")
+    deadline: Day | None = Field(None, title="Klart senast")
 
 
 class Item(Model):
     """One item (§) of the meeting: its title, what was said and what was decided."""
 
-    title: Text | None = Field(None, title="Rubrik", description="Krävs utom för standardpunkterna.")
+    title: Line | None = Field(None, title="Rubrik", description="Krävs utom för standardpunkterna.")
     standard: StandardItem | None = Field(
         None,
         title="Standardpunkt",
         description="oppnande, justerare, dagordning, foregaende, nasta_mote eller avslutande; ersätter den ifyllda punkten.",
     )
-    dnr: str | None = Field(None, title="Diarienummer")
-    text: str | None = Field(None, title="Text", description="Stycken skiljs åt med en tom rad.")
+    dnr: Line | None = Field(None, title="Diarienummer")
+    text: Prose | None = Field(None, title="Text", description="Stycken skiljs åt med en tom rad.")
     decisions: list[Action] = Field(default_factory=list, title="Beslut")
 
 
 class NextMeeting(Model):
     """When and where the group meets next."""
 
-    date: dt.date = Field(title="Datum")
+    date: Day = Field(title="Datum")
     start: dt.time | None = Field(None, title="Klockan")
-    place: str | None = Field(None, title="Plats")
+    place: Line | None = Field(None, title="Plats")
 
 
 class Paragraph(NamedTuple):
@@ -82,44 +83,48 @@ class Styrgruppsprotokoll(Document):
     MAX_ADJUSTERS: ClassVar[int] = 2
 
     kind: Literal["styrgruppsprotokoll"] = Field(title="Dokumentslag")
-    region: Text = Field(title="Region", description="Regionens namn utan 'Teknikcollege'.")
-    local_college: str | None = Field(
+    region: Region = Field(title="Region", description="Regionens namn utan 'Teknikcollege'.")
+    local_college: Line | None = Field(
         None, title="Lokalt Teknikcollege", description="Anges för en lokal styrgrupp; utelämnas för den regionala."
     )
-    number: int = Field(ge=1, title="Protokollnummer", description="Årets löpnummer; skrivs N/ÅÅÅÅ.")
+    number: int = Field(ge=1, le=999, title="Protokollnummer", description="Årets löpnummer; skrivs N/ÅÅÅÅ.")
     start: dt.time = Field(title="Klockan, början")
     end: dt.time | None = Field(None, title="Klockan, slut")
-    place: Text = Field(title="Plats", description="Till exempel Nordviksgymnasiet, sal 2, eller Teams.")
-    present: list[Member] = Field(min_length=2, title="Närvarande")
+    place: Line = Field(title="Plats", description="Till exempel Nordviksgymnasiet, sal 2, eller Teams.")
+    present: list[Member] = Field(min_length=2, max_length=200, title="Närvarande")
     absent: list[Member] = Field(default_factory=list, title="Anmält förhinder")
     co_opted: list[Member] = Field(default_factory=list, title="Adjungerade och övriga")
-    chair: Text = Field(title="Ordförande", description="Namnet på en närvarande företrädare för näringslivet.")
-    secretary: Text = Field(title="Sekreterare", description="Namnet på en närvarande, oftast processledaren.")
-    adjusters: list[Text] = Field(min_length=1, max_length=2, title="Justerare", description="En eller två närvarande utöver ordföranden.")
-    first_paragraph: int = Field(1, ge=1, title="Första paragraf", description="Numreringen fortsätter från årets tidigare protokoll.")
-    items: list[Item] = Field(min_length=1, title="Paragrafer")
+    chair: Line = Field(title="Ordförande", description="Namnet på en närvarande företrädare för näringslivet.")
+    secretary: Line = Field(title="Sekreterare", description="Namnet på en närvarande, oftast processledaren.")
+    adjusters: list[Line] = Field(min_length=1, max_length=2, title="Justerare", description="En eller två närvarande utöver ordföranden.")
+    first_paragraph: int = Field(
+        1, ge=1, le=9999, title="Första paragraf", description="Numreringen fortsätter från årets tidigare protokoll."
+    )
+    items: list[Item] = Field(min_length=1, max_length=500, title="Paragrafer")
     next_meeting: NextMeeting | None = Field(None, title="Nästa möte")
-    extract: int | None = Field(None, title="Utdrag av paragraf", description="Ger ett protokollsutdrag med endast denna paragraf.")
+    extract: int | None = Field(
+        None, ge=1, le=9999, title="Utdrag av paragraf", description="Ger ett protokollsutdrag med endast denna paragraf."
+    )
 
     @model_validator(mode="after")
     def _check_rules(self) -> Styrgruppsprotokoll:
         problems: list[tuple[tuple[str | int, ...], str]] = []
-        present = {m.name: m for m in self.present}
-        chair = present.get(self.chair)
+        present = {name_key(m.name): m for m in self.present}
+        chair = present.get(name_key(self.chair))
         if chair is None:
             problems.append((("chair",), f"{self.chair!r} is not on the list of those present"))
         elif not chair.company:
             problems.append(
                 (("chair",), f"the chair of a Teknikcollege steering group comes from industry; {chair.name} is not marked company: true")
             )
-        if self.secretary not in present and self.secretary not in {m.name for m in self.co_opted}:
+        if name_key(self.secretary) not in present and self.member(self.secretary) is None:
             problems.append((("secretary",), f"{self.secretary!r} is neither present nor co-opted"))
         for index, name in enumerate(self.adjusters):
-            if name not in present:
+            if name_key(name) not in present:
                 problems.append((("adjusters", index), f"{name!r} was not present and cannot check (justera) the minutes"))
-            elif name == self.chair:
+            elif name_key(name) == name_key(self.chair):
                 problems.append((("adjusters", index), "the chair checks the minutes anyway; choose someone else"))
-        for name in duplicates(m.name for m in self.present):
+        for name in duplicates(name_key(m.name) for m in self.present):
             problems.append((("present",), f"{name!r} is listed twice"))
         seen: set[str] = set()
         for index, item in enumerate(self.items):
@@ -188,19 +193,22 @@ class Styrgruppsprotokoll(Document):
         """The paragraphs the document shows: all of them, or the one an extract is of."""
         return [p for p in self.paragraphs() if self.extract is None or p.number == self.extract]
 
-    def roles(self) -> dict[str, str]:
-        """The meeting roles by name: ordförande, sekreterare and justerare."""
-        roles = dict.fromkeys(self.adjusters, "justerare")
-        roles[self.chair] = "ordförande"
-        roles[self.secretary] = "sekreterare"
-        return roles
+    def role(self, name: str) -> str | None:
+        """The meeting role of the person called *name*: ordförande, sekreterare, justerare, or None."""
+        key = name_key(name)
+        if key == name_key(self.chair):
+            return "ordförande"
+        if key == name_key(self.secretary):
+            return "sekreterare"
+        return "justerare" if key in {name_key(a) for a in self.adjusters} else None
 
     def absent_lines(self) -> list[str]:
         """Those who sent apologies, each with the organisation in brackets."""
         return [f"{m.name} ({m.organisation})" for m in self.absent]
 
     def member(self, name: str) -> Member | None:
-        return next((m for m in [*self.present, *self.co_opted] if m.name == name), None)
+        key = name_key(name)
+        return next((m for m in [*self.present, *self.co_opted] if name_key(m.name) == key), None)
 
     def signers(self) -> list[Signer]:
         """The secretary, the chair and the adjusters, with their organisations."""

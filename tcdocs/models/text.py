@@ -1,0 +1,213 @@
+"""What text, numbers and dates a document can hold, checked where the data is read.
+
+Every string is normalised (line breaks to ``\\n``, Unicode to NFC, so "Åsby" typed
+on a Mac is the same party as "Åsby" typed on Windows) and refused, with the
+character's place, if a reader could not see it as written: control characters,
+invisible and bidirectional format characters (a right-to-left override reorders
+what a PDF shows), and characters the house font has no glyph for. Each kind of
+field then has its bounds: a name is one line, a Dnr fits the page header, a date
+lies in this century, an amount is a real amount of kronor.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BeforeValidator, Field
+
+__all__ = [
+    "FIRST_DAY",
+    "LAST_DAY",
+    "Address",
+    "Checked",
+    "Day",
+    "Dnr",
+    "Line",
+    "Money",
+    "Prose",
+    "Region",
+    "Text",
+    "clean_text",
+    "describe_illegal",
+    "first_illegal",
+    "name_key",
+    "parse_money",
+]
+
+# Characters that Word cannot store in its XML and that no one types on purpose:
+# C0 controls other than tab and newline, the two non-characters U+FFFE/U+FFFF and
+# lone surrogates (which Python lets through from a "\ud800" YAML escape).
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def first_illegal(text: str) -> int | None:
+    """The index of the first character a document cannot hold, or None."""
+    bad = _ILLEGAL.search(text)
+    return None if bad is None else bad.start()
+
+
+def describe_illegal(char: str) -> str:
+    """How error messages name a refused character."""
+    return f"the control character U+{ord(char):04X}, which a document cannot hold; remove it"
+
+
+@lru_cache(maxsize=1)
+def _invisible() -> re.Pattern[str]:
+    # Format characters (zero-width spaces and joiners, bidirectional controls, the
+    # byte-order mark, soft hyphens) and the Unicode line and paragraph separators. Those
+    # beyond the first plane are refused anyway: the house font has no such letters.
+    chars = [chr(code) for code in range(0x10000) if unicodedata.category(chr(code)) in ("Cf", "Zl", "Zp")]
+    return re.compile("[" + "".join(re.escape(char) for char in chars) + "]")
+
+
+def clean_text(value: str) -> str:
+    """*value* with ``\\n`` line breaks, in NFC, if a reader can see every character as written.
+
+    Raises ``ValueError`` naming the first character that cannot be seen and its place.
+    """
+    value = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
+    index = first_illegal(value)
+    if index is not None:
+        raise ValueError(f"character {index + 1} is {describe_illegal(value[index])}")
+    from ..layout import unsupported
+
+    invisible = _invisible()
+    missing = [char for char in unsupported(value) if not invisible.match(char)]
+    if missing:
+        shown = " ".join(missing[:10])
+        raise ValueError(f"the house font has no letters for {shown}; documents are written in the Latin script")
+    hidden = invisible.search(value)
+    if hidden is not None:
+        char = hidden.group()
+        raise ValueError(
+            f"character {hidden.start() + 1} is the invisible U+{ord(char):04X} "
+            f"({unicodedata.name(char, 'format character')}), which a reader would not see; remove it"
+        )
+    return value
+
+
+def name_key(name: str) -> str:
+    """How two names are compared: case, and runs of spaces, do not make a different party."""
+    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
+
+
+def _one_line(value: str) -> str:
+    if "\n" in value or "\t" in value:
+        raise ValueError("write this on one line, without line breaks or tabs")
+    return value
+
+
+def _few_lines(value: str) -> str:
+    if value.count("\n") >= 5:
+        raise ValueError("an address has at most five lines")
+    return value
+
+
+def _clean(value: Any) -> Any:
+    return clean_text(value) if isinstance(value, str) else value
+
+
+Checked = Annotated[str, BeforeValidator(_clean)]
+"""Text whose every character a reader can see (:func:`clean_text`); the base of every text field."""
+
+Line = Annotated[Checked, Field(min_length=1, max_length=200), AfterValidator(_one_line)]
+"""One line of text, such as a name, a title or an organisation: at most 200 characters."""
+
+Text = Annotated[Checked, Field(min_length=1, max_length=2000)]
+"""A sentence or a short paragraph, such as a goal or a decision; line breaks in it become spaces."""
+
+Prose = Annotated[Checked, Field(min_length=1, max_length=20000)]
+"""Paragraphs of running text, separated by a blank line."""
+
+Address = Annotated[Checked, Field(min_length=1, max_length=300), AfterValidator(_few_lines)]
+"""A postal address of at most five lines, kept as written."""
+
+
+# The page header's boxes, in mm, and the widths their text is allowed: the issuer at top
+# left in 11 pt bold, the Dnr in the right-hand block in 9 pt (house.css, the house Word file).
+ISSUER_WIDTH_MM = 84.0
+DNR_WIDTH_MM = 70.0
+
+
+def _fits_header(value: str) -> str:
+    from ..layout import text_width
+
+    if text_width(f"Teknikcollege {value}", 11, bold=True) > ISSUER_WIDTH_MM:
+        raise ValueError(
+            f"'Teknikcollege {value}' is too long for the page header; shorten the region's name"
+        )
+    return value
+
+
+def _fits_dnr(value: str) -> str:
+    from ..layout import text_width
+
+    if text_width(f"Dnr {value}", 9) > DNR_WIDTH_MM:
+        raise ValueError("the Dnr is too long for the page header; a Dnr such as 'KS 2026/0412' fits")
+    return value
+
+
+Region = Annotated[Line, Field(max_length=60), AfterValidator(_fits_header)]
+"""A region's name without 'Teknikcollege', short enough for the page header."""
+
+Dnr = Annotated[Line, Field(max_length=60), AfterValidator(_fits_dnr)]
+"""A reference number (diarienummer), short enough for the page header."""
+
+
+FIRST_DAY = dt.date(2000, 1, 1)
+LAST_DAY = dt.date(2099, 12, 31)
+
+
+def _in_range(day: dt.date) -> dt.date:
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(f"{day.isoformat()} is not a date of these documents; give a date from 2000 to 2099")
+    return day
+
+
+Day = Annotated[dt.date, AfterValidator(_in_range)]
+"""A date, written ÅÅÅÅ-MM-DD, in the years 2000 to 2099."""
+
+
+_AMOUNT = re.compile(r"-?\d+(\.\d+)?")
+_SPACES = re.compile(r"[\s\u00a0\u2009\u202f']")
+
+
+def parse_money(value: Any) -> Any:
+    """An amount as people write it in Swedish: ``40 000``, ``40 000 kr``, ``2,50``, ``2.50``.
+
+    Text that is no amount is left for the model to refuse with its own message.
+    """
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if not isinstance(value, str):
+        return value
+    text = value.strip().removesuffix(":-")
+    for unit in ("kronor", "kr.", "kr", "SEK"):
+        if text.lower().endswith(unit.lower()):
+            text = text[: -len(unit)]
+            break
+    text = _SPACES.sub("", text).replace(",", ".")
+    if not _AMOUNT.fullmatch(text):
+        raise ValueError(f"{value!r} is not an amount; write it as 40 000 or 2,50")
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"{value!r} is not an amount; write it as 40 000 or 2,50") from None
+
+
+def _no_negative_zero(value: Decimal) -> Decimal:
+    return value if value != 0 else Decimal(0)
+
+
+Money = Annotated[
+    Decimal,
+    BeforeValidator(parse_money),
+    Field(ge=0, le=1_000_000_000, max_digits=14, decimal_places=2, description="Belopp i kronor, t.ex. 40 000 eller 2,50."),
+    AfterValidator(_no_negative_zero),
+]
+"""An amount in Swedish kronor, never negative, at most to the öre, at most a billion."""
