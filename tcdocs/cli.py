@@ -105,22 +105,42 @@ def render(
 
 
 @cli.command(name="serve")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on; loopback unless told otherwise.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; loopback unless told otherwise (another address needs --token-file).")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+@click.option("-j", "--jobs", type=click.IntRange(min=1, max=64), default=None, metavar="N",
               help="Worker processes that render documents [default: the number of cores].")
 @click.option("--timeout", type=Seconds(), default=30.0, show_default=True, metavar="SECONDS",
               help="Stop a render that takes longer than this and answer 503.")
-@click.option("--max-body", type=click.IntRange(min=1), default=1_000_000, show_default=True, metavar="BYTES",
+@click.option("--max-body", type=click.IntRange(min=1, max=100_000_000), default=1_000_000, show_default=True, metavar="BYTES",
               help="Refuse larger request bodies with 413.")
-def serve_command(host: str, port: int, jobs: int | None, timeout: float, max_body: int) -> None:
-    """Run tcdocs as an HTTP service with a preview page at /."""
+@click.option("--body-timeout", type=Seconds(), default=15.0, show_default=True, metavar="SECONDS",
+              help="Drop a request whose body stops arriving for this long (408).")
+@click.option("--token-file", type=click.Path(path_type=Path, dir_okay=False, exists=True), metavar="FILE",
+              help="A file holding the token every request must bring as 'Authorization: Bearer TOKEN'.")
+def serve_command(
+    host: str, port: int, jobs: int | None, timeout: float, max_body: int, body_timeout: float, token_file: Path | None
+) -> None:
+    """Run tcdocs as an HTTP service with a page at / where documents are filled in, checked and made."""
     try:
         from .server import ServiceSettings, serve
     except ImportError as exc:
         raise UsageError(f'the service needs the server extra: pip install "tcdocs[server]" ({exc.name} is missing)') from None
-    settings = ServiceSettings(max_body=max_body, timeout=timeout, workers=jobs or default_jobs())
+    token = _read_token(token_file) if token_file is not None else None
+    settings = ServiceSettings(
+        max_body=max_body, timeout=timeout, workers=jobs or default_jobs(), body_timeout=body_timeout, token=token
+    )
     serve(host, port, settings)
+
+
+def _read_token(path: Path) -> str:
+    try:
+        token = path.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{shown(path)}: cannot read the token: {exc}") from None
+    if len(token) < 16 or any(char.isspace() for char in token):
+        raise UsageError(f"{shown(path)}: the token must be one word of at least 16 characters")
+    return token
 
 
 @cli.command(name="verify")

@@ -36,6 +36,15 @@ __all__ = [
 ]
 
 
+def printable(text: str) -> str:
+    """*text* with any lone surrogate replaced by U+FFFD, so it can be encoded as UTF-8."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    return text
+
+
 def shown(path: str | os.PathLike[str]) -> str:
     """*path* as text a terminal can print: bytes of a file name that are not UTF-8 become U+FFFD."""
     text = os.fspath(path)
@@ -65,6 +74,12 @@ class Problem:
     line: int | None = None
     column: int | None = None
     severity: str = "error"
+
+    def __post_init__(self) -> None:
+        # A message may quote the data, and data may hold what no terminal or JSON answer
+        # can carry (a lone surrogate); such characters are shown as U+FFFD.
+        object.__setattr__(self, "message", printable(self.message))
+        object.__setattr__(self, "path", printable(self.path))
 
     def __str__(self) -> str:
         where = shown(self.file) if self.file else "<data>"

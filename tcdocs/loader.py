@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import errno
 import io
+import json
 import os
+import re
 import stat
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping
@@ -59,6 +61,7 @@ Path_ = tuple[str | int, ...]
 Position = tuple[int, int]
 
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _STR_TAG = "tag:yaml.org,2002:str"
 
 
@@ -139,6 +142,9 @@ class _Reader:
             value = event.value
             if event.style is None and tag is None and value in _NULLS:
                 value = None
+            elif event.style == '"' and _SURROGATE.search(value):
+                # "\ud83d\ude00" is one character in JSON but two escapes in YAML: join such pairs.
+                value = value.encode("utf-16", "surrogatepass").decode("utf-16", "surrogatepass")
             path = self._attach(event, value)
             where = self.stack[-1].path if path is None else path
             if value is not None and len(value) > self.limits.max_string:
@@ -267,10 +273,21 @@ def read_json(text: str, file: str | None = None, limits: Limits = DEFAULT_LIMIT
     JSON is YAML's flow style, so one reader serves both, and a request in JSON is held
     to exactly the rules of a file in YAML. Raises :class:`LoadError`.
     """
-    stripped = text.lstrip()
-    if stripped and stripped[0] not in "{[":
-        raise LoadError([Problem("JSON syntax: the data must be a JSON object", "", file, 1, 1)])
+    if len(text) > limits.max_bytes:
+        raise LoadError([Problem(f"the data is larger than {limits.max_bytes} bytes", "", file, 1, 1)])
+    # YAML accepts more than JSON ('{"a": }'), so JSON's own grammar is checked first;
+    # numbers stay text, as YAML keeps them, and no depth can overflow the stack.
+    try:
+        json.loads(text, parse_int=str, parse_float=str, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        raise LoadError([Problem(f"JSON syntax: {exc.msg}", "", file, exc.lineno, exc.colno)]) from None
+    except RecursionError:
+        raise LoadError([Problem(f"the data is nested more than {limits.max_depth} levels deep", "", file, 1, 1)]) from None
     return read_yaml(text, file, limits, syntax="JSON")
+
+
+def _no_constant(name: str) -> Any:
+    raise json.JSONDecodeError(f"{name} is not a JSON value", name, 0)
 
 
 class Checked(NamedTuple):

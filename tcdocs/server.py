@@ -1,42 +1,58 @@
-"""tcdocs as an HTTP service: the library's validation and documents over HTTP, with a preview page.
+"""tcdocs as an HTTP service: the library's validation and documents over HTTP, with a page.
 
 Start it with ``tcdocs serve`` (it needs the ``server`` extra: ``pip install "tcdocs[server]"``).
-Every request is validated exactly as the command line validates a file; documents that
-refer to another document get it inline in the same request, never as a path, so no
-request can make the service read a file of its choosing. Renders run in a bounded pool
-of worker processes, each stopped at a time limit, so that a burst queues and a runaway
-document gets 503 while the service keeps serving.
+Every request is validated exactly as the command line validates a file. A document that
+refers to another gets it inline, or uploaded with it in the same request (multipart),
+never as a path, so no request can make the service read a file of its choosing. Bodies
+are read with a size limit and a stall limit, parsed off the event loop, and rendered in
+a bounded pool of worker processes, each stopped at a time limit: a burst queues, a
+runaway document gets 503, and the service keeps serving. Listening on anything but
+loopback needs a token. ``/metrics`` speaks Prometheus; every request is one log line.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
+import contextlib
+import ctypes
+import hmac
+import ipaddress
+import logging
 import multiprocessing
-from collections.abc import AsyncIterator
+import signal
+import socket
+import sys
+import threading
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path as FilePath
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, Path, Query, Request
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from pydantic.json_schema import models_json_schema
+from starlette.requests import ClientDisconnect
 
 from . import __version__
 from .backends import FORMATS
 from .batch import default_jobs, warm_up
 from .catalogue import kinds, schema, starter
-from .errors import LoadError, Problem, RenderTimeout, TcdocsError
-from .loader import DEFAULT_LIMITS, check_data, read_yaml
+from .errors import LoadError, Problem, RenderError, RenderTimeout, TcdocsError, TemplateError, UsageError
+from .loader import DEFAULT_LIMITS, Uploads, check_data, read_json, read_yaml
 from .models import KINDS
 from .models.base import Document
 from .output import safe_stem
-from .rendering import RenderOptions, content_for, render_formats
+from .rendering import MAX_TIMEOUT, MIN_TIMEOUT, RenderOptions, content_for, render_formats
 
 __all__ = ["ServiceSettings", "create_app", "serve"]
 
@@ -45,17 +61,38 @@ MEDIA_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
+JSON_TYPES = ("application/json", "text/json")
 SOURCE = "<request>"
+OPEN_PATHS = ("/healthz", "/", "/favicon.ico")  # and /assets/: what answers without a token
+
+log = logging.getLogger("tcdocs.server")
 
 
 @dataclass(frozen=True)
 class ServiceSettings:
-    """How the service runs: body size limit, time limit per render, workers and queue."""
+    """How the service runs.
+
+    ``max_body``: the largest request body, in bytes (413 above it). ``timeout``: seconds
+    one render may take (503 after). ``workers`` and ``queue``: render processes, and how
+    many requests may wait for one (503 "busy" beyond). ``body_timeout``: seconds a request
+    body may stop arriving before it is dropped (408). ``token``: the bearer token every
+    request needs, or None on loopback.
+    """
 
     max_body: int = DEFAULT_LIMITS.max_bytes
     timeout: float = 30.0
     workers: int = field(default_factory=default_jobs)
     queue: int = 64
+    body_timeout: float = 15.0
+    token: str | None = None
+
+    def __post_init__(self) -> None:
+        if not (MIN_TIMEOUT <= self.timeout <= MAX_TIMEOUT):  # also refuses NaN
+            raise UsageError(f"the time limit must be a number of seconds from {MIN_TIMEOUT:g} to {MAX_TIMEOUT:g}")
+        if not (0.1 <= self.body_timeout <= 3600):
+            raise UsageError("the body time limit must be a number of seconds from 0.1 to 3600")
+        if self.token is not None and len(self.token) < 16:
+            raise UsageError("the token must be at least 16 characters long")
 
 
 class _Refusal(Exception):
@@ -71,7 +108,8 @@ class _Refusal(Exception):
         body: dict[str, Any] = {"detail": self.detail}
         if self.problems:
             body["problems"] = [_problem(p) for p in self.problems]
-        return JSONResponse(body, status_code=self.status)
+        headers = {"WWW-Authenticate": "Bearer"} if self.status == 401 else None
+        return JSONResponse(body, status_code=self.status, headers=headers)
 
 
 def _problem(problem: Problem) -> dict[str, Any]:
@@ -81,7 +119,35 @@ def _problem(problem: Problem) -> dict[str, Any]:
         "line": problem.line,
         "column": problem.column,
         "severity": problem.severity,
+        "file": problem.file if problem.file != SOURCE else None,
     }
+
+
+class _Metrics:
+    """What an operator watches: requests, render time, the queue and worker restarts."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter("tcdocs_requests", "HTTP requests answered", ["route", "status"], registry=self.registry)
+        self.render_seconds = Histogram(
+            "tcdocs_render_seconds", "Seconds a document took to render, queue included", ["format"],
+            buckets=(0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120), registry=self.registry,
+        )
+        self.queue = Gauge("tcdocs_queue_depth", "Renders running or waiting for a worker", registry=self.registry)
+        self.restarts = Counter("tcdocs_worker_restarts", "Times the pool of render workers was restarted", registry=self.registry)
+
+
+# --- the render workers --------------------------------------------------------------------------------
+
+
+def _worker_start() -> None:
+    """Set up a render worker: it dies with the service, leaves Ctrl-C to it, and starts warm."""
+    if sys.platform.startswith("linux"):
+        # PR_SET_PDEATHSIG: if the service is killed outright, the kernel stops its workers too.
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    warm_up(FORMATS)
 
 
 def _render_job(doc: Document, fmt: str, timeout: float) -> bytes:
@@ -89,61 +155,92 @@ def _render_job(doc: Document, fmt: str, timeout: float) -> bytes:
     return render_formats(doc, (fmt,), RenderOptions(timeout=timeout))[fmt]
 
 
-def _warm_worker() -> None:
-    warm_up(FORMATS)
-
-
 class _Renderer:
     """The bounded pool of worker processes that every render goes through."""
 
-    def __init__(self, settings: ServiceSettings) -> None:
+    def __init__(self, settings: ServiceSettings, metrics: _Metrics) -> None:
         self.settings = settings
+        self.metrics = metrics
         self.pool: ProcessPoolExecutor | None = None
         self.waiting = 0
+        self.lock = threading.Lock()
 
     def start(self) -> None:
         # spawn: the service's own threads never reach a worker through fork.
         context = multiprocessing.get_context("spawn")
-        self.pool = ProcessPoolExecutor(max_workers=self.settings.workers, mp_context=context, initializer=_warm_worker)
+        self.pool = ProcessPoolExecutor(max_workers=self.settings.workers, mp_context=context, initializer=_worker_start)
 
     def stop(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            self.pool = None
+        """Stop the workers now, running renders included, and wait until they are gone."""
+        with self.lock:
+            pool, self.pool = self.pool, None
+        if pool is None:
+            return
+        processes = list(getattr(pool, "_processes", {}).values())  # the executor has no public way to stop a busy worker
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.join(timeout=10)
+            if process.is_alive():
+                process.kill()
+                process.join(timeout=5)
+        pool.shutdown(wait=True)
 
     async def render(self, doc: Document, fmt: str) -> bytes:
+        if self.waiting >= self.settings.workers + self.settings.queue:
+            raise _Refusal(503, "the service is busy; try again shortly")
         if self.pool is None:
             self.start()
         assert self.pool is not None
-        if self.waiting >= self.settings.workers + self.settings.queue:
-            raise _Refusal(503, "the service is busy; try again shortly")
         self.waiting += 1
+        self.metrics.queue.set(self.waiting)
+        started = time.monotonic()
         try:
             loop = asyncio.get_running_loop()
             job = loop.run_in_executor(self.pool, _render_job, doc, fmt, self.settings.timeout)
             # The worker stops itself at the time limit; the outer wait also covers the queue.
-            return await asyncio.wait_for(job, self.settings.timeout * 4 + 30)
+            data = await asyncio.wait_for(job, self.settings.timeout * 4 + 30)
         except RenderTimeout as exc:
             raise _Refusal(503, f"{exc}; the document was not made") from None
         except TimeoutError:
             raise _Refusal(503, "the render did not finish in time; the document was not made") from None
-        except TcdocsError as exc:
-            raise _Refusal(500, f"the document could not be made: {exc.format()}") from None
+        except RenderError as exc:
+            raise _Refusal(422, f"the document could not be made: {exc.format()}") from None
+        except TemplateError as exc:
+            log.error("a built-in template failed: %s", exc.format())
+            raise _Refusal(500, "the document could not be made: a template of the service failed") from None
         except BrokenProcessPool:
             # A worker died (killed, out of memory): start a fresh pool for the next requests.
+            self.metrics.restarts.inc()
             self.stop()
             self.start()
             raise _Refusal(503, "the worker rendering the document stopped; try again") from None
         finally:
             self.waiting -= 1
+            self.metrics.queue.set(self.waiting)
+        self.metrics.render_seconds.labels(fmt).observe(time.monotonic() - started)
+        return data
 
 
-async def _body(request: Request, limit: int) -> bytes:
+# --- reading a request ---------------------------------------------------------------------------------
+
+
+async def _body(request: Request, settings: ServiceSettings) -> bytes:
+    """The request body, refused past the size limit (413) or when it stops arriving (408)."""
+    limit = settings.max_body
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise _Refusal(413, f"the request body is larger than {limit} bytes")
     chunks, size = [], 0
-    async for chunk in request.stream():
+    stream = request.stream().__aiter__()
+    while True:
+        try:
+            chunk = await asyncio.wait_for(stream.__anext__(), settings.body_timeout)
+        except StopAsyncIteration:
+            break
+        except TimeoutError:
+            raise _Refusal(408, f"the request body stopped arriving for {settings.body_timeout:g} s; it was dropped") from None
         size += len(chunk)
         if size > limit:
             raise _Refusal(413, f"the request body is larger than {limit} bytes")
@@ -151,73 +248,127 @@ async def _body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _json_limits(data: Any) -> str | None:
-    """Why JSON *data* is past the limits a YAML file is held to (depth, nodes, string length), or None."""
-    limits = DEFAULT_LIMITS
-    stack, nodes = [(data, 1)], 0
-    while stack:
-        value, depth = stack.pop()
-        nodes += 1
-        if depth > limits.max_depth:
-            return f"the data is nested deeper than {limits.max_depth} levels"
-        if nodes > limits.max_nodes:
-            return f"the data has more than {limits.max_nodes} values"
-        if isinstance(value, dict):
-            stack.extend((item, depth + 1) for item in value.values())
-            stack.extend((key, depth + 1) for key in value)
-        elif isinstance(value, list):
-            stack.extend((item, depth + 1) for item in value)
-        elif isinstance(value, str) and len(value) > limits.max_string:
-            return f"a text is longer than {limits.max_string} characters"
-    return None
-
-
-async def _document(request: Request, kind: str, settings: ServiceSettings) -> tuple[Document, list[Problem]]:
-    """The request body as a validated document of *kind*, or a refusal with the problems."""
-    if kind not in KINDS:
-        raise _Refusal(404, f"unknown document kind {kind!r}; known kinds: {', '.join(KINDS)}")
-    raw = await _body(request, settings.max_body)
-    media = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
+def _parse(raw: bytes, media: str, name: str) -> tuple[Any, dict[Any, Any]]:
+    """A document's data and positions from YAML or JSON bytes."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise _Refusal(422, "the body is not UTF-8") from None
-    positions: dict[Any, Any] = {}
+        raise LoadError([Problem("the data is not UTF-8 text", "", name)]) from None
+    if media in YAML_TYPES or name.lower().endswith((".yaml", ".yml")):
+        return read_yaml(text, name)
+    if media in JSON_TYPES or media.endswith("+json") or name.lower().endswith(".json"):
+        return read_json(text, name)
+    raise _Refusal(415, "send the data as application/json or application/yaml")
+
+
+def _multipart(raw: bytes, content_type: str) -> tuple[str, bytes, str, dict[str, bytes]]:
+    """The document and the files uploaded with it: (its file name, its bytes, its media type, {name: bytes})."""
+    from python_multipart.multipart import MultipartParser, parse_options_header
+
+    # The header arrived as bytes and was decoded as Latin-1; the boundary is those bytes.
+    _, options = parse_options_header(content_type.encode("latin-1", "replace"))
+    boundary = options.get(b"boundary")
+    if not boundary:
+        raise _Refusal(400, "a multipart body needs its boundary")
+    parts: list[dict[str, Any]] = []
+    current: dict[str, Any] = {}
+    header: list[bytes] = [b"", b""]
+
+    def on_part_begin() -> None:
+        current.clear()
+        current.update({"headers": {}, "data": bytearray()})
+
+    def on_header_field(data: bytes, start: int, end: int) -> None:
+        header[0] += data[start:end]
+
+    def on_header_value(data: bytes, start: int, end: int) -> None:
+        header[1] += data[start:end]
+
+    def on_header_end() -> None:
+        current["headers"][header[0].decode("latin-1").lower()] = header[1].decode("utf-8", "replace")
+        header[0], header[1] = b"", b""
+
+    def on_part_data(data: bytes, start: int, end: int) -> None:
+        current["data"] += data[start:end]
+
+    def on_part_end() -> None:
+        parts.append(dict(current))
+
+    parser = MultipartParser(boundary, {
+        "on_part_begin": on_part_begin, "on_header_field": on_header_field, "on_header_value": on_header_value,
+        "on_header_end": on_header_end, "on_part_data": on_part_data, "on_part_end": on_part_end,
+    })
     try:
-        if media in YAML_TYPES:
-            data, positions = read_yaml(text, SOURCE)
-        elif media in ("application/json", "text/json") or media.endswith("+json"):
-            try:
-                data = json.loads(text)
-            except json.JSONDecodeError as exc:
-                raise LoadError([Problem(f"JSON syntax: {exc.msg}", "", SOURCE, exc.lineno, exc.colno)]) from None
-            except RecursionError:
-                raise LoadError([Problem("the data is nested too deeply", "", SOURCE)]) from None
-            refusal = _json_limits(data)
-            if refusal is not None:
-                raise LoadError([Problem(refusal, "", SOURCE)])
-        else:
-            raise _Refusal(415, "send the data as application/json or application/yaml")
-        if isinstance(data, dict):
-            data.setdefault("kind", kind)
-            if data["kind"] != kind:
-                problem = Problem(f"this is {kind!r}'s address, but the data says kind: {data['kind']!r}", "kind", SOURCE)
-                raise LoadError([problem])
-        checked = check_data(data, SOURCE, positions)
-    except LoadError as exc:
-        raise _Refusal(422, "the data is not a valid document", exc.problems) from None
+        parser.write(raw)
+        parser.finalize()
+    except Exception:  # python-multipart raises its own kinds for a malformed body
+        raise _Refusal(400, "the multipart body is malformed") from None
+    document: tuple[str, bytes, str] | None = None
+    files: dict[str, bytes] = {}
+    for part in parts:
+        _, disposition = parse_options_header(part["headers"].get("content-disposition", ""))
+        field_name = disposition.get(b"name", b"").decode("utf-8", "replace")
+        file_name = disposition.get(b"filename", b"").decode("utf-8", "replace")
+        media = part["headers"].get("content-type", "").split(";")[0].strip().lower()
+        if field_name == "document":
+            document = (file_name or SOURCE, bytes(part["data"]), media)
+        elif field_name == "files" and file_name:
+            files[FilePath(file_name).name] = bytes(part["data"])
+    if document is None:
+        raise _Refusal(400, "a multipart body needs a part named 'document'")
+    return document[0], document[1], document[2], files
+
+
+def _check(kind: str, raw: bytes, content_type: str) -> tuple[Document, list[Problem]]:
+    """The request's document of *kind*, validated; runs in a thread, off the event loop."""
+    media = content_type.split(";")[0].strip().lower()
+    uploads = None
+    name = SOURCE
+    if media == "multipart/form-data":
+        name, raw, media, files = _multipart(raw, content_type)
+        uploads = Uploads(files)
+    data, positions = _parse(raw, media, name)
+    if isinstance(data, dict):
+        data.setdefault("kind", kind)
+        if data["kind"] != kind:
+            raise LoadError([Problem(f"this is {kind!r}'s address, but the data says kind: {data['kind']!r}", "kind", name)])
+    checked = check_data(data, name, positions, uploads)
     return checked.doc, checked.warnings
 
 
+async def _document(request: Request, kind: str, app_state: _State) -> tuple[Document, list[Problem]]:
+    """The request body as a validated document of *kind*, or a refusal with the problems."""
+    if kind not in KINDS:
+        raise _Refusal(404, f"unknown document kind {kind!r}; known kinds: {', '.join(KINDS)}")
+    raw = await _body(request, app_state.settings)
+    content_type = request.headers.get("content-type", "application/json")
+    try:
+        async with app_state.parsing:
+            return await asyncio.to_thread(_check, kind, raw, content_type)
+    except LoadError as exc:
+        raise _Refusal(422, "the data is not a valid document", exc.problems) from None
+
+
+@dataclass
+class _State:
+    settings: ServiceSettings
+    metrics: _Metrics
+    renderer: _Renderer
+    parsing: asyncio.Semaphore
+
+
+# --- answers ---------------------------------------------------------------------------------------------
+
+
 @lru_cache(maxsize=8)
-def _web_file(name: str) -> str:
+def _web_file(name: str) -> bytes:
     """A file of the page (``tcdocs/web/``), read once per process."""
-    return resources.files("tcdocs").joinpath("web", name).read_text(encoding="utf-8")
+    return resources.files("tcdocs").joinpath("web", name).read_bytes()
 
 
 def _preview_page(doc: Document) -> str:
     content = content_for(doc)
-    style = _web_file("preview.css")
+    style = _web_file("preview.css").decode("utf-8")
     header = content.header
     return (
         '<!DOCTYPE html><html lang="sv"><head><meta charset="utf-8">'
@@ -234,31 +385,40 @@ def _escape(text: str) -> str:
     return str(escape(text))
 
 
-def _filename(doc: Document, fmt: str) -> str:
-    return f"{safe_stem(f'{doc.kind_title}-{doc.dnr}')}.{fmt}"
+def content_disposition(doc: Document, fmt: str) -> str:
+    """The download's file name as RFC 6266 wants it: ASCII for old clients, UTF-8 (RFC 5987) for all others."""
+    name = f"{safe_stem(f'{doc.kind_title}-{doc.dnr}')}.{fmt}"
+    fallback = name.encode("ascii", "replace").decode("ascii").replace("?", "_").replace('"', "_").replace("\\", "_")
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 OPENAPI_DESCRIPTION = (
-    "Teknikcollege-dokument (samverkansavtal, hängavtal, granskningsprotokoll, beslut, styrgruppsprotokoll "
-    "och intresseanmälan) som DOCX eller PDF. Skicka dokumentets uppgifter som JSON eller YAML; "
-    "fel i uppgifterna ges tillbaka med fält, rad och kolumn."
+    "Teknikcollege-dokument ({kinds}) som DOCX eller PDF. Skicka dokumentets uppgifter som JSON eller YAML, "
+    "eller som multipart/form-data med dokumentet i delen `document` och de dokument det hänvisar till i delar "
+    "som heter `files`; fel i uppgifterna ges tillbaka med fält, rad och kolumn."
+)
+PAGE_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; "
+    "frame-src 'self'; img-src 'self' blob: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
 
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     """The service as an ASGI application, for uvicorn or any other ASGI server."""
     settings = settings or ServiceSettings()
-    renderer = _Renderer(settings)
+    metrics = _Metrics()
+    state = _State(settings, metrics, _Renderer(settings, metrics), asyncio.Semaphore(max(2, settings.workers * 2)))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        renderer.start()
+        state.renderer.start()
         try:
             yield
         finally:
-            renderer.stop()
+            await asyncio.to_thread(state.renderer.stop)
 
-    app = FastAPI(title="tcdocs", version=__version__, description=OPENAPI_DESCRIPTION, lifespan=lifespan)
+    names = ", ".join(title.lower() for title in kinds().values())
+    app = FastAPI(title="tcdocs", version=__version__, description=OPENAPI_DESCRIPTION.format(kinds=names), lifespan=lifespan)
     # A plain string checked by the service, so that an unknown kind is 404; the schema lists the kinds.
     kind_path = Path(description="Dokumentslaget", json_schema_extra={"enum": list(KINDS)})
     format_query = Query("pdf", alias="format", description="pdf eller docx", json_schema_extra={"enum": list(MEDIA_TYPES)})
@@ -266,9 +426,45 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     request_body = {
         "required": True,
         "description": "Dokumentets uppgifter, som i en YAML-fil för tcdocs; `kind` kan utelämnas.",
-        "content": {"application/json": {"schema": body_schema}, "application/yaml": {"schema": {"type": "string"}}},
+        "content": {
+            "application/json": {"schema": body_schema},
+            "application/yaml": {"schema": {"type": "string"}},
+            "multipart/form-data": {"schema": {"type": "object", "properties": {
+                "document": {"type": "string", "format": "binary"},
+                "files": {"type": "array", "items": {"type": "string", "format": "binary"}},
+            }, "required": ["document"]}},
+        },
     }
     problems_response = {"description": "Uppgifterna är inte ett giltigt dokument: varje problem med fält, rad och kolumn."}
+    refusals: dict[int | str, dict[str, Any]] = {
+        408: {"description": "Begäran slutade komma fram"},
+        413: {"description": "För stor begäran"},
+        415: {"description": "Okänt dataformat"},
+        422: problems_response,
+    }
+
+    @app.middleware("http")
+    async def every_request(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        request_id = request.headers.get("x-request-id", "")[:64] or uuid.uuid4().hex[:16]
+        started = time.monotonic()
+        route = request.url.path
+        try:
+            if settings.token is not None and not _open(route) and not _authorised(request, settings.token):
+                response: Response = _Refusal(401, "a valid token is needed: Authorization: Bearer <token>").response()
+            else:
+                response = await call_next(request)
+        except ClientDisconnect:
+            log.info("%s %s %s: the client went away before its request had arrived", request_id, request.method, route)
+            response = Response(status_code=400)
+        except Exception:  # the one place an unexpected error becomes an answer, with no trace in it
+            log.exception("%s %s %s: internal error", request_id, request.method, route)
+            response = JSONResponse({"detail": f"an internal error occurred (request {request_id})"}, status_code=500)
+        _secure(response)
+        response.headers["X-Request-Id"] = request_id
+        label = route if route in OPEN_PATHS or route.startswith("/metrics") else "/" + "/".join(route.split("/")[1:3])
+        metrics.requests.labels(label, str(response.status_code)).inc()
+        log.info("%s %s %s %d %.0f ms", request_id, request.method, route, response.status_code, (time.monotonic() - started) * 1000)
+        return response
 
     @app.exception_handler(_Refusal)
     async def refusal(request: Request, exc: _Refusal) -> JSONResponse:
@@ -277,6 +473,10 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     @app.get("/healthz", summary="Tjänsten svarar")
     async def healthz() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
+
+    @app.get("/metrics", summary="Mätvärden för Prometheus", response_class=PlainTextResponse)
+    async def metrics_endpoint() -> Response:
+        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/v1/kinds", summary="Dokumentslagen med svenska namn")
     async def list_kinds() -> dict[str, str]:
@@ -294,29 +494,20 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             raise _Refusal(404, f"unknown document kind {kind!r}")
         return PlainTextResponse(starter(kind), media_type="application/yaml; charset=utf-8")
 
-    @app.post(
-        "/v1/validate/{kind}",
-        summary="Kontrollera uppgifterna",
-        openapi_extra={"requestBody": request_body},
-        responses={422: problems_response, 413: {"description": "För stor begäran"}},
-    )
+    @app.post("/v1/validate/{kind}", summary="Kontrollera uppgifterna", openapi_extra={"requestBody": request_body},
+              responses=refusals)
     async def validate(request: Request, kind: str = kind_path) -> dict[str, Any]:
-        _, warnings = await _document(request, kind, settings)
+        _, warnings = await _document(request, kind, state)
         return {"valid": True, "warnings": [_problem(w) for w in warnings]}
 
-    @app.post(
-        "/v1/preview/{kind}",
-        summary="Förhandsgranska dokumentet som HTML",
-        response_class=HTMLResponse,
-        openapi_extra={"requestBody": request_body},
-        responses={422: problems_response, 413: {"description": "För stor begäran"}},
-    )
+    @app.post("/v1/preview/{kind}", summary="Förhandsgranska dokumentet som HTML", response_class=HTMLResponse,
+              openapi_extra={"requestBody": request_body}, responses=refusals)
     async def preview(request: Request, kind: str = kind_path) -> HTMLResponse:
-        doc, _ = await _document(request, kind, settings)
+        doc, _ = await _document(request, kind, state)
         try:
             page = await asyncio.to_thread(_preview_page, doc)
         except TcdocsError as exc:
-            raise _Refusal(500, f"the preview could not be made: {exc.format()}") from None
+            raise _Refusal(422, f"the preview could not be made: {exc.format()}") from None
         return HTMLResponse(page, headers={"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"})
 
     @app.post(
@@ -325,36 +516,34 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         openapi_extra={"requestBody": request_body},
         responses={
             200: {"description": "Dokumentet", "content": {media: {} for media in MEDIA_TYPES.values()}},
-            422: problems_response,
-            413: {"description": "För stor begäran"},
+            **refusals,
             503: {"description": "Dokumentet hann inte skapas inom tidsgränsen, eller tjänsten är upptagen"},
         },
     )
     async def document(request: Request, kind: str = kind_path, fmt: str = format_query) -> Response:
         if fmt not in MEDIA_TYPES:
             raise _Refusal(422, f"unknown format {fmt!r}; use pdf or docx")
-        doc, warnings = await _document(request, kind, settings)
-        data = await renderer.render(doc, fmt)
-        headers = {"Content-Disposition": f'attachment; filename="{_filename(doc, fmt)}"'}
+        doc, warnings = await _document(request, kind, state)
+        data = await state.renderer.render(doc, fmt)
+        headers = {"Content-Disposition": content_disposition(doc, fmt)}
         if warnings:
             headers["X-Tcdocs-Warnings"] = str(len(warnings))
         return Response(data, media_type=MEDIA_TYPES[fmt], headers=headers)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def page() -> HTMLResponse:
-        html = _web_file("index.html")
-        # 'unsafe-inline' styles only: the preview iframe's own stylesheet; scripts come from /assets alone.
-        policy = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; "
-                  "frame-src 'self'; img-src 'self' blob:; base-uri 'none'; form-action 'none'")
-        return HTMLResponse(html, headers={"Content-Security-Policy": policy})
+        return HTMLResponse(_web_file("index.html").decode("utf-8"), headers={"Content-Security-Policy": PAGE_POLICY})
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    async def favicon() -> Response:
+        return Response(_web_file("favicon.svg"), media_type="image/svg+xml")
 
     @app.get("/assets/{name}", include_in_schema=False)
     async def asset(name: str) -> Response:
-        types = {"app.js": "text/javascript", "app.css": "text/css"}
+        types = {"app.js": "text/javascript", "app.css": "text/css", "favicon.svg": "image/svg+xml"}
         if name not in types:
             raise _Refusal(404, "no such asset")
-        text = _web_file(name)
-        return Response(text, media_type=f"{types[name]}; charset=utf-8")
+        return Response(_web_file(name), media_type=f"{types[name]}; charset=utf-8")
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
@@ -363,6 +552,9 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
                 [(model, "validation") for model in KINDS.values()], ref_template="#/components/schemas/{model}"
             )
             document.setdefault("components", {}).setdefault("schemas", {}).update(definitions.get("$defs", {}))
+            if settings.token is not None:
+                document["components"]["securitySchemes"] = {"bearer": {"type": "http", "scheme": "bearer"}}
+                document["security"] = [{"bearer": []}]
             app.openapi_schema = document
         return app.openapi_schema
 
@@ -370,8 +562,67 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     return app
 
 
+def _open(route: str) -> bool:
+    return route in OPEN_PATHS or route.startswith("/assets/")
+
+
+def _authorised(request: Request, token: str) -> bool:
+    given = request.headers.get("authorization", "")
+    scheme, _, value = given.partition(" ")
+    # compare_digest takes as long whatever the token, so its characters cannot be guessed one by one.
+    return scheme.lower() == "bearer" and hmac.compare_digest(value.strip().encode(), token.encode())
+
+
+def _secure(response: Response) -> None:
+    """Headers every answer carries: no sniffing of types, no framing by other sites, no referrer."""
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    response.headers.setdefault("Cache-Control", "no-store")
+
+
+def is_loopback(host: str) -> bool:
+    """Whether *host* is this machine only (127.0.0.1, ::1, localhost)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+LOG_CONFIG: dict[str, Any] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain", "stream": "ext://sys.stderr"}},
+    "loggers": {
+        "uvicorn": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+        "uvicorn.error": {"level": "INFO"},
+        "uvicorn.access": {"handlers": [], "level": "WARNING", "propagate": False},
+        "tcdocs": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+    },
+}
+
+
 def serve(host: str = "127.0.0.1", port: int = 8000, settings: ServiceSettings | None = None) -> None:
-    """Run the service with uvicorn until it is stopped."""
+    """Run the service with uvicorn until it is stopped (SIGTERM or Ctrl-C), then stop its workers.
+
+    Raises :class:`UsageError` when *host* is not loopback and there is no token, and
+    :class:`TcdocsError` when the address is taken.
+    """
     import uvicorn
 
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    settings = settings or ServiceSettings()
+    if not is_loopback(host) and settings.token is None:
+        raise UsageError(f"listening on {host} lets other machines in: give a token with --token-file")
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise TcdocsError(f"cannot listen on {host}:{port}: {exc.strerror or exc}; is another service using the port?") from None
+    config = uvicorn.Config(create_app(settings), log_config=LOG_CONFIG, access_log=False, timeout_graceful_shutdown=10)
+    uvicorn.Server(config).run(sockets=[sock])

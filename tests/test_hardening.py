@@ -431,7 +431,8 @@ def test_two_processes_with_different_tz_and_epoch_write_the_same_bytes(variant,
 def test_a_template_linked_to_a_file_outside_the_folder_is_not_included(tmp_path, agreement):
     secret = tmp_path / "hemligt.txt"
     secret.write_text("LÖSENORD 1234", encoding="utf-8")
-    folder = user_templates(tmp_path, {"agreements/samverkansavtal.html.j2": "<article><p>{% include 'agreements/bit.html' %}</p></article>"})
+    wording = "<article><p>{% include 'agreements/bit.html' %}</p></article>"
+    folder = user_templates(tmp_path, {"agreements/samverkansavtal.html.j2": wording})
     (folder / "agreements" / "bit.html").symlink_to(secret)
     with pytest.raises(tcdocs.TemplateError, match="a link to a file outside the template folders") as caught:
         render_with(folder, agreement, "docx")
@@ -468,7 +469,8 @@ def test_letters_no_house_font_has_never_reach_a_document_from_a_template(tmp_pa
 
 def test_a_pdf_that_would_need_a_font_of_the_machine_is_not_written(tmp_path, agreement):
     # A house style that asks for a font by a name the machine resolves: Pango would embed it.
-    css = (ROOT / "templates" / "house" / "house.css").read_text(encoding="utf-8").replace('font-family: "Carlito"; font-size: 11pt', "font-family: sans-serif; font-size: 11pt")
+    css = (ROOT / "templates" / "house" / "house.css").read_text(encoding="utf-8")
+    css = css.replace('font-family: "Carlito"; font-size: 11pt', "font-family: sans-serif; font-size: 11pt")
     folder = user_templates(tmp_path, {"house/house.css": css})
     shutil.copytree(ROOT / "templates" / "house" / "fonts", folder / "house" / "fonts")
     with pytest.raises(tcdocs.RenderError, match="which is not a house font"):

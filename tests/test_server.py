@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,7 +24,7 @@ pytest.importorskip("fastapi", reason="the server extra is not installed")
 import tcdocs
 from tcdocs.server import MEDIA_TYPES
 
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, ROOT
 from .reading import docx_body, pdf_pages
 
 KINDS = list(tcdocs.kinds())
@@ -40,10 +44,24 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start(*options: str) -> Iterator[str]:
+class Service:
+    """A running ``tcdocs serve``: its address, its process and its log."""
+
+    def __init__(self, base: str, process: subprocess.Popen[bytes], log: Any) -> None:
+        self.base, self.process, self.log = base, process, log
+
+    def __str__(self) -> str:
+        return self.base
+
+    def log_text(self) -> str:
+        self.log.seek(0)
+        return self.log.read().decode("utf-8", "replace")
+
+
+def start(*options: str, host: str = "127.0.0.1") -> Iterator[Service]:
     port = free_port()
-    command = [sys.executable, "-m", "tcdocs", "serve", "--port", str(port), *options]
-    with tempfile.TemporaryFile() as log:  # a file, not a pipe: the access log must never block the service
+    command = [sys.executable, "-m", "tcdocs", "serve", "--host", host, "--port", str(port), *options]
+    with tempfile.TemporaryFile() as log:  # a file, not a pipe: the log must never block the service
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
@@ -59,23 +77,23 @@ def start(*options: str) -> Iterator[str]:
                     raise RuntimeError(f"the service did not start: {log.read().decode()}") from None
                 time.sleep(0.2)
         try:
-            yield base
+            yield Service(base, process, log)
         finally:
             process.terminate()
             try:
-                process.wait(timeout=15)
+                process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[str]:
+def server() -> Iterator[Service]:
     yield from start("--jobs", "2", "--timeout", "60", "--max-body", "300000")
 
 
 @pytest.fixture(scope="module")
-def hasty_server() -> Iterator[str]:
+def hasty_server() -> Iterator[Service]:
     yield from start("--jobs", "1", "--timeout", "0.01")
 
 
@@ -85,7 +103,8 @@ def call(url: str, body: bytes | None = None, content_type: str = "application/j
         with urllib.request.urlopen(request, timeout=120) as response:
             return response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
+        with error:
+            return error.code, dict(error.headers), error.read()
 
 
 def example_json(kind: str) -> bytes:
@@ -99,7 +118,7 @@ def test_every_kind_in_both_formats(kind, fmt, server):
     status, headers, body = call(f"{server}/v1/documents/{kind}?format={fmt}", example_json(kind))
     assert status == 200, body[:500]
     assert headers["content-type"] == MEDIA_TYPES[fmt]
-    assert headers["content-disposition"].startswith('attachment; filename="') and headers["content-disposition"].endswith(f'.{fmt}"')
+    assert headers["content-disposition"].startswith('attachment; filename="') and headers["content-disposition"].endswith(f".{fmt}")
     text = " ".join((" ".join(pdf_pages(body)) if fmt == "pdf" else docx_body(body)).split())
     assert TITLES[kind] in text
 
@@ -122,7 +141,7 @@ def test_invalid_yaml_is_422_with_the_clis_problems_and_lines(server):
     status, _, body = call(f"{server}/v1/documents/samverkansavtal", yaml.encode(), "application/yaml")
     assert status == 422
     [problem] = json.loads(body)["problems"]
-    assert problem == {"path": "parties[1].org_number", "line": 36, "column": 5, "severity": "error",
+    assert problem == {"path": "parties[1].org_number", "line": 36, "column": 5, "severity": "error", "file": None,
                        "message": "'212999-0021' has a wrong check digit; check the number against the register"}
 
 
@@ -155,7 +174,7 @@ def test_a_reference_by_path_is_refused_so_no_file_is_read(path, server):
     assert status == 422
     [problem] = json.loads(body)["problems"]
     assert problem["path"] == "agreement"
-    assert "a path to a file is not accepted here" in problem["message"]
+    assert "not the name of its file: here no file is read" in problem["message"]
 
 
 def test_validate_returns_warnings(server):
@@ -284,4 +303,212 @@ def test_json_is_held_to_the_yaml_limits(server):
     long_text = json.dumps({"dnr": "x" * 25_000}).encode()
     status, _, body = call(f"{server}/v1/validate/beslut", long_text)
     assert status == 422
-    assert json.loads(body)["problems"][0]["message"] == "a text is longer than 20000 characters"
+    assert json.loads(body)["problems"][0]["message"] == "the text is longer than 20000 characters"
+
+
+# --- 4xx, never 500; responsive; nothing left running ----------------------------------------------------
+
+def test_a_dnr_with_an_en_dash_downloads_with_a_utf8_file_name(server):
+    data = json.loads(example_json("intresseanmalan"))
+    data["dnr"] = "TCN 2027–012 Å"
+    status, headers, body = call(f"{server}/v1/documents/intresseanmalan?format=docx", json.dumps(data).encode())
+    assert status == 200
+    disposition = headers["content-disposition"]
+    assert 'filename="Intresseanm_lan-TCN 2027_012 _.docx"' in disposition
+    assert "filename*=UTF-8''Intresseanm%C3%A4lan-TCN%202027%E2%80%93012%20%C3%85.docx" in disposition
+
+
+@pytest.mark.parametrize(
+    ("body", "path", "message"),
+    [
+        ('{"paragraph_x": 1, "dnr": "A", "dnr": "B"}', "dnr", "duplicate key 'dnr'"),
+        ('{"board_meeting": {"date": "2026-12-10", "paragraph": ' + "9" * 5000 + "}}", "board_meeting.paragraph", ""),
+        ('{"date": "9999-01-01"}', "date", "give a date from 2000 to 2099"),
+    ],
+    ids=["duplicate-key", "5000-digit-integer", "far-date"],
+)
+def test_odd_json_is_422_with_its_field(server, body, path, message):
+    status, _, answer = call(f"{server}/v1/validate/beslut", body.encode())
+    assert status == 422
+    found = {p["path"]: p["message"] for p in json.loads(answer)["problems"]}
+    assert path in found and message in found[path]
+
+
+def test_no_error_names_a_server_path_or_shows_a_trace(server):
+    answers = [
+        call(f"{server}/v1/documents/nope", b"{}"),
+        call(f"{server}/v1/validate/beslut", b"{]"),
+        call(f"{server}/v1/validate/beslut", b"\xff\xfe"),
+        call(f"{server}/v1/validate/beslut", b"x", "text/plain"),
+        call(f"{server}/v1/documents/hangavtal", json.dumps({"agreement": "/etc/passwd"}).encode()),
+        call(f"{server}/v1/validate/beslut", b"--x\r\n", "multipart/form-data; boundary=x"),
+    ]
+    for status, _, body in answers:
+        assert 400 <= status < 500
+        text = body.decode()
+        assert "Traceback" not in text and str(ROOT) not in text and "site-packages" not in text
+
+
+def test_every_answer_carries_the_security_headers(server):
+    for url in (f"{server}/", f"{server}/healthz", f"{server}/v1/kinds", f"{server}/v1/schema/nope"):
+        _, headers, _ = call(url)
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["x-frame-options"] == "DENY"
+        assert headers["x-request-id"]
+    _, headers, _ = call(f"{server}/")
+    assert "frame-ancestors 'none'" in headers["content-security-policy"]
+
+
+def test_a_document_with_its_reference_uploaded_together_renders(server):
+    boundary = "tcdocs-grans-7f3a"
+    parts = []
+    for field, name in (("document", "hangavtal.yaml"), ("files", "samverkansavtal.yaml")):
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="{name}"\r\n'
+            "Content-Type: application/yaml\r\n\r\n".encode() + (EXAMPLES / name).read_bytes() + b"\r\n"
+        )
+    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    status, _, pdf = call(f"{server}/v1/documents/hangavtal?format=pdf", body, f"multipart/form-data; boundary={boundary}")
+    assert status == 200, pdf[:300]
+    assert "Lindås kommun ansluter sig till samverkansavtalet" in " ".join(" ".join(pdf_pages(pdf)).split())
+    # Without the main agreement's file, the problem names the file that is missing.
+    status, _, answer = call(f"{server}/v1/validate/hangavtal", parts[0] + f"--{boundary}--\r\n".encode(),
+                             f"multipart/form-data; boundary={boundary}")
+    assert status == 422
+    [problem] = json.loads(answer)["problems"]
+    assert problem["path"] == "agreement" and "no file named 'samverkansavtal.yaml' was given" in problem["message"]
+
+
+def test_parsing_large_bodies_does_not_hold_the_service(server):
+    # Six bodies near the size limit are parsed at once; a health check sent after them
+    # is answered while they are still being parsed.
+    yaml = (EXAMPLES / "samverkansavtal.yaml").read_text(encoding="utf-8")
+    padding = "".join(f"# rad {n} " + "x" * 60 + "\n" for n in range(3500))
+    body = (yaml + padding).encode()[:290_000]
+    finished: list[str] = []
+
+    def send(label: str, url: str, data: bytes | None) -> None:
+        call(url, data, "application/yaml")
+        finished.append(label)
+
+    threads = [threading.Thread(target=send, args=(f"tung {n}", f"{server}/v1/validate/samverkansavtal", body)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.3)
+    send("hälsa", f"{server}/healthz", None)
+    for thread in threads:
+        thread.join()
+    assert finished.index("hälsa") < len(finished) - 1
+
+
+def test_a_stalled_upload_is_dropped_and_the_service_keeps_serving(slow_client_server):
+    sockets = []
+    for _ in range(20):
+        s = socket.create_connection(("127.0.0.1", int(str(slow_client_server).rsplit(":", 1)[1])))
+        s.sendall(b"POST /v1/validate/beslut HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{")
+        sockets.append(s)
+    answers = []
+    for s in sockets:
+        s.settimeout(30)
+        data = b""
+        while chunk := s.recv(4096):
+            data += chunk
+        answers.append(data)
+        s.close()
+    assert all(answer.startswith(b"HTTP/1.1 408") for answer in answers)
+    assert call(f"{slow_client_server}/healthz")[0] == 200
+
+
+@pytest.fixture(scope="module")
+def slow_client_server() -> Iterator[Service]:
+    yield from start("--jobs", "1", "--body-timeout", "1")
+
+
+def children(pid: int) -> set[int]:
+    """Every process started by *pid*, and theirs, read from /proc."""
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        for child in (task / "children").read_text().split():
+            found |= {int(child)} | children(int(child))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads the process tree from /proc")
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["sigterm", "ctrl-c"])
+def test_no_worker_outlives_the_service(stop):
+    service = start("--jobs", "2")
+    running = next(service)
+    assert call(f"{running}/v1/documents/beslut?format=pdf", example_json("beslut"))[0] == 200
+    started = children(running.process.pid)
+    assert len(started) >= 2  # the workers (and multiprocessing's resource tracker)
+    running.process.send_signal(stop)
+    running.process.wait(timeout=60)
+    deadline = time.monotonic() + 15
+    while any(Path(f"/proc/{pid}").exists() and "zombie" not in Path(f"/proc/{pid}/status").read_text() for pid in started):
+        assert time.monotonic() < deadline, "a worker outlived the service"
+        time.sleep(0.2)
+    assert "Traceback" not in running.log_text()
+    service.close()
+
+
+def test_a_port_in_use_is_a_clear_error_with_exit_1(server):
+    port = str(server).rsplit(":", 1)[1]
+    done = subprocess.run([sys.executable, "-m", "tcdocs", "serve", "--port", port], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_listening_beyond_loopback_needs_a_token(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "tcdocs", "serve", "--host", "0.0.0.0", "--port", str(free_port())],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "give a token with --token-file" in done.stderr
+
+
+@pytest.fixture(scope="module")
+def token_server(tmp_path_factory) -> Iterator[Service]:
+    token = tmp_path_factory.mktemp("nyckel") / "token"
+    token.write_text("hemlig-nyckel-0123456789\n", encoding="utf-8")
+    yield from start("--jobs", "1", "--token-file", str(token), host="0.0.0.0")
+
+
+def test_a_token_guards_every_request_but_health_and_the_page(token_server):
+    assert call(f"{token_server}/healthz")[0] == 200
+    assert call(f"{token_server}/")[0] == 200
+    status, headers, _ = call(f"{token_server}/v1/kinds")
+    assert status == 401 and headers["www-authenticate"] == "Bearer"
+    assert call(f"{token_server}/metrics")[0] == 401
+    wrong = urllib.request.Request(f"{token_server}/v1/kinds", headers={"Authorization": "Bearer fel-nyckel-0123456789"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(wrong, timeout=30)
+    with refused.value:
+        assert refused.value.code == 401
+    right = urllib.request.Request(f"{token_server}/v1/kinds", headers={"Authorization": "Bearer hemlig-nyckel-0123456789"})
+    with urllib.request.urlopen(right, timeout=30) as response:
+        assert json.loads(response.read())["beslut"] == "Beslut"
+
+
+def test_metrics_and_one_log_line_per_request(server):
+    status, headers, _ = call(f"{server}/v1/documents/intresseanmalan?format=docx", example_json("intresseanmalan"))
+    assert status == 200
+    request_id = headers["x-request-id"]
+    metrics = call(f"{server}/metrics")[2].decode()
+    assert 'tcdocs_requests_total{route="/v1/documents",status="200"}' in metrics
+    assert 'tcdocs_render_seconds_count{format="docx"}' in metrics
+    assert "tcdocs_queue_depth 0.0" in metrics and "tcdocs_worker_restarts_total" in metrics
+    lines = [line for line in server.log_text().splitlines() if request_id in line]
+    assert len(lines) == 1 and "POST /v1/documents/intresseanmalan 200" in lines[0]
+
+
+def test_an_aborted_upload_is_one_log_line_not_a_trace(slow_client_server):
+    port = int(str(slow_client_server).rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port)) as s:
+        s.sendall(b"POST /v1/validate/beslut HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                  b"X-Request-Id: avbruten-1\r\nContent-Length: 1000\r\n\r\n{")
+        time.sleep(0.3)
+    deadline = time.monotonic() + 30
+    while "avbruten-1" not in slow_client_server.log_text():
+        assert time.monotonic() < deadline, "the aborted request was never logged"
+        time.sleep(0.2)
+    log = slow_client_server.log_text()
+    assert "Traceback" not in log and "Exception in ASGI" not in log
+    assert len([line for line in log.splitlines() if "avbruten-1" in line]) == 1

@@ -40,10 +40,9 @@ def _string_fields(model: type[BaseModel], seen: set[type]) -> list[str]:
     found = []
     for name, field in model.model_fields.items():
         for annotation in _leaves(field.annotation):
-            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-                if annotation not in seen:
-                    seen.add(annotation)
-                    found += _string_fields(annotation, seen)
+            if isinstance(annotation, type) and issubclass(annotation, BaseModel) and annotation not in seen:
+                seen.add(annotation)
+                found += _string_fields(annotation, seen)
         if _plain_str(field.annotation, field.metadata):
             found.append(f"{model.__name__}.{name}")
     return found
