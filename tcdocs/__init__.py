@@ -13,7 +13,7 @@ __version__ = "0.1.0"
 from .backends import FORMATS
 from .catalogue import kinds, schema, starter
 from .errors import LoadError, OutputError, Problem, RenderError, TcdocsError, TemplateError, UsageError
-from .loader import Checked, Limits, check_data, load, load_checked, load_text, validate_data
+from .loader import Checked, Files, Limits, Sources, Uploads, check_data, load, load_checked, load_text, validate_data
 from .models.base import Attachment, CertificationPeriod, Document, MinutesReference, Party, PartyType, Person, Signatory
 from .models.beslut import Beslut, DecisionOutcome, ProtocolReference, Review
 from .models.criteria import CRITERIA, Criterion
@@ -79,6 +79,7 @@ __all__ = [
     "Document",
     "EducationForm",
     "ExistingParty",
+    "Files",
     "Financing",
     "Granskningsprotokoll",
     "Hangavtal",
@@ -114,10 +115,12 @@ __all__ = [
     "ReviewerBody",
     "Samverkansavtal",
     "Signatory",
+    "Sources",
     "SteeringGroup",
     "Styrgruppsprotokoll",
     "TcdocsError",
     "TemplateError",
+    "Uploads",
     "UsageError",
     "Verification",
     "Visit",
