@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .errors import OutputError, Problem, TcdocsError, UsageError
+from .errors import OutputError, Problem, TcdocsError, UsageError, shown
 from .loader import load_checked
+from .messages import Message
 from .models.base import Document
 from .models.styrgruppsprotokoll import Styrgruppsprotokoll
 from .output import output_path, write_all_atomic
@@ -77,7 +78,7 @@ def render_files(
             for target in targets.values():
                 owner = claimed.get(str(target).casefold())
                 if owner is not None:
-                    raise OutputError(target, f"{owner} already writes this name in this run; rename one input")
+                    raise OutputError(target, Message("{owner} already writes this name in this run; rename one input", owner=shown(owner)))
         except TcdocsError as exc:
             outcome.error = exc
             if progress is not None:
@@ -105,11 +106,9 @@ def render_files(
             try:
                 done = future.result()
             except Exception as exc:  # a worker that died (killed, out of memory) fails its file only
-                outcome.error = TcdocsError(f"the worker rendering this file stopped: {exc}")
+                outcome.error = TcdocsError(Message("the worker rendering this file stopped: {error}", error=exc))
             else:
-                outcome.outputs, outcome.error, outcome.warnings, outcome.digests = (
-                    done.outputs, done.error, done.warnings, done.digests
-                )
+                outcome.outputs, outcome.error, outcome.warnings, outcome.digests = (done.outputs, done.error, done.warnings, done.digests)
             if progress is not None:
                 progress(outcome)
     return outcomes
@@ -154,9 +153,7 @@ def _render_in_worker(
     return outcome
 
 
-def _render_one(
-    outcome: Outcome, targets: dict[str, Path], formats: Sequence[str], options: RenderOptions, paragraph: int | None
-) -> None:
+def _render_one(outcome: Outcome, targets: dict[str, Path], formats: Sequence[str], options: RenderOptions, paragraph: int | None) -> None:
     try:
         doc, outcome.warnings = load_checked(outcome.source)
         if paragraph is not None:
@@ -172,7 +169,9 @@ def _render_one(
 
 def _extract(doc: Document, paragraph: int) -> Document:
     if not isinstance(doc, Styrgruppsprotokoll):
-        raise UsageError(f"--paragraph makes an extract of minutes (styrgruppsprotokoll); this is a {doc.kind_title.lower()}")
+        raise UsageError(
+            Message("--paragraph makes an extract of minutes (styrgruppsprotokoll); this is a {kind}", kind=doc.kind_title.lower())
+        )
     return doc.with_extract(paragraph)
 
 

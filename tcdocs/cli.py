@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gettext
 import logging
 import math
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -16,6 +18,7 @@ from .backends import FORMATS
 from .batch import Outcome, default_jobs, render_files, report_json, validate_files
 from .catalogue import kinds, schema_json, starter
 from .errors import LoadError, TcdocsError, UsageError, shown
+from .messages import CLICK_DOMAIN, LOCALE_DIR, Message, from_environment, say
 from .models import KINDS
 from .output import write_atomic
 from .rendering import DEFAULT_OPTIONS, MAX_TIMEOUT, MIN_TIMEOUT, PDF_VARIANTS, RenderOptions
@@ -35,9 +38,12 @@ class Seconds(click.ParamType):  # type: ignore[type-arg]  # generic only from c
         try:
             seconds = float(value)  # type: ignore[arg-type]
         except (TypeError, ValueError):
-            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+            self.fail(say(Message("'{value}' is not a number of seconds", value=value), from_environment()), param, ctx)
         if not (math.isfinite(seconds) and MIN_TIMEOUT <= seconds <= MAX_TIMEOUT):
-            self.fail(f"{value} is not a time limit from {MIN_TIMEOUT:g} to {MAX_TIMEOUT:g} seconds", param, ctx)
+            wrong = Message(
+                "{value} is not a time limit from {least:g} to {most:g} seconds", value=value, least=MIN_TIMEOUT, most=MAX_TIMEOUT
+            )
+            self.fail(say(wrong, from_environment()), param, ctx)
         return seconds
 
 
@@ -46,7 +52,7 @@ def _writable_folder(folder: Path, what: str, create: bool = True) -> None:
     cannot be made because its own parent does not exist either."""
     missing = folder if not create or folder.parent.is_dir() else folder.parent
     if not folder.is_dir() and (not create or not folder.parent.is_dir()):
-        raise UsageError(f"the folder {shown(missing)} does not exist, so {what} cannot be written there")
+        raise UsageError(Message("the folder {folder} does not exist, so {what} cannot be written there", folder=shown(missing), what=what))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -62,25 +68,73 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
-@click.option("-o", "--out", type=click.Path(path_type=Path, file_okay=False), default=Path("out"),
-              show_default=True, help="Folder to write the documents into.")
-@click.option("-f", "--format", "format_", type=click.Choice([*FORMATS, "all"]), default="all",
-              show_default=True, help="Which files to write for each input.")
-@click.option("-p", "--paragraph", type=click.IntRange(min=1), metavar="N",
-              help="For minutes: write a protokollsutdrag of § N only, named FILE-paragraf-N.")
-@click.option("--pdf-variant", type=click.Choice(list(PDF_VARIANTS)),
-              help="Write the PDF as PDF/A-2b or PDF/A-3b (archiving; 3b embeds the data) or PDF/UA-1 (accessible).")
-@click.option("--templates", type=click.Path(path_type=Path, file_okay=False, exists=True), metavar="DIR",
-              help="A folder of templates that override the built-in wording or house style (run sandboxed).")
-@click.option("--timeout", type=Seconds(), default=DEFAULT_OPTIONS.timeout, show_default=True,
-              metavar="SECONDS", help="Stop a document that takes longer than this.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Render N files at once in worker processes [default: the number of cores; 1 renders in this process].")
-@click.option("--report", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
-              help="Write a JSON report: each input's status, outputs with SHA-256, warnings and error.")
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("out"),
+    show_default=True,
+    help="Folder to write the documents into.",
+)
+@click.option(
+    "-f",
+    "--format",
+    "format_",
+    type=click.Choice([*FORMATS, "all"]),
+    default="all",
+    show_default=True,
+    help="Which files to write for each input.",
+)
+@click.option(
+    "-p",
+    "--paragraph",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="For minutes: write a protokollsutdrag of § N only, named FILE-paragraf-N.",
+)
+@click.option(
+    "--pdf-variant",
+    type=click.Choice(list(PDF_VARIANTS)),
+    help="Write the PDF as PDF/A-2b or PDF/A-3b (archiving; 3b embeds the data) or PDF/UA-1 (accessible).",
+)
+@click.option(
+    "--templates",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    metavar="DIR",
+    help="A folder of templates that override the built-in wording or house style (run sandboxed).",
+)
+@click.option(
+    "--timeout",
+    type=Seconds(),
+    default=DEFAULT_OPTIONS.timeout,
+    show_default=True,
+    metavar="SECONDS",
+    help="Stop a document that takes longer than this.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Render N files at once in worker processes [default: the number of cores; 1 renders in this process].",
+)
+@click.option(
+    "--report",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FILE",
+    help="Write a JSON report: each input's status, outputs with SHA-256, warnings and error.",
+)
 def render(
-    files: Sequence[Path], out: Path, format_: str, paragraph: int | None, pdf_variant: str | None,
-    templates: Path | None, timeout: float, jobs: int | None, report: Path | None,
+    files: Sequence[Path],
+    out: Path,
+    format_: str,
+    paragraph: int | None,
+    pdf_variant: str | None,
+    templates: Path | None,
+    timeout: float,
+    jobs: int | None,
+    report: Path | None,
 ) -> None:
     """Render each YAML FILE into DOCX and PDF, named after the file.
 
@@ -89,14 +143,13 @@ def render(
     """
     formats = FORMATS if format_ == "all" else (format_,)
     options = RenderOptions(templates=templates, pdf_variant=pdf_variant, timeout=timeout)
-    _writable_folder(out, "the documents")
+    _writable_folder(out, Message("the documents"))
     if report is not None:
-        _writable_folder(report.parent, "the report", create=False)
+        _writable_folder(report.parent, Message("the report"), create=False)
     workers = jobs if jobs is not None else default_jobs()
     if _on_terminal():
-        with click.progressbar(length=len(files), label="Rendering", file=sys.stderr) as bar:
-            outcomes = render_files(files, out, formats, options, paragraph=paragraph, jobs=workers,
-                                    progress=lambda _: bar.update(1))
+        with click.progressbar(length=len(files), label=say(Message("Rendering"), from_environment()), file=sys.stderr) as bar:
+            outcomes = render_files(files, out, formats, options, paragraph=paragraph, jobs=workers, progress=lambda _: bar.update(1))
     else:
         outcomes = render_files(files, out, formats, options, paragraph=paragraph, jobs=workers)
     if report is not None:
@@ -105,19 +158,51 @@ def render(
 
 
 @cli.command(name="serve")
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on; loopback unless told otherwise (another address needs --token-file).")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; loopback unless told otherwise (another address needs --token-file).",
+)
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
-@click.option("-j", "--jobs", type=click.IntRange(min=1, max=64), default=None, metavar="N",
-              help="Worker processes that render documents [default: the number of cores].")
-@click.option("--timeout", type=Seconds(), default=30.0, show_default=True, metavar="SECONDS",
-              help="Stop a render that takes longer than this and answer 503.")
-@click.option("--max-body", type=click.IntRange(min=1, max=100_000_000), default=1_000_000, show_default=True, metavar="BYTES",
-              help="Refuse larger request bodies with 413.")
-@click.option("--body-timeout", type=Seconds(), default=15.0, show_default=True, metavar="SECONDS",
-              help="Drop a request whose body stops arriving for this long (408).")
-@click.option("--token-file", type=click.Path(path_type=Path, dir_okay=False, exists=True), metavar="FILE",
-              help="A file holding the token every request must bring as 'Authorization: Bearer TOKEN'.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1, max=64),
+    default=None,
+    metavar="N",
+    help="Worker processes that render documents [default: the number of cores].",
+)
+@click.option(
+    "--timeout",
+    type=Seconds(),
+    default=30.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Stop a render that takes longer than this and answer 503.",
+)
+@click.option(
+    "--max-body",
+    type=click.IntRange(min=1, max=100_000_000),
+    default=1_000_000,
+    show_default=True,
+    metavar="BYTES",
+    help="Refuse larger request bodies with 413.",
+)
+@click.option(
+    "--body-timeout",
+    type=Seconds(),
+    default=15.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Drop a request whose body stops arriving for this long (408).",
+)
+@click.option(
+    "--token-file",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    metavar="FILE",
+    help="A file holding the token every request must bring as 'Authorization: Bearer TOKEN'.",
+)
 def serve_command(
     host: str, port: int, jobs: int | None, timeout: float, max_body: int, body_timeout: float, token_file: Path | None
 ) -> None:
@@ -127,9 +212,7 @@ def serve_command(
     except ImportError as exc:
         raise UsageError(f'the service needs the server extra: pip install "tcdocs[server]" ({exc.name} is missing)') from None
     token = _read_token(token_file) if token_file is not None else None
-    settings = ServiceSettings(
-        max_body=max_body, timeout=timeout, workers=jobs or default_jobs(), body_timeout=body_timeout, token=token
-    )
+    settings = ServiceSettings(max_body=max_body, timeout=timeout, workers=jobs or default_jobs(), body_timeout=body_timeout, token=token)
     serve(host, port, settings)
 
 
@@ -137,24 +220,32 @@ def _read_token(path: Path) -> str:
     try:
         token = path.read_text(encoding="utf-8").strip()
     except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{shown(path)}: cannot read the token: {exc}") from None
+        raise UsageError(Message("{file}: cannot read the token: {error}", file=shown(path), error=exc)) from None
     if len(token) < 16 or any(char.isspace() for char in token):
-        raise UsageError(f"{shown(path)}: the token must be one word of at least 16 characters")
+        raise UsageError(Message("{file}: the token must be one word of at least 16 characters", file=shown(path)))
     return token
 
 
 @cli.command(name="verify")
 @click.argument("pdf", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--data", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
-              help="The YAML file the PDF was made from; needed unless the PDF is a PDF/A-3b, which embeds it.")
-@click.option("--templates", type=click.Path(path_type=Path, file_okay=False, exists=True), metavar="DIR",
-              help="The template folder the PDF was made with, if not the built-in one.")
+@click.option(
+    "--data",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FILE",
+    help="The YAML file the PDF was made from; needed unless the PDF is a PDF/A-3b, which embeds it.",
+)
+@click.option(
+    "--templates",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    metavar="DIR",
+    help="The template folder the PDF was made with, if not the built-in one.",
+)
 def verify_command(pdf: Path, data: Path | None, templates: Path | None) -> None:
     """Prove that PDF is exactly what its data renders to: render again and compare the bytes."""
     result = verify(pdf, data, templates)
     if not result.matches:
         raise TcdocsError(result.message)
-    click.echo(result.message)
+    click.echo(say(result.message, from_environment()))
 
 
 @cli.command()
@@ -193,24 +284,28 @@ def _on_terminal() -> bool:
 
 
 def _report(outcomes: list[Outcome], done: str) -> None:
+    language = from_environment()
     failed = 0
     usage = False
     for outcome in outcomes:
         for warning in outcome.warnings:
-            click.echo(str(warning), err=True)
+            click.echo(warning.format(language), err=True)
         source = shown(outcome.source)
         if outcome.error is None:
             written = ", ".join(shown(path) for path in outcome.outputs)
-            click.echo(f"{source}: {done}" + (f" {written}" if written else ""))
+            line = (
+                Message("{file}: wrote {outputs}", file=source, outputs=written) if done == "wrote" else Message("{file}: ok", file=source)
+            )
+            click.echo(say(line, language))
         else:
             failed += 1
             usage = usage or isinstance(outcome.error, UsageError)
             # Problems name their file and line already; other errors get the input's name in front.
-            message = outcome.error.format()
+            message = outcome.error.format(language)
             click.echo(message if isinstance(outcome.error, LoadError) else f"{source}: {message}", err=True)
     if failed:
         # A file that could not be asked for what was asked (an extract of something not minutes) is a usage error.
-        raise (UsageError if usage else TcdocsError)(f"{failed} of {len(outcomes)} files failed")
+        raise (UsageError if usage else TcdocsError)(Message("{failed} of {count} files failed", failed=failed, count=len(outcomes)))
 
 
 def _quiet_dependencies() -> None:
@@ -226,22 +321,50 @@ def _quiet_dependencies() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line with *argv* (default: ``sys.argv[1:]``) and return the exit code."""
+    """Run the command line with *argv* (default: ``sys.argv[1:]``) and return the exit code.
+
+    It speaks Swedish unless the locale asks for English (``LANG=en_GB.UTF-8``), and so do
+    click's own usage messages, through a catalogue of their Swedish texts.
+    """
     _quiet_dependencies()
-    try:
-        cli.main(args=list(argv) if argv is not None else None, prog_name="tcdocs", standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
-        return 1
-    except click.ClickException as exc:
-        exc.show()
-        return exc.exit_code
-    except click.exceptions.Exit as exc:
-        return exc.exit_code
-    except TcdocsError as exc:
-        click.echo(f"tcdocs: {exc.format()}", err=True)
-        return exc.exit_code
+    language = from_environment()
+    with _click_speaks(language):
+        try:
+            cli.main(args=list(argv) if argv is not None else None, prog_name="tcdocs", standalone_mode=False)
+        except click.exceptions.Abort:
+            click.echo(say(Message("Aborted."), language), err=True)
+            return 1
+        except click.ClickException as exc:
+            exc.show()
+            return exc.exit_code
+        except click.exceptions.Exit as exc:
+            return exc.exit_code
+        except TcdocsError as exc:
+            click.echo(f"tcdocs: {exc.format(language)}", err=True)
+            return exc.exit_code
     return 0
+
+
+@contextmanager
+def _click_speaks(language: str) -> Iterator[None]:
+    """Let click's messages ("No such option", "Missing argument") be said in *language*.
+
+    click asks the gettext module's global domain; for the command's own run, that domain
+    is tcdocs' catalogue of click's messages, in the language tcdocs speaks.
+    """
+    previous_domain = gettext.textdomain()
+    previous_language = os.environ.get("LANGUAGE")
+    gettext.bindtextdomain(CLICK_DOMAIN, str(LOCALE_DIR))
+    gettext.textdomain(CLICK_DOMAIN)
+    os.environ["LANGUAGE"] = language
+    try:
+        yield
+    finally:
+        gettext.textdomain(previous_domain)
+        if previous_language is None:
+            os.environ.pop("LANGUAGE", None)
+        else:
+            os.environ["LANGUAGE"] = previous_language
 
 
 if __name__ == "__main__":  # pragma: no cover

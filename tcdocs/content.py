@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from .errors import TemplateError
+from .messages import Message
 
 __all__ = ["ALLOWED", "PROVENANCE_FILE", "Content", "Header", "parse_content"]
 
@@ -89,12 +90,12 @@ def parse_content(markup: str, template: str) -> etree._Element:
     try:
         root = etree.fromstring(markup.strip().encode("utf-8"), parser)
     except etree.XMLSyntaxError as exc:
-        raise TemplateError(f"produced malformed markup: {exc.msg}", template, exc.lineno) from None
+        raise TemplateError(Message("produced malformed markup: {msg}", msg=exc.msg), template, exc.lineno) from None
     if root.tag != "article":
-        raise TemplateError("the content must be one <article> element", template)
+        raise TemplateError(Message("the content must be one <article> element"), template)
     for element in root.iter():
         if not isinstance(element.tag, str):
-            raise TemplateError("entities and processing instructions are not allowed in content", template, element.sourceline)
+            raise TemplateError(Message("entities and processing instructions are not allowed in content"), template, element.sourceline)
         _check(element, template)
     return root
 
@@ -102,12 +103,12 @@ def parse_content(markup: str, template: str) -> etree._Element:
 def _check(element: etree._Element, template: str) -> None:
     tag = element.tag
     if tag not in ALLOWED:
-        raise TemplateError(f"<{tag}> is not allowed in document content", template, element.sourceline)
+        raise TemplateError(Message("<{tag}> is not allowed in document content", tag=tag), template, element.sourceline)
     for name, value in element.attrib.items():
         if name != "class":
-            raise TemplateError(f"attribute {name!r} on <{tag}> is not allowed", template, element.sourceline)
+            raise TemplateError(Message("attribute '{name}' on <{tag}> is not allowed", name=name, tag=tag), template, element.sourceline)
         unknown = set(value.split()) - ALLOWED[tag]
         if unknown:
             raise TemplateError(
-                f"class {' '.join(sorted(unknown))!r} on <{tag}> is not allowed", template, element.sourceline
+                Message("class '{names}' on <{tag}> is not allowed", names=" ".join(sorted(unknown)), tag=tag), template, element.sourceline
             )

@@ -23,6 +23,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .messages import Message, from_environment, say
+
 __all__ = [
     "LoadError",
     "OutputError",
@@ -34,6 +36,10 @@ __all__ = [
     "UsageError",
     "shown",
 ]
+
+
+WARNING = Message("warning")
+"""How a warning is marked in a line of problems (``avtal.yaml:5:1: warning: ...``)."""
 
 
 def printable(text: str) -> str:
@@ -55,18 +61,42 @@ def shown(path: str | os.PathLike[str]) -> str:
 
 
 class TcdocsError(Exception):
-    """Root of every error tcdocs reports to a user."""
+    """Root of every error tcdocs reports to a user.
+
+    ``str(error)`` is the English text; :meth:`format` says it in a reader's language.
+    """
 
     exit_code = 1
 
-    def format(self) -> str:
-        """Return the message as the command line prints it."""
-        return str(self)
+    def format(self, language: str | None = None) -> str:
+        """The message as the command line prints it, in *language* (default: the environment's)."""
+        return say(_first(self), _lang(language))
+
+
+def _first(error: BaseException) -> str:
+    first = error.args[0] if error.args else ""
+    return first if isinstance(first, str) else str(first)
+
+
+def _lang(language: str | None) -> str:
+    return language or from_environment()
+
+
+def _printable(text: str) -> str:
+    if isinstance(text, Message):
+        if printable(str(text)) == str(text):
+            return text
+        return Message(text.template, **{k: printable(v) if isinstance(v, str) else v for k, v in text.params.items()})
+    return printable(text)
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One complaint about the data, located as precisely as the source allows."""
+    """One complaint about the data, located as precisely as the source allows.
+
+    ``path`` names the field for programs (``parties[2].org_number``); ``label`` names it
+    for a person, by the Swedish titles of the form (``Parter › 3 › Organisationsnummer``).
+    """
 
     message: str
     path: str = ""
@@ -74,22 +104,36 @@ class Problem:
     line: int | None = None
     column: int | None = None
     severity: str = "error"
+    label: str = ""
 
     def __post_init__(self) -> None:
         # A message may quote the data, and data may hold what no terminal or JSON answer
         # can carry (a lone surrogate); such characters are shown as U+FFFD.
-        object.__setattr__(self, "message", printable(self.message))
+        object.__setattr__(self, "message", _printable(self.message))
         object.__setattr__(self, "path", printable(self.path))
 
-    def __str__(self) -> str:
+    def text(self, language: str | None = None) -> str:
+        """The message alone, in *language*."""
+        return say(self.message, _lang(language))
+
+    def field(self, language: str | None = None) -> str:
+        """The field as a reader of *language* knows it: by its Swedish titles, or by its path."""
+        return self.label if _lang(language) == "sv" and self.label else self.path
+
+    def format(self, language: str | None = None) -> str:
+        """``file:line:col: field: message``, as the command line prints it, in *language*."""
+        language = _lang(language)
         where = shown(self.file) if self.file else "<data>"
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        field = f" {self.path}:" if self.path else ""
-        label = " warning:" if self.severity == "warning" else ""
-        return f"{where}:{label}{field} {self.message}"
+        field = self.field(language)
+        kind = f" {say(WARNING, language)}:" if self.severity == "warning" else ""
+        return f"{where}:{kind}{f' {field}:' if field else ''} {self.text(language)}"
+
+    def __str__(self) -> str:
+        return self.format("en")
 
 
 class LoadError(TcdocsError):
@@ -97,17 +141,18 @@ class LoadError(TcdocsError):
 
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = list(problems)
-        super().__init__(self.format())
+        super().__init__(self.format("en"))
 
     def __reduce__(self) -> tuple[type[LoadError], tuple[list[Problem]]]:
         # Rebuilt from its problems when it crosses to another process (a batch's worker).
         return (type(self), (self.problems,))
 
-    def format(self) -> str:
-        lines = [str(p) for p in self.problems]
+    def format(self, language: str | None = None) -> str:
+        language = _lang(language)
+        lines = [p.format(language) for p in self.problems]
         count = len(self.problems)
         if count > 1:
-            lines.append(f"{count} problems; fix them and run again.")
+            lines.append(say(Message("{count} problems; fix them and run again.", count=count), language))
         return "\n".join(lines)
 
 
@@ -118,16 +163,17 @@ class TemplateError(TcdocsError):
         self.template = template
         self.line = line
         self.message = message
-        super().__init__(self.format())
+        super().__init__(self.format("en"))
 
     def __reduce__(self) -> tuple[type[TemplateError], tuple[str, str | None, int | None]]:
         return (type(self), (self.message, self.template, self.line))
 
-    def format(self) -> str:
+    def format(self, language: str | None = None) -> str:
+        language = _lang(language)
         where = self.template or "<template>"
         if self.line is not None:
             where += f":{self.line}"
-        return f"{where}: template error: {self.message}"
+        return say(Message("{where}: template error: {message}", where=where, message=self.message), language)
 
 
 class RenderError(TcdocsError):
@@ -144,13 +190,13 @@ class OutputError(TcdocsError):
     def __init__(self, path: Path | str, reason: str) -> None:
         self.path = Path(path)
         self.reason = reason
-        super().__init__(self.format())
+        super().__init__(self.format("en"))
 
     def __reduce__(self) -> tuple[type[OutputError], tuple[Path, str]]:
         return (type(self), (self.path, self.reason))
 
-    def format(self) -> str:
-        return f"{shown(self.path)}: cannot write: {self.reason}"
+    def format(self, language: str | None = None) -> str:
+        return say(Message("{path}: cannot write: {reason}", path=shown(self.path), reason=self.reason), _lang(language))
 
 
 class UsageError(TcdocsError):

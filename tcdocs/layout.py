@@ -80,9 +80,7 @@ characters a document can hold: the DOCX embeds exactly these, and the data is c
 def supported() -> frozenset[str]:
     """Every character a document can hold: a letter of :data:`SCRIPT_BLOCKS` that Carlito has, and line breaks."""
     cmap = set(_face(False).advances)
-    return frozenset(
-        {chr(code) for start, end in SCRIPT_BLOCKS for code in range(start, end + 1) if code in cmap} | {"\n", "\t"}
-    )
+    return frozenset({chr(code) for start, end in SCRIPT_BLOCKS for code in range(start, end + 1) if code in cmap} | {"\n", "\t"})
 
 
 def unsupported(text: str) -> list[str]:

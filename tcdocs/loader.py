@@ -21,9 +21,10 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, get_args, get_origin
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -39,8 +40,10 @@ from ruamel.yaml.events import (
 )
 
 from .errors import LoadError, Problem, shown
+from .messages import N_, Lines, Message
 from .models import KINDS, Document, model_for
 from .models.base import RuleError, describe_illegal, first_illegal
+from .models.criteria import criterion_title
 
 __all__ = [
     "Checked",
@@ -125,7 +128,7 @@ class _Reader:
                 continue
             self.nodes += 1
             if self.nodes > self.limits.max_nodes:
-                raise _Abort(self.problem(event, f"the file has more than {self.limits.max_nodes} values"))
+                raise _Abort(self.problem(event, Message("the file has more than {count} values", count=self.limits.max_nodes)))
             self._node(event)
         return self.root
 
@@ -137,7 +140,7 @@ class _Reader:
         tag = getattr(event, "tag", None)
         tag = getattr(tag, "value", tag)
         if tag is not None and tag != _STR_TAG:
-            raise _Abort(self.problem(event, f"YAML tags such as {tag!r} are not allowed; remove the tag"))
+            raise _Abort(self.problem(event, Message("YAML tags such as {tag} are not allowed; remove the tag", tag=tag)))
         if isinstance(event, ScalarEvent):
             value = event.value
             if event.style is None and tag is None and value in _NULLS:
@@ -149,18 +152,18 @@ class _Reader:
             where = self.stack[-1].path if path is None else path
             if value is not None and len(value) > self.limits.max_string:
                 self.problems.append(
-                    self.problem(event, f"the text is longer than {self.limits.max_string} characters", where)
+                    self.problem(event, Message("the text is longer than {count} characters", count=self.limits.max_string), where)
                 )
             index = first_illegal(value or "")
             if index is not None:
-                self.problems.append(self.problem(event, f"the text holds {describe_illegal(value[index])}", where))
+                self.problems.append(self.problem(event, Message("the text holds {what}", what=describe_illegal(value[index])), where))
             return
         container: dict[str, Any] | list[Any] = {} if isinstance(event, MappingStartEvent) else []
         path = self._attach(event, container)
         if path is None:
             return
         if len(self.stack) >= self.limits.max_depth:
-            raise _Abort(self.problem(event, f"the data is nested more than {self.limits.max_depth} levels deep"))
+            raise _Abort(self.problem(event, Message("the data is nested more than {count} levels deep", count=self.limits.max_depth)))
         self.stack.append(_Frame(container, path))
 
     def _attach(self, event: Event, value: Any) -> Path_ | None:
@@ -187,7 +190,7 @@ class _Reader:
             first = frame.key_lines[key]
             self.problems.append(
                 Problem(
-                    f"duplicate key {key!r}; it was already given on line {first}",
+                    Message("duplicate key '{key}'; it was already given on line {line}", key=key, line=first),
                     _dotted(path),
                     self.file,
                     *frame.key_position,
@@ -222,7 +225,7 @@ def _decode(raw: bytes, file: str | None) -> str:
         line = before.count(b"\n") + 1
         column = exc.start - (before.rfind(b"\n") + 1) + 1
         raise LoadError(
-            [Problem(f"byte 0x{raw[exc.start]:02X} is not UTF-8; save the file as UTF-8", "", file, line, column)]
+            [Problem(Message("byte 0x{byte:02X} is not UTF-8; save the file as UTF-8", byte=raw[exc.start]), "", file, line, column)]
         ) from None
 
 
@@ -233,7 +236,7 @@ def _check_characters(text: str, file: str | None) -> None:
     if index is not None:
         line = text.count("\n", 0, index) + 1
         column = index - text.rfind("\n", 0, index)
-        raise LoadError([Problem(f"found {describe_illegal(text[index])}", "", file, line, column)])
+        raise LoadError([Problem(Message("found {character}", character=describe_illegal(text[index])), "", file, line, column)])
 
 
 def read_yaml(
@@ -245,7 +248,7 @@ def read_yaml(
     aliases and anything past *limits*. *syntax* names the format in messages.
     """
     if len(text) > limits.max_bytes:
-        raise LoadError([Problem(f"the file is larger than {limits.max_bytes} bytes", "", file, 1, 1)])
+        raise LoadError([Problem(Message("the file is larger than {count} bytes", count=limits.max_bytes), "", file, 1, 1)])
     _check_characters(text, file)
     reader = _Reader(file, limits)
     try:
@@ -254,16 +257,43 @@ def read_yaml(
         raise LoadError([*reader.problems, stop.problem]) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        message = " ".join(part for part in (exc.context, exc.problem) if part) or f"invalid {syntax}"
+        detail = " ".join(part for part in (exc.context, exc.problem) if part) or "invalid"
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
-        raise LoadError([*reader.problems, Problem(f"{syntax} syntax: {message}", "", file, line, column)]) from None
+        raise LoadError([*reader.problems, Problem(_syntax(syntax, detail), "", file, line, column)]) from None
     except YAMLError as exc:
-        raise LoadError([*reader.problems, Problem(f"{syntax} syntax: {exc}", "", file, 1, 1)]) from None
+        raise LoadError([*reader.problems, Problem(_syntax(syntax, str(exc)), "", file, 1, 1)]) from None
     except RecursionError:
-        raise LoadError([Problem(f"the data is nested more than {limits.max_depth} levels deep", "", file, 1, 1)]) from None
+        raise LoadError(
+            [Problem(Message("the data is nested more than {count} levels deep", count=limits.max_depth), "", file, 1, 1)]
+        ) from None
     if reader.problems:
         raise LoadError(reader.problems)
     return data, reader.positions
+
+
+# The YAML parser's words for what went wrong, and what they mean to someone writing the file.
+_YAML_SYNTAX: tuple[tuple[str, str], ...] = (
+    ("found character '\\t'", N_("a tab: indent with spaces, never with tabs")),
+    ("mapping values are not allowed here", N_("a colon in a value: put the value in quotes, or indent it under its field")),
+    ("expected <block end>", N_("the indentation does not match the lines above: give the same number of spaces as the fields beside it")),
+    ("could not find expected ':'", N_("a line that is not 'field: value': add the colon, or indent it under its field")),
+    ("found unexpected end of stream", N_("a quotation mark or bracket is not closed")),
+    ("expected ',' or ']'", N_("a list in brackets [ ] is not closed, or lacks a comma")),
+    ("expected ',' or '}'", N_("a mapping in braces { } is not closed, or lacks a comma")),
+    ("found unknown escape character", N_("a backslash in double quotes: write it twice, or use single quotes")),
+    ("expected a comment or a line break", N_("text after a closing quotation mark: put the whole value in quotes")),
+)
+
+
+def _too_deep(limits: Limits) -> Message:
+    return Message("the data is nested more than {count} levels deep", count=limits.max_depth)
+
+
+def _syntax(syntax: str, detail: str) -> Message:
+    for words, meaning in _YAML_SYNTAX:
+        if words in detail:
+            return Message("{syntax} syntax: {meaning}", syntax=syntax, meaning=Message(meaning))
+    return Message("{syntax} syntax: {detail}", syntax=syntax, detail=detail)
 
 
 def read_json(text: str, file: str | None = None, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, dict[Path_, Position]]:
@@ -274,15 +304,17 @@ def read_json(text: str, file: str | None = None, limits: Limits = DEFAULT_LIMIT
     to exactly the rules of a file in YAML. Raises :class:`LoadError`.
     """
     if len(text) > limits.max_bytes:
-        raise LoadError([Problem(f"the data is larger than {limits.max_bytes} bytes", "", file, 1, 1)])
+        raise LoadError([Problem(Message("the data is larger than {count} bytes", count=limits.max_bytes), "", file, 1, 1)])
     # YAML accepts more than JSON ('{"a": }'), so JSON's own grammar is checked first;
     # numbers stay text, as YAML keeps them, and no depth can overflow the stack.
     try:
         json.loads(text, parse_int=str, parse_float=str, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
-        raise LoadError([Problem(f"JSON syntax: {exc.msg}", "", file, exc.lineno, exc.colno)]) from None
+        raise LoadError([Problem(Message("JSON syntax: {detail}", detail=exc.msg), "", file, exc.lineno, exc.colno)]) from None
     except RecursionError:
-        raise LoadError([Problem(f"the data is nested more than {limits.max_depth} levels deep", "", file, 1, 1)]) from None
+        raise LoadError(
+            [Problem(Message("the data is nested more than {count} levels deep", count=limits.max_depth), "", file, 1, 1)]
+        ) from None
     return read_yaml(text, file, limits, syntax="JSON")
 
 
@@ -333,7 +365,7 @@ class Files(Sources):
         try:
             key: object = path.resolve()
         except (OSError, RuntimeError):  # a symlink loop: Python 3.11 raises RuntimeError
-            raise LoadError([Problem("cannot read the file: its symbolic links form a loop", "", shown(path))]) from None
+            raise LoadError([Problem(Message("cannot read the file: its symbolic links form a loop"), "", shown(path))]) from None
         return shown(path), read_file(path, self.limits), key
 
 
@@ -348,10 +380,20 @@ class Uploads(Sources):
         for given, raw in self.files.items():
             if given == name or Path(given).name == Path(name).name:
                 if len(raw) > self.limits.max_bytes:
-                    raise LoadError([Problem(f"the file is larger than {self.limits.max_bytes} bytes", "", given, 1, 1)])
+                    raise LoadError(
+                        [Problem(Message("the file is larger than {count} bytes", count=self.limits.max_bytes), "", given, 1, 1)]
+                    )
                 return given, raw, Path(given).name
         names = ", ".join(sorted(self.files)) or "none"
-        raise LoadError([Problem(f"no file named {name!r} was given with the document (given: {names}); add it", "", referrer)])
+        raise LoadError(
+            [
+                Problem(
+                    Message("no file named '{name}' was given with the document (given: {names}); add it", name=name, names=names),
+                    "",
+                    referrer,
+                )
+            ]
+        )
 
 
 class _Resolver:
@@ -366,8 +408,15 @@ class _Resolver:
     def __call__(self, name: str, expected: type[Document], referrer: str | None) -> Document:
         shown_name, raw, key = self.sources.find(name, referrer)
         if key in self.reading:
-            raise LoadError([Problem(f"{name!r} refers back to a file that is being read; a document cannot refer to itself",
-                                     "", referrer)])
+            raise LoadError(
+                [
+                    Problem(
+                        Message("'{name}' refers back to a file that is being read; a document cannot refer to itself", name=name),
+                        "",
+                        referrer,
+                    )
+                ]
+            )
         text = _decode(raw, shown_name)
         read = read_json if shown_name.lower().endswith(".json") else read_yaml
         data, positions = read(text, shown_name, self.sources.limits)
@@ -414,11 +463,15 @@ def _check(data: Any, file: str | None, positions: Mapping[Path_, Position], res
         return (None, None)
 
     if not isinstance(data, dict):
-        raise LoadError([Problem("the file must be a mapping of fields, starting with 'kind:'", "", file, *locate(()))])
+        raise LoadError([Problem(Message("the file must be a mapping of fields, starting with 'kind:'"), "", file, *locate(()))])
     kind = data.get("kind")
     if kind not in KINDS:
         known = ", ".join(KINDS)
-        message = f"unknown document kind {kind!r}; use one of: {known}" if kind else f"missing 'kind:'; use one of: {known}"
+        message = (
+            Message("unknown document kind '{kind}'; use one of: {known}", kind=kind, known=known)
+            if kind
+            else Message("missing 'kind:'; use one of: {known}", known=known)
+        )
         raise LoadError([Problem(message, "kind", file, *locate(("kind",)))])
     model = model_for(kind)
     earlier = len(resolver.warnings) if resolver is not None else 0
@@ -427,34 +480,136 @@ def _check(data: Any, file: str | None, positions: Mapping[Path_, Position], res
     except ValidationError as exc:
         problems: list[Problem] = []
         for error in exc.errors(include_url=False):
-            for path, message in _explain(error, model):
-                problems.append(Problem(message, _dotted(path), file, *locate(path)))
+            for path, text in _explain(error, model):
+                line, column = locate(path)
+                problems.append(Problem(text, _dotted(path), file, line, column, label=label_of(model, path)))
         raise LoadError(problems) from None
     warnings = []
-    for path, message in doc.warnings():
+    for path, text in doc.warnings():
         line, column = locate(path)
-        warnings.append(Problem(message, _dotted(path), file, line, column, severity="warning"))
+        warnings.append(Problem(text, _dotted(path), file, line, column, severity="warning", label=label_of(model, path)))
     referred = resolver.warnings[earlier:] if resolver is not None else []
     return Checked(doc, [*referred, *warnings])
+
+
+# What pydantic's own errors say, as a person filling in a document needs it said.
+_PYDANTIC: dict[str, str] = {
+    "missing": N_("this field is required"),
+    "extra_forbidden": N_("unknown field; check its spelling (`tcdocs schema` lists the fields)"),
+    "string_type": N_("write text here"),
+    "string_too_short": N_("write something here"),
+    "string_too_long": N_("this is longer than {max_length} characters; shorten it"),
+    "too_short": N_("give at least {min_length} here"),
+    "too_long": N_("give at most {max_length} here"),
+    "greater_than_equal": N_("give a number of at least {ge}"),
+    "greater_than": N_("give a number greater than {gt}"),
+    "less_than_equal": N_("give a number of at most {le}"),
+    "less_than": N_("give a number less than {lt}"),
+    "int_parsing": N_("give a whole number, such as 12"),
+    "int_type": N_("give a whole number, such as 12"),
+    "int_from_float": N_("give a whole number, such as 12"),
+    "decimal_parsing": N_("give an amount, such as 40 000 or 2,50"),
+    "decimal_type": N_("give an amount, such as 40 000 or 2,50"),
+    "decimal_max_digits": N_("give an amount of at most {max_digits} digits"),
+    "decimal_max_places": N_("give an amount to the öre at most: two decimals"),
+    "decimal_whole_digits": N_("give an amount of at most {whole_digits} digits before the decimal comma"),
+    "finite_number": N_("give an amount, such as 40 000 or 2,50"),
+    "date_parsing": N_("give a date as ÅÅÅÅ-MM-DD, such as 2027-01-31"),
+    "date_type": N_("give a date as ÅÅÅÅ-MM-DD, such as 2027-01-31"),
+    "date_from_datetime_parsing": N_("give a date as ÅÅÅÅ-MM-DD, such as 2027-01-31"),
+    "date_from_datetime_inexact": N_("give a date as ÅÅÅÅ-MM-DD, such as 2027-01-31"),
+    "time_parsing": N_("give a time as TT:MM, such as 13:30"),
+    "time_type": N_("give a time as TT:MM, such as 13:30"),
+    "bool_parsing": N_("answer ja or nej (true or false)"),
+    "bool_type": N_("answer ja or nej (true or false)"),
+    "enum": N_("choose one of: {expected}"),
+    "literal_error": N_("choose one of: {expected}"),
+    "list_type": N_("give a list here: one line for each, starting with '- '"),
+    "dict_type": N_("give the fields of this part here, indented below it"),
+    "model_type": N_("give the fields of this part here, indented below it"),
+    "model_attributes_type": N_("give the fields of this part here, indented below it"),
+}
 
 
 def _explain(error: ErrorDetails, model: type[Document]) -> list[tuple[Path_, str]]:
     # A tagged union puts its tag ("<samverkansavtal>") into the location; the file has no such key.
     path: Path_ = tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("<")))
-    cause = (error.get("ctx") or {}).get("error")
+    context = error.get("ctx") or {}
+    cause = context.get("error")
     if isinstance(cause, RuleError):
         return [((*path, *sub), message) for sub, message in cause.problems]
     if isinstance(cause, LoadError):
-        return [(path, str(cause))]
-    kind = error["type"]
-    if kind == "missing":
-        return [(path, "this field is required")]
-    if kind == "extra_forbidden":
-        return [(path, "unknown field; check its spelling (`tcdocs schema` lists the fields)")]
+        return [(path, Message("{problems}", problems=Lines(cause.problems)))]
+    if isinstance(cause, ValueError) and cause.args and isinstance(cause.args[0], Message):
+        return [(path, cause.args[0])]
+    template = _PYDANTIC.get(error["type"])
+    if template is not None:
+        params = {key: _plain(value) for key, value in context.items()}
+        try:
+            return [(path, Message(template, **params))]
+        except (KeyError, IndexError):
+            pass
     message = error["msg"]
     for prefix in ("Value error, ", "Assertion failed, "):
         message = message.removeprefix(prefix)
     return [(path, message)]
+
+
+def _plain(value: Any) -> Any:
+    # pydantic lists choices as "'a', 'b' or 'c'": the word "or" would be English in Swedish.
+    if isinstance(value, str) and " or " in value and value.startswith("'"):
+        return value.replace(" or ", ", ")
+    return value
+
+
+def label_of(model: type[Document], path: Path_) -> str:
+    """The field at *path* as the form names it: its Swedish titles, list positions counted from 1.
+
+    ``("parties", 2, "org_number")`` is ``Parter › 3 › Organisationsnummer``.
+    """
+    parts: list[str] = []
+    current: Any = model
+    for part in path:
+        if isinstance(part, int):
+            parts.append(str(part + 1))
+            current = _item_type(current)
+            continue
+        field = _field(current, part)
+        if field is None:
+            parts.append(criterion_title(part) or str(part))
+            current = _item_type(current)
+            continue
+        parts.append(field.title or part)
+        current = field.annotation
+    return " › ".join(parts)
+
+
+def _models(annotation: Any) -> list[type[BaseModel]]:
+    """The models an annotation can hold (through Optional, unions and Annotated)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [model for arg in get_args(annotation) for model in _models(arg)]
+
+
+def _field(annotation: Any, name: str) -> FieldInfo | None:
+    for model in _models(annotation):
+        if name in model.model_fields:
+            return model.model_fields[name]
+    return None
+
+
+def _item_type(annotation: Any) -> Any:
+    """What a list or mapping holds: the type of one item."""
+    for arg in get_args(annotation):
+        origin = get_origin(arg)
+        if origin in (list, dict):
+            return get_args(arg)[-1]
+        found = _item_type(arg)
+        if found is not None:
+            return found
+    if get_origin(annotation) in (list, dict):
+        return get_args(annotation)[-1]
+    return None
 
 
 def load_text(text: str, file: str | None = None, sources: Sources | None = None, limits: Limits = DEFAULT_LIMITS) -> Document:
@@ -501,19 +656,19 @@ def read_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> bytes:
         # Opened without blocking, so that a pipe cannot hold the open; then checked.
         handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
-        raise LoadError([Problem(f"cannot read the file: {_reason(exc)}", "", name)]) from None
+        raise LoadError([Problem(Message("cannot read the file: {reason}", reason=_reason(exc)), "", name)]) from None
     info = os.fstat(handle)
     if not stat.S_ISREG(info.st_mode):
         os.close(handle)
-        kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file (a device or a pipe)"
-        raise LoadError([Problem(f"this is {kind}; give a YAML file", "", name)])
+        kind = Message("a folder") if stat.S_ISDIR(info.st_mode) else Message("not a regular file (a device or a pipe)")
+        raise LoadError([Problem(Message("this is {kind}; give a YAML file", kind=kind), "", name)])
     with os.fdopen(handle, "rb") as stream:
         try:
             raw = stream.read(limits.max_bytes + 1)
         except OSError as exc:
-            raise LoadError([Problem(f"cannot read the file: {_reason(exc)}", "", name)]) from None
+            raise LoadError([Problem(Message("cannot read the file: {reason}", reason=_reason(exc)), "", name)]) from None
     if len(raw) > limits.max_bytes:
-        raise LoadError([Problem(f"the file is larger than {limits.max_bytes} bytes", "", name, 1, 1)])
+        raise LoadError([Problem(Message("the file is larger than {count} bytes", count=limits.max_bytes), "", name, 1, 1)])
     return raw
 
 

@@ -11,13 +11,13 @@ import unicodedata
 from pathlib import Path
 
 from .errors import OutputError, shown
+from .messages import Message
 
 __all__ = ["output_path", "safe_stem", "write_all_atomic", "write_atomic"]
 
 _BAD = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
 _RESERVED = frozenset(
-    {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"}
-    | {f"{prefix}{digit}" for prefix in ("COM", "LPT") for digit in "123456789¹²³"}
+    {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"} | {f"{prefix}{digit}" for prefix in ("COM", "LPT") for digit in "123456789¹²³"}
 )
 MAX_STEM_BYTES = 200
 
@@ -42,7 +42,7 @@ def output_path(directory: Path, stem: str, extension: str) -> Path:
     directory = directory.resolve()
     path = directory / f"{safe_stem(stem)}.{extension}"
     if path.parent != directory:
-        raise OutputError(path, "the name would leave the output folder")
+        raise OutputError(path, Message("the name would leave the output folder"))
     return path
 
 
@@ -77,13 +77,13 @@ def write_all_atomic(files: dict[Path, bytes], create_folder: bool = True) -> No
 def _stage(path: Path, data: bytes, create_folder: bool) -> Path:
     """*data* written and flushed to a new temporary file beside *path*; raises :class:`OutputError`."""
     if path.is_dir():
-        raise OutputError(path, "a folder of that name is in the way")
+        raise OutputError(path, Message("a folder of that name is in the way"))
     try:
         if create_folder and not path.parent.is_dir():
             path.parent.mkdir()
         temporary, handle = _temporary_beside(path)
     except FileNotFoundError:
-        raise OutputError(path, f"the folder {shown(_missing(path.parent))} does not exist") from None
+        raise OutputError(path, Message("the folder {folder} does not exist", folder=shown(_missing(path.parent)))) from None
     except OSError as exc:
         raise OutputError(path, _reason(exc)) from None
     try:
@@ -163,7 +163,7 @@ def _temporary_beside(path: Path) -> tuple[Path, int]:
 
 def _reason(exc: OSError) -> str:
     if isinstance(exc, PermissionError):
-        return "permission denied; is the folder read-only, or the file open in another program?"
+        return Message("permission denied; is the folder read-only, or the file open in another program?")
     if exc.errno == errno.ENOSPC:
-        return "the disk is full"
+        return Message("the disk is full")
     return exc.strerror or str(exc)

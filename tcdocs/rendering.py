@@ -16,6 +16,7 @@ from .backends import FORMATS, backend
 from .content import Content
 from .errors import RenderTimeout, UsageError
 from .formatting import DEFAULT_LOCALE
+from .messages import Message
 from .models.base import Document
 from .output import write_atomic
 from .wording import render_content, template_roots
@@ -53,11 +54,15 @@ class RenderOptions:
 
     def __post_init__(self) -> None:
         if self.pdf_variant is not None and self.pdf_variant not in PDF_VARIANTS:
-            raise UsageError(f"unknown PDF variant {self.pdf_variant!r}; use one of: {', '.join(PDF_VARIANTS)}")
+            raise UsageError(
+                Message("unknown PDF variant '{variant}'; use one of: {known}", variant=self.pdf_variant, known=", ".join(PDF_VARIANTS))
+            )
         if self.templates is not None and not Path(self.templates).is_dir():
-            raise UsageError(f"the template folder {self.templates} does not exist")
+            raise UsageError(Message("the template folder {folder} does not exist", folder=self.templates))
         if self.timeout is not None and not (math.isfinite(self.timeout) and MIN_TIMEOUT <= self.timeout <= MAX_TIMEOUT):
-            raise UsageError(f"the time limit must be a number of seconds from {MIN_TIMEOUT:g} to {MAX_TIMEOUT:g}")
+            raise UsageError(
+                Message("the time limit must be a number of seconds from {least:g} to {most:g}", least=MIN_TIMEOUT, most=MAX_TIMEOUT)
+            )
 
 
 DEFAULT_OPTIONS = RenderOptions()
@@ -109,13 +114,11 @@ def time_limit(seconds: float | None) -> Iterator[None]:
             signal.signal(signal.SIGALRM, previous)
     except _Timeout:
         raise RenderTimeout(
-            f"the render took longer than {seconds:g} s and was stopped; check the templates for a runaway loop"
+            Message("the render took longer than {seconds:g} s and was stopped; check the templates for a runaway loop", seconds=seconds)
         ) from None
 
 
-def render_formats(
-    doc: Document, formats: Sequence[str] = FORMATS, options: RenderOptions = DEFAULT_OPTIONS
-) -> dict[str, bytes]:
+def render_formats(doc: Document, formats: Sequence[str] = FORMATS, options: RenderOptions = DEFAULT_OPTIONS) -> dict[str, bytes]:
     """Render *doc* once into each of *formats*; the wording is rendered only once.
 
     Raises :class:`~tcdocs.errors.TemplateError`, :class:`~tcdocs.errors.RenderError`

@@ -49,6 +49,7 @@ from .batch import default_jobs, warm_up
 from .catalogue import kinds, schema, starter
 from .errors import LoadError, Problem, RenderError, RenderTimeout, TcdocsError, TemplateError, UsageError
 from .loader import DEFAULT_LIMITS, Uploads, check_data, read_json, read_yaml
+from .messages import Message, from_accept_language, say
 from .models import KINDS
 from .models.base import Document
 from .output import safe_stem
@@ -88,11 +89,13 @@ class ServiceSettings:
 
     def __post_init__(self) -> None:
         if not (MIN_TIMEOUT <= self.timeout <= MAX_TIMEOUT):  # also refuses NaN
-            raise UsageError(f"the time limit must be a number of seconds from {MIN_TIMEOUT:g} to {MAX_TIMEOUT:g}")
+            raise UsageError(
+                Message("the time limit must be a number of seconds from {least:g} to {most:g}", least=MIN_TIMEOUT, most=MAX_TIMEOUT)
+            )
         if not (0.1 <= self.body_timeout <= 3600):
-            raise UsageError("the body time limit must be a number of seconds from 0.1 to 3600")
+            raise UsageError(Message("the body time limit must be a number of seconds from 0.1 to 3600"))
         if self.token is not None and len(self.token) < 16:
-            raise UsageError("the token must be at least 16 characters long")
+            raise UsageError(Message("the token must be at least 16 characters long"))
 
 
 class _Refusal(Exception):
@@ -104,18 +107,20 @@ class _Refusal(Exception):
         self.detail = detail
         self.problems = problems or []
 
-    def response(self) -> JSONResponse:
-        body: dict[str, Any] = {"detail": self.detail}
+    def response(self, language: str) -> JSONResponse:
+        body: dict[str, Any] = {"detail": say(self.detail, language)}
         if self.problems:
-            body["problems"] = [_problem(p) for p in self.problems]
+            body["problems"] = [_problem(p, language) for p in self.problems]
         headers = {"WWW-Authenticate": "Bearer"} if self.status == 401 else None
         return JSONResponse(body, status_code=self.status, headers=headers)
 
 
-def _problem(problem: Problem) -> dict[str, Any]:
+def _problem(problem: Problem, language: str) -> dict[str, Any]:
+    """A problem as JSON: the path for programs, the field and message for people, in *language*."""
     return {
         "path": problem.path,
-        "message": problem.message,
+        "field": problem.field(language),
+        "message": problem.text(language),
         "line": problem.line,
         "column": problem.column,
         "severity": problem.severity,
@@ -130,8 +135,11 @@ class _Metrics:
         self.registry = CollectorRegistry()
         self.requests = Counter("tcdocs_requests", "HTTP requests answered", ["route", "status"], registry=self.registry)
         self.render_seconds = Histogram(
-            "tcdocs_render_seconds", "Seconds a document took to render, queue included", ["format"],
-            buckets=(0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120), registry=self.registry,
+            "tcdocs_render_seconds",
+            "Seconds a document took to render, queue included",
+            ["format"],
+            buckets=(0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120),
+            registry=self.registry,
         )
         self.queue = Gauge("tcdocs_queue_depth", "Renders running or waiting for a worker", registry=self.registry)
         self.restarts = Counter("tcdocs_worker_restarts", "Times the pool of render workers was restarted", registry=self.registry)
@@ -189,7 +197,7 @@ class _Renderer:
 
     async def render(self, doc: Document, fmt: str) -> bytes:
         if self.waiting >= self.settings.workers + self.settings.queue:
-            raise _Refusal(503, "the service is busy; try again shortly")
+            raise _Refusal(503, Message("the service is busy; try again shortly"))
         if self.pool is None:
             self.start()
         assert self.pool is not None
@@ -202,20 +210,20 @@ class _Renderer:
             # The worker stops itself at the time limit; the outer wait also covers the queue.
             data = await asyncio.wait_for(job, self.settings.timeout * 4 + 30)
         except RenderTimeout as exc:
-            raise _Refusal(503, f"{exc}; the document was not made") from None
+            raise _Refusal(503, Message("{error}; the document was not made", error=exc)) from None
         except TimeoutError:
-            raise _Refusal(503, "the render did not finish in time; the document was not made") from None
+            raise _Refusal(503, Message("the render did not finish in time; the document was not made")) from None
         except RenderError as exc:
-            raise _Refusal(422, f"the document could not be made: {exc.format()}") from None
+            raise _Refusal(422, Message("the document could not be made: {error}", error=exc)) from None
         except TemplateError as exc:
             log.error("a built-in template failed: %s", exc.format())
-            raise _Refusal(500, "the document could not be made: a template of the service failed") from None
+            raise _Refusal(500, Message("the document could not be made: a template of the service failed")) from None
         except BrokenProcessPool:
             # A worker died (killed, out of memory): start a fresh pool for the next requests.
             self.metrics.restarts.inc()
             self.stop()
             self.start()
-            raise _Refusal(503, "the worker rendering the document stopped; try again") from None
+            raise _Refusal(503, Message("the worker rendering the document stopped; try again")) from None
         finally:
             self.waiting -= 1
             self.metrics.queue.set(self.waiting)
@@ -231,7 +239,7 @@ async def _body(request: Request, settings: ServiceSettings) -> bytes:
     limit = settings.max_body
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise _Refusal(413, f"the request body is larger than {limit} bytes")
+        raise _Refusal(413, Message("the request body is larger than {limit} bytes", limit=limit))
     chunks, size = [], 0
     stream = request.stream().__aiter__()
     while True:
@@ -240,10 +248,12 @@ async def _body(request: Request, settings: ServiceSettings) -> bytes:
         except StopAsyncIteration:
             break
         except TimeoutError:
-            raise _Refusal(408, f"the request body stopped arriving for {settings.body_timeout:g} s; it was dropped") from None
+            raise _Refusal(
+                408, Message("the request body stopped arriving for {seconds:g} s; it was dropped", seconds=settings.body_timeout)
+            ) from None
         size += len(chunk)
         if size > limit:
-            raise _Refusal(413, f"the request body is larger than {limit} bytes")
+            raise _Refusal(413, Message("the request body is larger than {limit} bytes", limit=limit))
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -258,7 +268,7 @@ def _parse(raw: bytes, media: str, name: str) -> tuple[Any, dict[Any, Any]]:
         return read_yaml(text, name)
     if media in JSON_TYPES or media.endswith("+json") or name.lower().endswith(".json"):
         return read_json(text, name)
-    raise _Refusal(415, "send the data as application/json or application/yaml")
+    raise _Refusal(415, Message("send the data as application/json or application/yaml"))
 
 
 def _multipart(raw: bytes, content_type: str) -> tuple[str, bytes, str, dict[str, bytes]]:
@@ -269,7 +279,7 @@ def _multipart(raw: bytes, content_type: str) -> tuple[str, bytes, str, dict[str
     _, options = parse_options_header(content_type.encode("latin-1", "replace"))
     boundary = options.get(b"boundary")
     if not boundary:
-        raise _Refusal(400, "a multipart body needs its boundary")
+        raise _Refusal(400, Message("a multipart body needs its boundary"))
     parts: list[dict[str, Any]] = []
     current: dict[str, Any] = {}
     header: list[bytes] = [b"", b""]
@@ -294,15 +304,22 @@ def _multipart(raw: bytes, content_type: str) -> tuple[str, bytes, str, dict[str
     def on_part_end() -> None:
         parts.append(dict(current))
 
-    parser = MultipartParser(boundary, {
-        "on_part_begin": on_part_begin, "on_header_field": on_header_field, "on_header_value": on_header_value,
-        "on_header_end": on_header_end, "on_part_data": on_part_data, "on_part_end": on_part_end,
-    })
+    parser = MultipartParser(
+        boundary,
+        {
+            "on_part_begin": on_part_begin,
+            "on_header_field": on_header_field,
+            "on_header_value": on_header_value,
+            "on_header_end": on_header_end,
+            "on_part_data": on_part_data,
+            "on_part_end": on_part_end,
+        },
+    )
     try:
         parser.write(raw)
         parser.finalize()
     except Exception:  # python-multipart raises its own kinds for a malformed body
-        raise _Refusal(400, "the multipart body is malformed") from None
+        raise _Refusal(400, Message("the multipart body is malformed")) from None
     document: tuple[str, bytes, str] | None = None
     files: dict[str, bytes] = {}
     for part in parts:
@@ -315,7 +332,7 @@ def _multipart(raw: bytes, content_type: str) -> tuple[str, bytes, str, dict[str
         elif field_name == "files" and file_name:
             files[FilePath(file_name).name] = bytes(part["data"])
     if document is None:
-        raise _Refusal(400, "a multipart body needs a part named 'document'")
+        raise _Refusal(400, Message("a multipart body needs a part named 'document'"))
     return document[0], document[1], document[2], files
 
 
@@ -331,7 +348,8 @@ def _check(kind: str, raw: bytes, content_type: str) -> tuple[Document, list[Pro
     if isinstance(data, dict):
         data.setdefault("kind", kind)
         if data["kind"] != kind:
-            raise LoadError([Problem(f"this is {kind!r}'s address, but the data says kind: {data['kind']!r}", "kind", name)])
+            wrong = Message("this is the address for {kind}, but the data says kind: {given}", kind=kind, given=data["kind"])
+            raise LoadError([Problem(wrong, "kind", name)])
     checked = check_data(data, name, positions, uploads)
     return checked.doc, checked.warnings
 
@@ -339,14 +357,14 @@ def _check(kind: str, raw: bytes, content_type: str) -> tuple[Document, list[Pro
 async def _document(request: Request, kind: str, app_state: _State) -> tuple[Document, list[Problem]]:
     """The request body as a validated document of *kind*, or a refusal with the problems."""
     if kind not in KINDS:
-        raise _Refusal(404, f"unknown document kind {kind!r}; known kinds: {', '.join(KINDS)}")
+        raise _Refusal(404, Message("unknown document kind '{kind}'; known kinds: {known}", kind=kind, known=", ".join(KINDS)))
     raw = await _body(request, app_state.settings)
     content_type = request.headers.get("content-type", "application/json")
     try:
         async with app_state.parsing:
             return await asyncio.to_thread(_check, kind, raw, content_type)
     except LoadError as exc:
-        raise _Refusal(422, "the data is not a valid document", exc.problems) from None
+        raise _Refusal(422, Message("the data is not a valid document"), exc.problems) from None
 
 
 @dataclass
@@ -429,10 +447,16 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         "content": {
             "application/json": {"schema": body_schema},
             "application/yaml": {"schema": {"type": "string"}},
-            "multipart/form-data": {"schema": {"type": "object", "properties": {
-                "document": {"type": "string", "format": "binary"},
-                "files": {"type": "array", "items": {"type": "string", "format": "binary"}},
-            }, "required": ["document"]}},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "document": {"type": "string", "format": "binary"},
+                        "files": {"type": "array", "items": {"type": "string", "format": "binary"}},
+                    },
+                    "required": ["document"],
+                }
+            },
         },
     }
     problems_response = {"description": "Uppgifterna är inte ett giltigt dokument: varje problem med fält, rad och kolumn."}
@@ -448,27 +472,32 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         request_id = request.headers.get("x-request-id", "")[:64] or uuid.uuid4().hex[:16]
         started = time.monotonic()
         route = request.url.path
+        note = ""
         try:
             if settings.token is not None and not _open(route) and not _authorised(request, settings.token):
-                response: Response = _Refusal(401, "a valid token is needed: Authorization: Bearer <token>").response()
+                response: Response = _Refusal(401, Message("a valid token is needed: Authorization: Bearer <token>")).response(
+                    _language(request)
+                )
             else:
                 response = await call_next(request)
         except ClientDisconnect:
-            log.info("%s %s %s: the client went away before its request had arrived", request_id, request.method, route)
+            note = " (the client went away before its request had arrived)"
             response = Response(status_code=400)
         except Exception:  # the one place an unexpected error becomes an answer, with no trace in it
             log.exception("%s %s %s: internal error", request_id, request.method, route)
-            response = JSONResponse({"detail": f"an internal error occurred (request {request_id})"}, status_code=500)
+            error = Message("an internal error occurred (request {id})", id=request_id)
+            response = JSONResponse({"detail": say(error, _language(request))}, status_code=500)
         _secure(response)
         response.headers["X-Request-Id"] = request_id
         label = route if route in OPEN_PATHS or route.startswith("/metrics") else "/" + "/".join(route.split("/")[1:3])
         metrics.requests.labels(label, str(response.status_code)).inc()
-        log.info("%s %s %s %d %.0f ms", request_id, request.method, route, response.status_code, (time.monotonic() - started) * 1000)
+        elapsed = (time.monotonic() - started) * 1000
+        log.info("%s %s %s %d %.0f ms%s", request_id, request.method, route, response.status_code, elapsed, note)
         return response
 
     @app.exception_handler(_Refusal)
     async def refusal(request: Request, exc: _Refusal) -> JSONResponse:
-        return exc.response()
+        return exc.response(_language(request))
 
     @app.get("/healthz", summary="Tjänsten svarar")
     async def healthz() -> dict[str, str]:
@@ -485,29 +514,33 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     @app.get("/v1/schema/{kind}", summary="JSON Schema för ett dokumentslag")
     async def kind_schema(kind: str = kind_path) -> JSONResponse:
         if kind not in KINDS:
-            raise _Refusal(404, f"unknown document kind {kind!r}")
+            raise _Refusal(404, Message("unknown document kind '{kind}'", kind=kind))
         return JSONResponse(schema(kind))
 
     @app.get("/v1/starter/{kind}", summary="En kommenterad YAML-mall att börja från", response_class=PlainTextResponse)
     async def kind_starter(kind: str = kind_path) -> PlainTextResponse:
         if kind not in KINDS:
-            raise _Refusal(404, f"unknown document kind {kind!r}")
+            raise _Refusal(404, Message("unknown document kind '{kind}'", kind=kind))
         return PlainTextResponse(starter(kind), media_type="application/yaml; charset=utf-8")
 
-    @app.post("/v1/validate/{kind}", summary="Kontrollera uppgifterna", openapi_extra={"requestBody": request_body},
-              responses=refusals)
+    @app.post("/v1/validate/{kind}", summary="Kontrollera uppgifterna", openapi_extra={"requestBody": request_body}, responses=refusals)
     async def validate(request: Request, kind: str = kind_path) -> dict[str, Any]:
         _, warnings = await _document(request, kind, state)
-        return {"valid": True, "warnings": [_problem(w) for w in warnings]}
+        return {"valid": True, "warnings": [_problem(w, _language(request)) for w in warnings]}
 
-    @app.post("/v1/preview/{kind}", summary="Förhandsgranska dokumentet som HTML", response_class=HTMLResponse,
-              openapi_extra={"requestBody": request_body}, responses=refusals)
+    @app.post(
+        "/v1/preview/{kind}",
+        summary="Förhandsgranska dokumentet som HTML",
+        response_class=HTMLResponse,
+        openapi_extra={"requestBody": request_body},
+        responses=refusals,
+    )
     async def preview(request: Request, kind: str = kind_path) -> HTMLResponse:
         doc, _ = await _document(request, kind, state)
         try:
             page = await asyncio.to_thread(_preview_page, doc)
         except TcdocsError as exc:
-            raise _Refusal(422, f"the preview could not be made: {exc.format()}") from None
+            raise _Refusal(422, Message("the preview could not be made: {error}", error=exc)) from None
         return HTMLResponse(page, headers={"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"})
 
     @app.post(
@@ -522,7 +555,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     )
     async def document(request: Request, kind: str = kind_path, fmt: str = format_query) -> Response:
         if fmt not in MEDIA_TYPES:
-            raise _Refusal(422, f"unknown format {fmt!r}; use pdf or docx")
+            raise _Refusal(422, Message("unknown format '{fmt}'; use pdf or docx", fmt=fmt))
         doc, warnings = await _document(request, kind, state)
         data = await state.renderer.render(doc, fmt)
         headers = {"Content-Disposition": content_disposition(doc, fmt)}
@@ -542,7 +575,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     async def asset(name: str) -> Response:
         types = {"app.js": "text/javascript", "app.css": "text/css", "favicon.svg": "image/svg+xml"}
         if name not in types:
-            raise _Refusal(404, "no such asset")
+            raise _Refusal(404, Message("no such asset"))
         return Response(_web_file(name), media_type=f"{types[name]}; charset=utf-8")
 
     def openapi() -> dict[str, Any]:
@@ -560,6 +593,11 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
 
     app.openapi = openapi  # type: ignore[method-assign]
     return app
+
+
+def _language(request: Request) -> str:
+    """The language the client asks for: Swedish unless its Accept-Language prefers English."""
+    return from_accept_language(request.headers.get("accept-language"))
 
 
 def _open(route: str) -> bool:
@@ -615,7 +653,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, settings: ServiceSettings |
 
     settings = settings or ServiceSettings()
     if not is_loopback(host) and settings.token is None:
-        raise UsageError(f"listening on {host} lets other machines in: give a token with --token-file")
+        raise UsageError(Message("listening on {host} lets other machines in: give a token with --token-file", host=host))
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -625,6 +663,13 @@ def serve(host: str = "127.0.0.1", port: int = 8000, settings: ServiceSettings |
         sock.bind((host, port))
     except OSError as exc:
         sock.close()
-        raise TcdocsError(f"cannot listen on {host}:{port}: {exc.strerror or exc}; is another service using the port?") from None
+        raise TcdocsError(
+            Message(
+                "cannot listen on {host}:{port}: {reason}; is another service using the port?",
+                host=host,
+                port=port,
+                reason=exc.strerror or str(exc),
+            )
+        ) from None
     config = uvicorn.Config(create_app(settings), log_config=LOG_CONFIG, access_log=False, timeout_graceful_shutdown=10)
     uvicorn.Server(config).run(sockets=[sock])

@@ -11,6 +11,7 @@ from . import __version__
 from .content import PROVENANCE_FILE
 from .errors import TcdocsError, UsageError, shown
 from .loader import check_data, load_checked, read_json
+from .messages import Message
 from .models.base import Document
 from .rendering import RenderOptions, canonical_data, render_formats
 
@@ -46,10 +47,10 @@ def provenance(pdf: bytes, name: str = "<pdf>") -> Provenance:
         info: dict[str, object] = dict(reader.metadata or {})
         attachments = reader.attachments
     except Exception as exc:  # pypdf raises many kinds for a damaged file
-        raise UsageError(f"{name}: not a readable PDF ({exc})") from None
+        raise UsageError(Message("{name}: not a readable PDF ({error})", name=name, error=exc)) from None
     version, variant, digest = (str(info.get(f"/tcdocs{key}", "")) for key in ("version", "variant", "datasha256"))
     if not version or not digest:
-        raise UsageError(f"{name}: this PDF carries no tcdocs provenance, so it cannot be verified")
+        raise UsageError(Message("{name}: this PDF carries no tcdocs provenance, so it cannot be verified", name=name))
     embedded = attachments.get(PROVENANCE_FILE)
     return Provenance(version, variant, digest, embedded[0] if embedded else None)
 
@@ -65,29 +66,42 @@ def verify(pdf_path: str | Path, data_path: str | Path | None = None, templates:
     try:
         pdf = pdf_path.read_bytes()
     except OSError as exc:
-        raise UsageError(f"{pdf_path}: cannot read the file: {exc.strerror or exc}") from None
-    found = provenance(pdf, str(pdf_path))
+        raise UsageError(Message("{file}: cannot read the file: {reason}", file=shown(pdf_path), reason=exc.strerror or str(exc))) from None
+    name = shown(pdf_path)
+    found = provenance(pdf, name)
     doc = _document(found, pdf_path, data_path)
     data = canonical_data(doc)
     digest = hashlib.sha256(data).hexdigest()
     if digest != found.data_sha256:
-        return Verification(False, f"{pdf_path}: the data's SHA-256 is {digest}, but the PDF was made from {found.data_sha256}", found)
+        return Verification(
+            False,
+            Message(
+                "{file}: the data's SHA-256 is {digest}, but the PDF was made from {made}", file=name, digest=digest, made=found.data_sha256
+            ),
+            found,
+        )
     if found.version != __version__:
         return Verification(
             False,
-            f"{pdf_path}: made by tcdocs {found.version}; this is tcdocs {__version__}, "
-            "so its bytes cannot be compared; verify with that version",
+            Message(
+                "{file}: made by tcdocs {made}; this is tcdocs {this}, so its bytes cannot be compared; verify with that version",
+                file=name,
+                made=found.version,
+                this=__version__,
+            ),
             found,
         )
     variant = None if found.variant in ("", "pdf") else found.variant
     try:
         again = render_formats(doc, ("pdf",), RenderOptions(pdf_variant=variant, templates=templates))["pdf"]
     except TcdocsError as exc:
-        return Verification(False, f"{pdf_path}: the data could not be rendered again: {exc}", found)
+        return Verification(False, Message("{file}: the data could not be rendered again: {error}", file=name, error=exc), found)
     if again == pdf:
-        return Verification(True, f"{pdf_path}: verified; it is exactly what its data renders to (SHA-256 {digest})", found)
+        return Verification(
+            True, Message("{file}: verified; it is exactly what its data renders to (SHA-256 {digest})", file=name, digest=digest), found
+        )
     return Verification(
-        False, f"{pdf_path}: NOT verified; its data renders to different bytes, so the PDF has been changed", found
+        False, Message("{file}: NOT verified; its data renders to different bytes, so the PDF has been changed", file=name), found
     )
 
 
@@ -96,12 +110,12 @@ def _document(found: Provenance, pdf_path: Path, data_path: str | Path | None) -
         return load_checked(data_path).doc
     if found.data is None:
         raise UsageError(
-            f"{pdf_path}: no data is embedded (only PDF/A-3b embeds it); give the YAML file with --data"
+            Message("{file}: no data is embedded (only PDF/A-3b embeds it); give the YAML file with --data", file=shown(pdf_path))
         )
     name = f"{shown(pdf_path)}#{PROVENANCE_FILE}"
     try:
         text = found.data.decode("utf-8")
     except UnicodeDecodeError:
-        raise UsageError(f"{name}: the embedded data is not UTF-8 text") from None
+        raise UsageError(Message("{name}: the embedded data is not UTF-8 text", name=name)) from None
     data, positions = read_json(text, name)
     return check_data(data, name, positions).doc

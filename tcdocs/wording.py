@@ -17,6 +17,7 @@ from .content import Content, Header, parse_content
 from .errors import TemplateError
 from .formatting import formatter
 from .layout import table_widths, unsupported
+from .messages import Message
 from .models.base import Document
 
 __all__ = ["ContainedLoader", "LimitedSandbox", "builtin_templates", "environment", "render_content", "render_template", "template_roots"]
@@ -29,7 +30,7 @@ def builtin_templates() -> Path:
     for candidate in (_PACKAGE / "templates", _PACKAGE.parent / "templates"):
         if (candidate / "house").is_dir():
             return candidate
-    raise TemplateError("the built-in templates are missing; reinstall tcdocs")
+    raise TemplateError(Message("the built-in templates are missing; reinstall tcdocs"))
 
 
 def template_roots(user: Path | None = None) -> tuple[Path, ...]:
@@ -88,7 +89,7 @@ def _refuse(message: str) -> jinja2.exceptions.SecurityError:
 
 def _check_width(width: Any) -> None:
     if isinstance(width, int) and width > MAX_PRODUCT:
-        raise _refuse(f"a width of {width} is too large for a template")
+        raise _refuse(Message("a width of {width} is too large for a template", width=width))
 
 
 class LimitedSandbox(SandboxedEnvironment):
@@ -117,7 +118,7 @@ class LimitedSandbox(SandboxedEnvironment):
         for piece in pieces:
             total += len(piece)
             if total > MAX_OUTPUT:
-                raise _refuse(f"the template produced more than {MAX_OUTPUT} characters")
+                raise _refuse(Message("the template produced more than {max_output} characters", max_output=MAX_OUTPUT))
             out.append(piece)
         return "".join(out)
 
@@ -133,18 +134,18 @@ class LimitedSandbox(SandboxedEnvironment):
     @staticmethod
     def _replace(text: Any, old: str, new: str, count: int | None = None) -> str:
         if (len(str(text)) + 1) * len(str(new)) > MAX_OUTPUT:
-            raise _refuse("a replacement that could grow the text this much is refused")
+            raise _refuse(Message("a replacement that could grow the text this much is refused"))
         result: str = jinja2.filters.do_replace(EvalContext(LimitedSandbox()), text, old, new, count)
         return result
 
     @staticmethod
     def _format(value: Any, *args: Any, **kwargs: Any) -> str:
-        raise _refuse("the format filter is refused; the fmt helpers format dates and amounts")
+        raise _refuse(Message("the format filter is refused; the fmt helpers format dates and amounts"))
 
     def _attr(self, obj: Any, name: str) -> Any:
         # Jinja hands out a wrapped str.format through |attr; a template needs neither.
         if name.startswith("_") or name in ("format", "format_map"):
-            raise _refuse(f"access to attribute {name!r} through |attr is refused")
+            raise _refuse(Message("access to attribute '{name}' through |attr is refused", name=name))
         return self.getattr(obj, name)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
@@ -160,19 +161,19 @@ class LimitedSandbox(SandboxedEnvironment):
             for value in [*args, *kwargs.values()]:
                 _check_width(value)
                 if isinstance(value, str) and (len(owner) + 1) * len(value) > MAX_OUTPUT:
-                    raise _refuse("a call that could grow the text this much is refused")
+                    raise _refuse(Message("a call that could grow the text this much is refused"))
         return super().call(__context, __obj, *args, **kwargs)
 
     def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and isinstance(right, int) and abs(right) > 100:
-            raise _refuse(f"the power {right} is too large for a template")
+            raise _refuse(Message("the power {right} is too large for a template", right=right))
         if operator == "*":
             for sequence, factor in ((left, right), (right, left)):
                 if isinstance(sequence, str | list | tuple) and isinstance(factor, int) and len(sequence) * factor > MAX_PRODUCT:
-                    raise _refuse(f"a product longer than {MAX_PRODUCT} items is refused")
+                    raise _refuse(Message("a product longer than {max_product} items is refused", max_product=MAX_PRODUCT))
         growing = isinstance(left, str | list | tuple) and isinstance(right, str | list | tuple)
         if operator == "+" and growing and len(left) + len(right) > MAX_OUTPUT:
-            raise _refuse(f"a sum longer than {MAX_OUTPUT} items is refused")
+            raise _refuse(Message("a sum longer than {max_output} items is refused", max_output=MAX_OUTPUT))
         return super().call_binop(context, operator, left, right)
 
 
@@ -192,7 +193,7 @@ class ContainedLoader(jinja2.FileSystemLoader):
         source, filename, uptodate = super().get_source(environment, template)
         real = Path(filename).resolve()
         if not any(real.is_relative_to(root) for root in self.roots):
-            raise _refuse(f"the template {template!r} is a link to a file outside the template folders")
+            raise _refuse(Message("the template '{template}' is a link to a file outside the template folders", template=template))
         return source, filename, uptodate
 
     def relative(self, filename: str) -> str:
@@ -234,15 +235,15 @@ def render_template(env: jinja2.Environment, name: str, context: dict[str, Any])
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(exc.message or "syntax error", exc.name or name, exc.lineno) from None
     except jinja2.TemplateNotFound as exc:
-        raise TemplateError(f"template {exc.name!r} not found", name) from None
+        raise TemplateError(Message("template '{name}' not found", name=exc.name), name) from None
     except jinja2.exceptions.SecurityError as exc:
-        raise TemplateError(f"refused by the sandbox: {exc}", *_where(env, exc, name)) from None
+        raise TemplateError(Message("refused by the sandbox: {error}", error=exc), *_where(env, exc, name)) from None
     except jinja2.UndefinedError as exc:
         raise TemplateError(str(exc), *_where(env, exc, name)) from None
     except (RecursionError, MemoryError) as exc:
-        raise TemplateError(f"ran away ({type(exc).__name__})", name) from None
+        raise TemplateError(Message("ran away ({name})", name=type(exc).__name__), name) from None
     except Exception as exc:  # a user's template can fail in any way; report it, never a traceback
-        raise TemplateError(f"{type(exc).__name__}: {exc}", *_where(env, exc, name)) from None
+        raise TemplateError(Message("{name}: {error}", name=type(exc).__name__, error=exc), *_where(env, exc, name)) from None
 
 
 def _where(env: jinja2.Environment, exc: BaseException, name: str) -> tuple[str, int | None]:
@@ -280,5 +281,5 @@ def render_content(doc: Document, locale: str, templates: Path | None = None) ->
     missing = unsupported("".join(body.itertext()))
     if missing:
         # The data is checked when it is read; this is text of the template itself.
-        raise TemplateError(f"it writes {' '.join(missing[:10])}, which the house fonts have no letters for", name)
+        raise TemplateError(Message("it writes {value}, which the house fonts have no letters for", value=" ".join(missing[:10])), name)
     return Content(header=header, body=body, template=name, tables=table_widths(body))

@@ -43,9 +43,9 @@ def test_two_workers_write_the_same_bytes_as_one_and_a_bad_file_fails_alone(inpu
     for name in names:
         assert (one / name).read_bytes() == (two / name).read_bytes(), name
     # The worker's error comes back whole: file, line, field and message.
-    assert f"{inputs[-1]}:11:5: providers[0].org_number: '212999-0088' has a wrong check digit" in err
-    assert "tcdocs: 1 of 5 files failed" in err
-    assert out.count(": wrote ") == 4
+    assert f"{inputs[-1]}:11:5: Utbildningsanordnare › 1 › Organisationsnummer: 212999-0088 har fel kontrollsiffra" in err
+    assert "tcdocs: 1 av 5 filer misslyckades" in err
+    assert out.count(": skrev ") == 4
 
 
 def test_report_lists_status_outputs_with_sha256_and_the_error(inputs, tmp_path, capsys):
@@ -61,7 +61,7 @@ def test_report_lists_status_outputs_with_sha256_and_the_error(inputs, tmp_path,
         assert hashlib.sha256(Path(output["path"]).read_bytes()).hexdigest() == output["sha256"]
     failed = by_source["trasig.yaml"]
     assert failed["status"] == "failed" and failed["outputs"] == []
-    assert "has a wrong check digit" in failed["error"]
+    assert "har fel kontrollsiffra" in failed["error"]
 
 
 def test_inputs_with_the_same_name_are_refused_in_parallel_too(tmp_path, capsys):
@@ -71,7 +71,7 @@ def test_inputs_with_the_same_name_are_refused_in_parallel_too(tmp_path, capsys)
     shutil.copy(EXAMPLES / "granskningsprotokoll.yaml", tmp_path / "a" / "granskningsprotokoll.yaml")
     second = Path(shutil.copy(EXAMPLES / "samverkansavtal.yaml", tmp_path / "b" / "avtal.yaml"))
     assert main(["render", str(first), str(second), "--jobs", "2", "--out", str(tmp_path / "ut")]) == 1
-    assert f"{first} already writes this name in this run; rename one input" in capsys.readouterr().err
+    assert f"{first} skriver redan en fil med det namnet i den här körningen; byt namn på en av filerna" in capsys.readouterr().err
     assert sorted(p.name for p in (tmp_path / "ut").iterdir()) == ["Avtal.docx", "Avtal.pdf"]
 
 
@@ -81,7 +81,7 @@ def test_no_progress_bar_in_a_pipe(inputs, tmp_path):
         capture_output=True, text=True, check=True,
     )
     assert result.stderr == ""
-    assert result.stdout.startswith(f"{inputs[1]}: wrote ")
+    assert result.stdout.startswith(f"{inputs[1]}: skrev ")
 
 
 @pytest.mark.parametrize(

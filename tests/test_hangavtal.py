@@ -189,8 +189,8 @@ def test_cli_validate_reports_the_broken_reference(tmp_path, capsys):
     path = write_pair(tmp_path, main_change=("years: 3 ", "years: 4 "))
     assert main(["validate", str(path)]) == 1
     err = capsys.readouterr().err
-    assert f"{path}:7:1: agreement:" in err
-    assert f"{tmp_path / 'samverkansavtal.yaml'}:11:3: period.years: a certification period is 3 years" in err
+    assert f"{path}:7:1: Huvudavtal: dokumentet 'samverkansavtal.yaml' (samverkansavtal) som det hänvisar till kan inte användas:" in err
+    assert f"{tmp_path / 'samverkansavtal.yaml'}:11:3: Certifieringsperiod › Antal år: en certifieringsperiod är 3 år" in err
 
 
 # --- the main agreement given in other ways ------------------------------------------------------

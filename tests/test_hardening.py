@@ -44,7 +44,9 @@ def test_schema_error_deep_in_a_list_points_at_its_line():
         tcdocs.load_text(text, "avtal.yaml")
     [problem] = caught.value.problems
     assert (problem.path, problem.line, problem.column) == ("parties[1].providers[0].programmes[0].form", 45, 13)
-    assert "'gymnasieskola', 'vuxenutbildning' or 'yrkeshogskola'" in problem.message
+    assert "choose one of: 'gymnasieskola', 'vuxenutbildning', 'yrkeshogskola'" == problem.message
+    assert problem.text("sv") == "välj något av: 'gymnasieskola', 'vuxenutbildning', 'yrkeshogskola'"
+    assert problem.field("sv") == "Parter › 2 › Utbildningsanordnare › 1 › Utbildningar › 1 › Skolform"
 
 
 # --- rows 9-10: special characters and markup in data are text, in body, header, footer and properties ----
@@ -214,7 +216,7 @@ def test_cli_time_limit_writes_nothing(tmp_path, capsys):
     out = tmp_path / "ut"
     argv = ["render", str(EXAMPLES / "samverkansavtal.yaml"), "--templates", str(folder), "--timeout", "1", "--out", str(out)]
     assert main(argv) == 1
-    assert "the render took longer than 1 s and was stopped" in capsys.readouterr().err
+    assert "dokumentet tog längre tid än 1 s och stoppades" in capsys.readouterr().err
     assert not out.exists() or list(out.iterdir()) == []
 
 
@@ -371,7 +373,7 @@ def test_verify_a_pdf_a_3b_from_its_embedded_data(tmp_path, capsys):
     assert main(["render", str(hangavtal), "-f", "pdf", "--pdf-variant", "pdf/a-3b", "--out", str(tmp_path)]) == 0
     capsys.readouterr()
     assert main(["verify", str(tmp_path / "hangavtal.pdf")]) == 0
-    assert "hangavtal.pdf: verified; it is exactly what its data renders to (SHA-256 " in capsys.readouterr().out
+    assert "hangavtal.pdf: bekräftad; den är precis vad dess uppgifter ger (SHA-256 " in capsys.readouterr().out
 
 
 def test_verify_finds_a_changed_pdf(tmp_path, capsys, variants):
@@ -380,16 +382,16 @@ def test_verify_finds_a_changed_pdf(tmp_path, capsys, variants):
     changed = tmp_path / "andrad.pdf"
     pdf.save(changed)
     assert main(["verify", str(changed)]) == 1
-    assert "andrad.pdf: NOT verified; its data renders to different bytes, so the PDF has been changed" in capsys.readouterr().err
+    assert "andrad.pdf: INTE bekräftad; uppgifterna ger en annan fil, så PDF-filen har ändrats" in capsys.readouterr().err
 
 
 def test_verify_a_plain_pdf_needs_its_data_and_checks_the_hash(tmp_path, capsys, rendered):
     path = tmp_path / "avtal.pdf"
     path.write_bytes(rendered["pdf"])
     assert main(["verify", str(path)]) == 2
-    assert "no data is embedded (only PDF/A-3b embeds it); give the YAML file with --data" in capsys.readouterr().err
+    assert "inga uppgifter är inbäddade (bara PDF/A-3b bäddar in dem); ange YAML-filen med --data" in capsys.readouterr().err
     assert main(["verify", str(path), "--data", str(EXAMPLES / "samverkansavtal.yaml")]) == 0
-    assert "verified" in capsys.readouterr().out
+    assert ": bekräftad; " in capsys.readouterr().out
     assert main(["verify", str(path), "--data", str(EXAMPLES / "hangavtal.yaml")]) == 1
     assert "the data's SHA-256 is" in capsys.readouterr().err
 
@@ -398,12 +400,12 @@ def test_verify_refuses_a_pdf_without_provenance(tmp_path, capsys):
     path = tmp_path / "annan.pdf"
     pikepdf.new().save(path)
     assert main(["verify", str(path)]) == 2
-    assert "this PDF carries no tcdocs provenance, so it cannot be verified" in capsys.readouterr().err
+    assert "den här PDF-filen saknar tcdocs ursprungsuppgifter och kan inte bekräftas" in capsys.readouterr().err
 
 
 def test_embedded_data_never_makes_tcdocs_read_a_file(tmp_path):
     data = {"kind": "hangavtal", "agreement": "/etc/passwd"}
-    with pytest.raises(tcdocs.LoadError, match="a path to a file is not accepted here"):
+    with pytest.raises(tcdocs.LoadError, match="not the name of its file: here no file is read"):
         tcdocs.check_data(data, "inbäddad.json")
 
 
@@ -488,7 +490,7 @@ def test_verify_refuses_deeply_nested_embedded_data(tmp_path, capsys):
         document.save(pdf)
     assert main(["verify", str(pdf)]) == 1
     _, err = capsys.readouterr()
-    assert "nested more than 40 levels" in err and "Traceback" not in err
+    assert "inkapslade i mer än 40 nivåer" in err and "Traceback" not in err
 
 
 def test_four_threads_render_the_same_bytes_as_one_and_print_nothing(tmp_path):

@@ -43,8 +43,8 @@ def test_a_render_prints_its_result_lines_and_nothing_else(command, tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     assert done.stdout.splitlines() == [
-        f"{EXAMPLES / 'beslut.yaml'}: wrote {tmp_path / 'beslut.docx'}, {tmp_path / 'beslut.pdf'}",
-        f"{EXAMPLES / 'intresseanmalan.yaml'}: wrote {tmp_path / 'intresseanmalan.docx'}, {tmp_path / 'intresseanmalan.pdf'}",
+        f"{EXAMPLES / 'beslut.yaml'}: skrev {tmp_path / 'beslut.docx'}, {tmp_path / 'beslut.pdf'}",
+        f"{EXAMPLES / 'intresseanmalan.yaml'}: skrev {tmp_path / 'intresseanmalan.docx'}, {tmp_path / 'intresseanmalan.pdf'}",
     ]
     text = flat(" ".join(pdf_pages((tmp_path / "beslut.pdf").read_bytes())))
     assert "Beslut om certifiering av Teknikcollege Nordvik" in text

@@ -202,8 +202,8 @@ def test_due_date_given_in_the_data_is_used():
 def test_sending_late_is_a_warning_in_validate_and_render_and_the_document_renders(tmp_path, capsys):
     late = tmp_path / "sen.yaml"
     late.write_text(protocol_text("date: 2026-10-09 ", "date: 2026-10-20 "), encoding="utf-8")
-    warning = (f"{late}:5:1: warning: date: the protocol is sent 2026-10-20, more than one month after the visit "
-               "on 2026-09-15 (due by 2026-10-15)")
+    warning = (f"{late}:5:1: varning: Datum: protokollet skickas 2026-10-20, mer än en månad efter granskningsbesöket "
+               "den 2026-09-15 (senast 2026-10-15)")
     assert main(["validate", str(late)]) == 0
     out, err = capsys.readouterr()
     assert f"{late}: ok" in out and warning in err
@@ -259,7 +259,7 @@ def test_re_certification_is_five_years(tmp_path):
     ("old", "new", "protocol_change", "expected"),
     [
         ("outcome: certifiering ", "outcome: atercertifiering ", None,
-         "7:1: outcome: the case is ny region, not a re-certification; decide certifiering"),
+         "7:1: outcome: the case is ny_region, not a re-certification; decide certifiering"),
         ("outcome: certifiering ", "outcome: certifiering ", ("type: ny_region", "type: atercertifiering"),
          "7:1: outcome: the case is a re-certification; decide atercertifiering"),
         ("outcome: certifiering ", "outcome: uppskov ", None,

@@ -97,8 +97,12 @@ def hasty_server() -> Iterator[Service]:
     yield from start("--jobs", "1", "--timeout", "0.01")
 
 
-def call(url: str, body: bytes | None = None, content_type: str = "application/json") -> tuple[int, dict[str, str], bytes]:
-    request = urllib.request.Request(url, data=body, headers={"Content-Type": content_type} if body is not None else {})
+def call(
+    url: str, body: bytes | None = None, content_type: str = "application/json", language: str = "en"
+) -> tuple[int, dict[str, str], bytes]:
+    """A request as another program makes it: in English unless told otherwise."""
+    headers = {"Accept-Language": language} | ({"Content-Type": content_type} if body is not None else {})
+    request = urllib.request.Request(url, data=body, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=120) as response:
             return response.status, dict(response.headers), response.read()
@@ -142,6 +146,7 @@ def test_invalid_yaml_is_422_with_the_clis_problems_and_lines(server):
     assert status == 422
     [problem] = json.loads(body)["problems"]
     assert problem == {"path": "parties[1].org_number", "line": 36, "column": 5, "severity": "error", "file": None,
+                       "field": "parties[1].org_number",
                        "message": "'212999-0021' has a wrong check digit; check the number against the register"}
 
 
@@ -455,13 +460,13 @@ def test_a_port_in_use_is_a_clear_error_with_exit_1(server):
     port = str(server).rsplit(":", 1)[1]
     done = subprocess.run([sys.executable, "-m", "tcdocs", "serve", "--port", port], capture_output=True, text=True, timeout=60)
     assert done.returncode == 1
-    assert f"cannot listen on 127.0.0.1:{port}" in done.stderr and "Traceback" not in done.stderr
+    assert f"kan inte ta emot anslutningar på 127.0.0.1:{port}" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_listening_beyond_loopback_needs_a_token(tmp_path):
     done = subprocess.run([sys.executable, "-m", "tcdocs", "serve", "--host", "0.0.0.0", "--port", str(free_port())],
                           capture_output=True, text=True, timeout=60)
-    assert done.returncode == 2 and "give a token with --token-file" in done.stderr
+    assert done.returncode == 2 and "ange en åtkomstnyckel med --token-file" in done.stderr
 
 
 @pytest.fixture(scope="module")
@@ -512,3 +517,20 @@ def test_an_aborted_upload_is_one_log_line_not_a_trace(slow_client_server):
     log = slow_client_server.log_text()
     assert "Traceback" not in log and "Exception in ASGI" not in log
     assert len([line for line in log.splitlines() if "avbruten-1" in line]) == 1
+
+
+def test_people_are_answered_in_swedish_with_the_fields_by_their_titles(server):
+    yaml = (EXAMPLES / "samverkansavtal.yaml").read_text(encoding="utf-8").replace("212999-0020", "212999-0021")
+    status, _, body = call(f"{server}/v1/validate/samverkansavtal", yaml.encode(), "application/yaml", language="sv-SE,sv;q=0.9,en;q=0.5")
+    answer = json.loads(body)
+    assert status == 422 and answer["detail"] == "uppgifterna är inte ett giltigt dokument"
+    [problem] = answer["problems"]
+    assert problem["path"] == "parties[1].org_number"  # for programs, whatever the language
+    assert problem["field"] == "Parter › 2 › Organisationsnummer"
+    assert problem["message"] == "212999-0021 har fel kontrollsiffra; kontrollera numret mot registret"
+    # With no Accept-Language at all, the answer is Swedish too.
+    request = urllib.request.Request(f"{server}/v1/documents/avtal", data=b"{}", headers={"Content-Type": "application/json"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=30)
+    with refused.value:
+        assert json.loads(refused.value.read())["detail"].startswith("okänt dokumentslag 'avtal'")

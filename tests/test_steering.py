@@ -129,15 +129,15 @@ def test_cli_paragraph_writes_an_extract_named_after_the_paragraph(tmp_path, cap
 
 def test_cli_unknown_paragraph_is_a_clear_error_and_writes_nothing(tmp_path, capsys):
     source = EXAMPLES / "styrgruppsprotokoll.yaml"
-    assert main(["render", str(source), "--paragraph", "30", "--out", str(tmp_path)]) == 1
-    assert f"{source}: § 30 is not in protocol 2/2027; its paragraphs are § 9–19" in capsys.readouterr().err
+    assert main(["render", str(source), "--paragraph", "30", "--out", str(tmp_path)]) == 2
+    assert f"{source}: § 30 finns inte i protokoll 2/2027; dess paragrafer är § 9–19" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
 
 
 def test_cli_paragraph_on_another_kind_is_refused(tmp_path, capsys):
     source = EXAMPLES / "beslut.yaml"
-    assert main(["render", str(source), "--paragraph", "3", "--out", str(tmp_path)]) == 1
-    assert "--paragraph makes an extract of minutes (styrgruppsprotokoll); this is a beslut" in capsys.readouterr().err
+    assert main(["render", str(source), "--paragraph", "3", "--out", str(tmp_path)]) == 2
+    assert "--paragraph gör ett utdrag ur ett styrgruppsprotokoll; det här är ett dokument av slaget beslut" in capsys.readouterr().err
 
 
 def test_library_extract_of_an_unknown_paragraph(minutes):

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from ..content import Content
 from ..errors import UsageError
+from ..messages import Message
 
 if TYPE_CHECKING:
     from ..rendering import RenderOptions
@@ -27,6 +28,6 @@ class Backend(Protocol):
 def backend(name: str) -> Backend:
     """Import and return the backend for format *name*; raise :class:`UsageError` if unknown."""
     if name not in FORMATS:
-        raise UsageError(f"unknown format {name!r}; use one of: {', '.join(FORMATS)}")
+        raise UsageError(Message("unknown format '{name}'; use one of: {known}", name=name, known=", ".join(FORMATS)))
     module: Backend = importlib.import_module(f"{__name__}.{name}")
     return module

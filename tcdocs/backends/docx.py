@@ -32,6 +32,7 @@ from markupsafe import Markup
 from .. import __version__
 from ..content import Content
 from ..errors import RenderError, TemplateError
+from ..messages import Message
 from ..wording import LimitedSandbox
 
 if TYPE_CHECKING:
@@ -96,9 +97,7 @@ class _Writer:
 
     def paragraph(self, element: etree._Element, style: str | None = None, properties: str = "") -> None:
         classes = element.get("class", "").split()
-        style = PARAGRAPH_STYLES.get(element.tag) or next(
-            (PARAGRAPH_STYLES[c] for c in classes if c in PARAGRAPH_STYLES), style
-        )
+        style = PARAGRAPH_STYLES.get(element.tag) or next((PARAGRAPH_STYLES[c] for c in classes if c in PARAGRAPH_STYLES), style)
         keep = "<w:keepNext/>" if "keep-next" in classes else ""
         self._paragraph(style, keep + properties, _runs(element))
 
@@ -124,9 +123,13 @@ class _Writer:
         widths = [_twips(width) for width in next(self.widths)]
         top, right, bottom, left = (_twips(m) for m in CELL_MARGINS.get(kind, CELL_MARGINS["grid"]))
         style = '<w:tblStyle w:val="TableGrid"/>' if kind == "grid" else ""
-        borders = "" if kind == "grid" else "<w:tblBorders>" + "".join(
-            f'<w:{side} w:val="nil"/>' for side in ("top", "left", "bottom", "right", "insideH", "insideV")
-        ) + "</w:tblBorders>"
+        borders = (
+            ""
+            if kind == "grid"
+            else "<w:tblBorders>"
+            + "".join(f'<w:{side} w:val="nil"/>' for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+            + "</w:tblBorders>"
+        )
         self.out.append(
             f'<w:tbl><w:tblPr>{style}<w:tblW w:w="{sum(widths)}" w:type="dxa"/>{borders}<w:tblLayout w:type="fixed"/>'
             f'<w:tblCellMar><w:top w:w="{top}" w:type="dxa"/><w:left w:w="{left}" w:type="dxa"/>'
@@ -271,7 +274,7 @@ def _house(roots: tuple[Path, ...]) -> _House:
         candidate = root / BASE_DOCX
         if candidate.is_file():
             return _House(candidate, candidate.read_bytes())
-    raise TemplateError("the house Word file is missing", BASE_DOCX)
+    raise TemplateError(Message("the house Word file is missing"), BASE_DOCX)
 
 
 def write(content: Content, roots: tuple[Path, ...], options: RenderOptions | None = None) -> bytes:
@@ -290,12 +293,12 @@ def write(content: Content, roots: tuple[Path, ...], options: RenderOptions | No
         template.render({"header": content.header, "body": Markup("".join(writer.out))}, jinja_env=_HEADER_ENV, autoescape=True)
         _number(template, writer.numbered_lists)
     except Exception as exc:  # docxtpl wraps Jinja and XML errors in several types
-        raise TemplateError(f"the house Word file could not be filled: {exc}", BASE_DOCX) from exc
+        raise TemplateError(Message("the house Word file could not be filled: {error}", error=exc), BASE_DOCX) from exc
     buffer = io.BytesIO()
     try:
         template.save(buffer)
     except Exception as exc:
-        raise RenderError(f"the DOCX could not be written: {exc}") from exc
+        raise RenderError(Message("the DOCX could not be written: {error}", error=exc)) from exc
     return normalise_docx(
         buffer.getvalue(),
         {"docProps/core.xml": _core_properties(content), "docProps/app.xml": _app_properties()},
@@ -333,4 +336,3 @@ def _app_properties() -> bytes:
         '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
         f"<Application>tcdocs {escape(__version__)}</Application><DocSecurity>0</DocSecurity></Properties>"
     ).encode()
-

@@ -35,6 +35,7 @@ with warnings.catch_warnings():
 from .. import __version__
 from ..content import PROVENANCE_FILE, Content
 from ..errors import RenderError, TemplateError
+from ..messages import Message
 from ..wording import environment, render_template
 
 if TYPE_CHECKING:
@@ -56,13 +57,13 @@ class BundledFetcher(URLFetcher):  # type: ignore[misc]
     def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
         parts = urlsplit(url)
         if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
-            raise FatalURLFetchingError(f"refused to fetch {url}: only files of the templates can be used")
+            raise FatalURLFetchingError(Message("refused to fetch {url}: only files of the templates can be used", url=url))
         # resolve() removes ".." and follows symlinks before the containment check.
         path = Path(url2pathname(unquote(parts.path))).resolve()
         if not any(path.is_relative_to(root) for root in self.roots) or not path.is_file():
-            raise FatalURLFetchingError(f"refused to fetch {url}: not a file inside the template folders")
+            raise FatalURLFetchingError(Message("refused to fetch {url}: not a file inside the template folders", url=url))
         if path.stat().st_size > MAX_RESOURCE_BYTES:
-            raise FatalURLFetchingError(f"refused to fetch {url}: larger than {MAX_RESOURCE_BYTES} bytes")
+            raise FatalURLFetchingError(Message("refused to fetch {url}: larger than {count} bytes", url=url, count=MAX_RESOURCE_BYTES))
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": mime})
 
@@ -153,15 +154,24 @@ def _refuse_attachments(page: str) -> None:
     tree = lxml.html.document_fromstring(page)
     for element in tree.iter():
         if isinstance(element.tag, str) and "attachment" in (element.get("rel") or "").lower().split():
-            raise TemplateError(f"<{element.tag} rel=\"attachment\"> is refused: a PDF embeds no files but its own data", PAGE_TEMPLATE)
+            raise TemplateError(
+                Message('<{tag} rel="attachment"> is refused: a PDF embeds no files but its own data', tag=element.tag), PAGE_TEMPLATE
+            )
 
 
 def _check_size(document: Any) -> None:
     if len(document.pages) > MAX_PAGES:
-        raise RenderError(f"the document is too large: {len(document.pages)} pages, more than {MAX_PAGES}")
+        raise RenderError(Message("the document is too large: {count} pages, more than {most}", count=len(document.pages), most=MAX_PAGES))
     for number, page in enumerate(document.pages, start=1):
         if max(page.width, page.height) / _PX_PER_MM > MAX_PAGE_MM:
-            raise RenderError(f"page {number} is too large ({page.width / _PX_PER_MM:.0f} × {page.height / _PX_PER_MM:.0f} mm)")
+            raise RenderError(
+                Message(
+                    "page {number} is too large ({width:.0f} × {height:.0f} mm)",
+                    number=number,
+                    width=page.width / _PX_PER_MM,
+                    height=page.height / _PX_PER_MM,
+                )
+            )
 
 
 def _house_folder(roots: tuple[Path, ...]) -> Path:
@@ -255,19 +265,22 @@ def write(content: Content, roots: tuple[Path, ...], options: RenderOptions | No
     except (TemplateError, RenderError):
         raise
     except FatalURLFetchingError as exc:
-        raise TemplateError(str(exc), PAGE_TEMPLATE) from None
+        raise TemplateError(exc.args[0] if exc.args else str(exc), PAGE_TEMPLATE) from None
     except Exception as exc:  # WeasyPrint raises many kinds; the user needs one message.
-        raise RenderError(f"the PDF could not be laid out: {exc}") from exc
+        raise RenderError(Message("the PDF could not be laid out: {error}", error=exc)) from exc
     if errors:
-        raise RenderError("WeasyPrint reported errors, so no PDF was written:\n  " + "\n  ".join(errors))
+        raise RenderError(Message("WeasyPrint reported errors, so no PDF was written:\n  {errors}", errors="\n  ".join(errors)))
     foreign = sorted({font.family for font in document.fonts.values()} - style.families)
     if foreign:
         # Pango filled in letters the house fonts lack from the machine's own fonts: the PDF
         # would look different on every machine, so it is not written.
         raise RenderError(
-            f"the document needs the font {', '.join(foreign)}, which is not a house font: "
-            "some text (in a template) has letters the house fonts lack"
+            Message(
+                "the document needs the font {fonts}, which is not a house font: some text (in a template) has letters "
+                "the house fonts lack",
+                fonts=", ".join(foreign),
+            )
         )
     if not isinstance(pdf, bytes):
-        raise RenderError("WeasyPrint returned no PDF")
+        raise RenderError(Message("WeasyPrint returned no PDF"))
     return pdf

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..errors import UsageError
+from ..messages import Message
 from .base import Document
 from .beslut import Beslut
 from .granskningsprotokoll import Granskningsprotokoll
@@ -30,4 +31,4 @@ def model_for(kind: str) -> type[Document]:
         return KINDS[kind]
     except KeyError:
         known = ", ".join(KINDS)
-        raise UsageError(f"unknown document kind {kind!r}; known kinds: {known}") from None
+        raise UsageError(Message("unknown document kind '{kind}'; known kinds: {known}", kind=kind, known=known)) from None

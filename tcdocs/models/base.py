@@ -12,6 +12,7 @@ from typing import Annotated, ClassVar, NamedTuple
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
+from ..messages import Message
 from .text import Address, Checked, Day, Dnr, Line, Money, Prose, Region, Text, clean_text, describe_illegal, first_illegal, name_key
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "name_key",
 ]
 
+
 class RuleError(ValueError):
     """A domain rule broken by a whole model, located at one or more field paths.
 
@@ -74,14 +76,12 @@ class Model(BaseModel):
 def _check_organisation_number(value: str) -> str:
     digits = value.replace("-", "").replace(" ", "")
     if not re.fullmatch(r"(16)?\d{10}", digits):
-        raise ValueError("an organisation number has ten digits, written NNNNNN-NNNN")
+        raise ValueError(Message("an organisation number has ten digits, written NNNNNN-NNNN"))
     digits = digits[-10:]
     if int(digits[2]) < 2:
-        raise ValueError(
-            f"{value!r} is not an organisation number: its third digit must be 2 or more"
-        )
+        raise ValueError(Message("'{value}' is not an organisation number: its third digit must be 2 or more", value=value))
     if not _luhn_ok(digits):
-        raise ValueError(f"{value!r} has a wrong check digit; check the number against the register")
+        raise ValueError(Message("'{value}' has a wrong check digit; check the number against the register", value=value))
     return f"{digits[:6]}-{digits[6:]}"
 
 
@@ -103,6 +103,7 @@ OrganisationNumber = Annotated[
     ),
 ]
 """A Swedish organisation number, normalised to NNNNNN-NNNN after its check digit passes."""
+
 
 class PartyType(StrEnum):
     """Typ av part: kommun, region, enskild_huvudman eller yh_anordnare."""
@@ -137,9 +138,7 @@ class Signatory(Model):
 
     name: Line = Field(title="Namn", description="Skrivs ut som namnförtydligande.")
     title: Line = Field(title="Befattning", description="Till exempel kommunstyrelsens ordförande.")
-    place: Line | None = Field(
-        None, title="Ort", description="Ort där parten skriver under; lämnas tom om den fylls i för hand."
-    )
+    place: Line | None = Field(None, title="Ort", description="Ort där parten skriver under; lämnas tom om den fylls i för hand.")
 
 
 class Signer(NamedTuple):
@@ -186,10 +185,7 @@ class CertificationPeriod(Model):
     @classmethod
     def _three_or_five(cls, value: int) -> int:
         if value not in cls.ALLOWED_YEARS:
-            raise ValueError(
-                "a certification period is 3 years (first certification) "
-                "or 5 years (re-certification)"
-            )
+            raise ValueError(Message("a certification period is 3 years (first certification) or 5 years (re-certification)"))
         return value
 
     @property

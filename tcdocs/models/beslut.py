@@ -8,10 +8,11 @@ from typing import Annotated, ClassVar, Literal, NamedTuple
 
 from pydantic import BeforeValidator, Discriminator, Field, Tag, model_validator
 
+from ..messages import Message
 from .base import CertificationPeriod, Day, Document, Line, MinutesReference, Model, OrganisationNumber, RuleError, Signatory, Signer, Text
 from .granskningsprotokoll import RTS, Case, CaseType, Granskningsprotokoll, ReviewedProvider, Reviewer
 from .references import REFERENCE_TAG, document_tag, loader_for, shape_of
-from .text import Prose
+from .text import Prose, YesNo
 
 __all__ = ["Beslut", "DecisionOutcome", "ProtocolReference", "Review"]
 
@@ -48,7 +49,7 @@ class ProtocolReference(Model):
     date: Day = Field(title="Protokollets datum")
     visit_date: Day = Field(title="Granskningsbesökets datum")
     case: Case = Field(title="Ärende")
-    supplements: bool = Field(True, title="Kompletteringar begärda", description="Sant om protokollet begärde kompletteringar.")
+    supplements: YesNo = Field(True, title="Kompletteringar begärda", description="Sant om protokollet begärde kompletteringar.")
 
 
 ProtocolField = Annotated[
@@ -96,9 +97,7 @@ class Beslut(Document):
     follow_up: list[Text] = Field(
         default_factory=list, title="Utvecklingsområden att följa upp", description="Följs upp i handlingsplan och årsrapport."
     )
-    new_deadline: Day | None = Field(
-        None, title="Ny tidplan", description="Vid uppskov: dagen då regionen senast ska ha kompletterat."
-    )
+    new_deadline: Day | None = Field(None, title="Ny tidplan", description="Vid uppskov: dagen då regionen senast ska ha kompletterat.")
     recipients: list[Text] = Field(min_length=1, title="Mottagare", description="Till exempel regionala styrgruppens ordförande.")
     rts_org_number: OrganisationNumber | None = Field(None, title="RTS organisationsnummer")
     chair: Signatory = Field(title="Styrelsens ordförande")
@@ -110,22 +109,28 @@ class Beslut(Document):
         review = self.review
         re_certification = review.case.type is CaseType.ATERCERTIFIERING
         if self.outcome is DecisionOutcome.CERTIFIERING and re_certification:
-            problems.append((("outcome",), "the case is a re-certification; decide atercertifiering"))
+            problems.append((("outcome",), Message("the case is a re-certification; decide atercertifiering")))
         if self.outcome is DecisionOutcome.ATERCERTIFIERING and not re_certification:
             problems.append(
-                (("outcome",), f"the case is {review.case.type.label}, not a re-certification; decide certifiering")
+                (("outcome",), Message("the case is {case}, not a re-certification; decide certifiering", case=review.case.type.value))
             )
         if self.valid_from is not None and self.outcome.years is None:
-            problems.append((("valid_from",), f"a decision on {self.outcome.label} certifies nothing; leave out valid_from"))
+            problems.append(
+                (("valid_from",), Message("a decision on {outcome} certifies nothing; leave out valid_from", outcome=self.outcome.value))
+            )
         if self.outcome is DecisionOutcome.UPPSKOV and self.new_deadline is None:
-            problems.append((("outcome",), "a deferral (uppskov) needs new_deadline, the new deadline for the region's supplements"))
+            problems.append(
+                (("outcome",), Message("a deferral (uppskov) needs new_deadline, the new deadline for the region's supplements"))
+            )
         if self.new_deadline is not None and self.outcome is not DecisionOutcome.UPPSKOV:
-            problems.append((("new_deadline",), "only a deferral (uppskov) sets a new deadline"))
+            problems.append((("new_deadline",), Message("only a deferral (uppskov) sets a new deadline")))
         if self.new_deadline is not None and self.new_deadline <= self.board_meeting.date:
-            problems.append((("new_deadline",), f"the new deadline must come after the board meeting on {self.board_meeting.date}"))
+            problems.append(
+                (("new_deadline",), Message("the new deadline must come after the board meeting on {day}", day=self.board_meeting.date))
+            )
         if self.board_meeting.date < review.date:
             problems.append(
-                (("board_meeting", "date"), f"the board cannot decide before the review protocol of {review.date}")
+                (("board_meeting", "date"), Message("the board cannot decide before the review protocol of {day}", day=review.date))
             )
         covered = {(p.name, g.name) for p in review.case.providers for g in p.programmes}
         for p_index, provider in enumerate(self.scope):
@@ -134,7 +139,9 @@ class Beslut(Document):
                     problems.append(
                         (
                             ("scope", p_index, "programmes", g_index, "name"),
-                            f"{provider.name}: {programme.name} is not part of the reviewed case",
+                            Message(
+                                "{provider}: {programme} is not part of the reviewed case", provider=provider.name, programme=programme.name
+                            ),
                         )
                     )
         if problems:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-__all__ = ["CRITERIA", "Criterion", "criterion"]
+__all__ = ["CRITERIA", "Criterion", "criterion", "criterion_title"]
 
 
 class Criterion(NamedTuple):
@@ -37,3 +37,9 @@ _BY_KEY = {c.key: c for c in CRITERIA}
 def criterion(key: str) -> Criterion:
     """The criterion with *key*; ``KeyError`` if there is none."""
     return _BY_KEY[key]
+
+
+def criterion_title(key: str) -> str | None:
+    """The criterion's number and title for *key* ("6. Kreativ och stimulerande lärmiljö"), or None."""
+    found = _BY_KEY.get(key)
+    return f"{found.number}. {found.title}" if found else None

@@ -8,6 +8,7 @@ from typing import ClassVar, Literal, NamedTuple
 
 from pydantic import Field, model_validator
 
+from ..messages import Message
 from .base import Day, Document, Line, Model, OrganisationNumber, RuleError, Signer, Text, add_months
 from .criteria import CRITERIA, Criterion
 from .samverkansavtal import Programme
@@ -134,9 +135,7 @@ class Granskningsprotokoll(Document):
     kind: Literal["granskningsprotokoll"] = Field(title="Dokumentslag")
     case: Case = Field(title="Ärende")
     visit: Visit = Field(title="Granskningsbesök")
-    sent: Day | None = Field(
-        None, title="Skickas", description="Dagen protokollet skickas till regionen; standard: dokumentets datum."
-    )
+    sent: Day | None = Field(None, title="Skickas", description="Dagen protokollet skickas till regionen; standard: dokumentets datum.")
     overall: Prose = Field(title="Samlat intryck", description="Stycken skiljs åt med en tom rad.")
     assessments: dict[str, Assessment] = Field(
         title="Bedömning per kriterium",
@@ -162,25 +161,41 @@ class Granskningsprotokoll(Document):
             problems.append(
                 (
                     ("visit", "reviewers"),
-                    "a review visit has exactly two reviewers from the review committee (body: granskningskommitten) "
-                    f"and one from the RTS office (body: kansli); found {len(committee)} and {len(office)}",
+                    Message(
+                        "a review visit has exactly two reviewers from the review committee (body: granskningskommitten) "
+                        "and one from the RTS office (body: kansli); found {committee} and {office}",
+                        committee=len(committee),
+                        office=len(office),
+                    ),
                 )
             )
         known = {c.key for c in CRITERIA}
         for key in self.assessments:
             if key not in known:
                 problems.append(
-                    (("assessments", key), f"{key!r} is not one of the eight criteria; use one of: {', '.join(c.key for c in CRITERIA)}")
+                    (
+                        ("assessments", key),
+                        Message(
+                            "'{key}' is not one of the eight criteria; use one of: {known}",
+                            key=key,
+                            known=", ".join(c.key for c in CRITERIA),
+                        ),
+                    )
                 )
         missing = [c for c in CRITERIA if c.key not in self.assessments]
         if missing:
             names = ", ".join(f"{c.key} ({c.number}. {c.title})" for c in missing)
-            problems.append((("assessments",), f"every criterion needs an assessment; missing: {names}"))
+            problems.append((("assessments",), Message("every criterion needs an assessment; missing: {names}", names=names)))
         if self.sent_on < self.visit.date:
-            problems.append((("sent",) if self.sent else ("date",), f"the protocol cannot be sent before the visit on {self.visit.date}"))
+            problems.append(
+                (
+                    ("sent",) if self.sent else ("date",),
+                    Message("the protocol cannot be sent before the visit on {day}", day=self.visit.date),
+                )
+            )
         if self.supplements_due is not None and self.supplements_due < self.sent_on:
             problems.append(
-                (("supplements_due",), f"the supplements cannot be due before the protocol is sent ({self.sent_on})")
+                (("supplements_due",), Message("the supplements cannot be due before the protocol is sent ({day})", day=self.sent_on))
             )
         if problems:
             raise RuleError(problems)
@@ -191,8 +206,12 @@ class Granskningsprotokoll(Document):
             return [
                 (
                     ("sent",) if self.sent else ("date",),
-                    f"the protocol is sent {self.sent_on}, more than one month after the visit on {self.visit.date} "
-                    f"(due by {self.send_by})",
+                    Message(
+                        "the protocol is sent {sent}, more than one month after the visit on {visit} (due by {due})",
+                        sent=self.sent_on,
+                        visit=self.visit.date,
+                        due=self.send_by,
+                    ),
                 )
             ]
         return []
@@ -237,4 +256,3 @@ class Granskningsprotokoll(Document):
     def signers(self) -> list[Signer]:
         """The two committee members, then the office's reviewer."""
         return [Signer(r.body.label, r.place, r.name, r.organisation) for r in [*self.committee(), self.office()]]
-

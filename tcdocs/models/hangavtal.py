@@ -9,6 +9,7 @@ from typing import Annotated, ClassVar, Literal, NamedTuple
 
 from pydantic import BeforeValidator, Discriminator, Field, Tag, model_validator
 
+from ..messages import Message
 from .base import (
     Attachment,
     CertificationPeriod,
@@ -28,6 +29,7 @@ from .base import (
 )
 from .references import REFERENCE_TAG, document_tag, loader_for, shape_of
 from .samverkansavtal import Programme, Samverkansavtal
+from .text import YesNo
 
 __all__ = [
     "AgreementReference",
@@ -92,7 +94,7 @@ class LocalSteering(Model):
     """The local Teknikcollege and steering group the joining party takes part in."""
 
     name: Line = Field(title="Lokalt Teknikcollege", description="Till exempel Teknikcollege Nordvik–Åsby.")
-    new: bool = Field(
+    new: YesNo = Field(
         False, title="Ny lokal styrgrupp", description="Sant om parten bildar en ny lokal styrgrupp i stället för att ansluta sig."
     )
 
@@ -106,7 +108,7 @@ class JoiningFinancing(Model):
         title="Belopp per år",
         description="Utelämnas när huvudavtalet anges som fil: andelen räknas då fram enligt huvudavtalets kostnadsmodell.",
     )
-    pro_rata: bool = Field(True, title="Del av första året", description="Sant om första årets andel räknas per hel månad.")
+    pro_rata: YesNo = Field(True, title="Del av första året", description="Sant om första årets andel räknas per hel månad.")
 
 
 class DecisionBody(StrEnum):
@@ -121,9 +123,7 @@ class PoliticalDecision(Model):
     """The joining party's political decision to join, as its minutes record it."""
 
     body: DecisionBody = Field(title="Beslutande organ")
-    committee: Line | None = Field(
-        None, title="Nämndens namn", description="Krävs när body är namnd, t.ex. barn- och utbildningsnämnden."
-    )
+    committee: Line | None = Field(None, title="Nämndens namn", description="Krävs när body är namnd, t.ex. barn- och utbildningsnämnden.")
     date: Day = Field(title="Beslutsdatum")
     paragraph: int = Field(ge=1, le=9999, title="Paragraf", description="Paragrafens nummer i protokollet, utan §.")
     dnr: Line = Field(title="Diarienummer")
@@ -159,7 +159,7 @@ class JoiningParty(Party):
         title="Utbildningsanordnare",
         description="Partens skolor med utbildningar som ska ingå; utelämnas för en kommun utan egen utbildningsanordnare.",
     )
-    start_certification: bool = Field(
+    start_certification: YesNo = Field(
         True, title="Certifiering inleds", description="Sant om en certifieringsprocess inleds för partens utbildningar."
     )
     representative: Person | None = Field(None, title="Ledamot i regional styrgrupp")
@@ -197,7 +197,7 @@ class Hangavtal(Document):
         title="Undertecknare för huvudavtalets parter",
         description="Standard när huvudavtalet anges som fil: värdkommunens undertecknare.",
     )
-    electronic_signing: bool = Field(False, title="Elektronisk underskrift")
+    electronic_signing: YesNo = Field(False, title="Elektronisk underskrift")
     attachments: list[Attachment] = Field(default_factory=list, title="Bilagor")
 
     @model_validator(mode="after")
@@ -210,7 +210,11 @@ class Hangavtal(Document):
                 problems.append(
                     (
                         ("party", "org_number"),
-                        f"{joining.org_number} is already a party of the main agreement ({existing.name}); a hängavtal is for a new party",
+                        Message(
+                            "{number} is already a party of the main agreement ({name}); a hängavtal is for a new party",
+                            number=joining.org_number,
+                            name=existing.name,
+                        ),
                     )
                 )
         period = main.period
@@ -218,44 +222,60 @@ class Hangavtal(Document):
             problems.append(
                 (
                     ("joins_on",),
-                    f"{self.joins_on} is outside the main agreement's period, {period.start} to {period.end}",
+                    Message(
+                        "{day} is outside the main agreement's period, {start} to {end}",
+                        day=self.joins_on,
+                        start=period.start,
+                        end=period.end,
+                    ),
                 )
             )
         if self.joins_on < self.decision.date:
-            problems.append((("joins_on",), f"the party cannot join before its political decision of {self.decision.date}"))
+            problems.append(
+                (("joins_on",), Message("the party cannot join before its political decision of {day}", day=self.decision.date))
+            )
         for index, provider in enumerate(joining.providers):
             if not provider.programmes:
                 problems.append(
                     (
                         ("party", "providers", index, "programmes"),
-                        f"name at least one programme that {provider.name} runs; "
-                        "a party without a provider of its own leaves out providers",
+                        Message(
+                            "name at least one programme that {provider} runs; a party without a provider of its own leaves out providers",
+                            provider=provider.name,
+                        ),
                     )
                 )
         if self.decision.body is DecisionBody.NAMND and not self.decision.committee:
-            problems.append((("decision", "committee"), "name the committee (nämnd) that decided, e.g. barn- och utbildningsnämnden"))
+            problems.append(
+                (("decision", "committee"), Message("name the committee (nämnd) that decided, e.g. barn- och utbildningsnämnden"))
+            )
         full = self.full_agreement
         if self.financing.amount is None:
             if full is None:
                 problems.append(
-                    (("financing", "amount"), "give the yearly amount, or give the main agreement as a file so it can be computed")
+                    (("financing", "amount"), Message("give the yearly amount, or give the main agreement as a file so it can be computed"))
                 )
             elif full.financing.model == "per_invanare" and joining.inhabitants is None:
-                problems.append((("party", "inhabitants"), "needed: the main agreement shares costs per inhabitant"))
+                problems.append((("party", "inhabitants"), Message("needed: the main agreement shares costs per inhabitant")))
         if self.financing.start < self.joins_on:
-            problems.append((("financing", "start"), f"the party pays from the day it joins ({self.joins_on}) at the earliest"))
+            problems.append(
+                (("financing", "start"), Message("the party pays from the day it joins ({day}) at the earliest", day=self.joins_on))
+            )
         if self.countersignatory is None and full is None:
             problems.append(
-                (("countersignatory",), "name who signs for the main agreement's parties, or give the main agreement as a file")
+                (("countersignatory",), Message("name who signs for the main agreement's parties, or give the main agreement as a file"))
             )
         known_colleges = {name_key(name) for name in main.local_colleges or []}
         if main.local_colleges is not None and not self.local_steering.new and name_key(self.local_steering.name) not in known_colleges:
-            known = ", ".join(main.local_colleges) or "none"
+            known = ", ".join(main.local_colleges) or "–"
             problems.append(
                 (
                     ("local_steering", "name"),
-                    f"{self.local_steering.name!r} is not a local Teknikcollege of the main agreement (it has: {known}); "
-                    "set new: true to form a new one",
+                    Message(
+                        "'{name}' is not a local Teknikcollege of the main agreement (it has: {known}); set new: true to form a new one",
+                        name=self.local_steering.name,
+                        known=known,
+                    ),
                 )
             )
         if problems:

@@ -7,6 +7,7 @@ from typing import ClassVar, Literal
 
 from pydantic import Field, model_validator
 
+from ..messages import Message
 from .base import Address, Day, Document, Line, MinutesReference, Model, OrganisationNumber, Person, RuleError, Signatory, Signer
 from .granskningsprotokoll import RTS
 from .samverkansavtal import Programme
@@ -60,16 +61,22 @@ class Intresseanmalan(Document):
         problems: list[tuple[tuple[str | int, ...], str]] = []
         if self.planned_application <= self.date:
             problems.append(
-                (("planned_application",), f"the planned application date must come after the document's date ({self.date})")
+                (
+                    ("planned_application",),
+                    Message("the planned application date must come after the document's date ({day})", day=self.date),
+                )
             )
         if self.approval.date > self.date:
             problems.append(
-                (("approval", "date"), f"the steering group must have approved this before the document's date ({self.date})")
+                (
+                    ("approval", "date"),
+                    Message("the steering group must have approved this before the document's date ({day})", day=self.date),
+                )
             )
         if self.contact.email is None and self.contact.phone is None:
-            problems.append((("contact",), "give the contact person's email or phone, so the office can answer"))
+            problems.append((("contact",), Message("give the contact person's email or phone, so the office can answer")))
         if len(set(self.concerns)) != len(self.concerns):
-            problems.append((("concerns",), "each kind of interest is listed once"))
+            problems.append((("concerns",), Message("each kind of interest is listed once")))
         if problems:
             raise RuleError(problems)
         return self

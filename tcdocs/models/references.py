@@ -21,6 +21,7 @@ from typing import Any
 
 from pydantic import ValidationInfo
 
+from ..messages import Lines, Message
 from .base import Document
 
 __all__ = ["REFERENCE_TAG", "document_tag", "load_reference", "loader_for", "shape_of"]
@@ -72,12 +73,21 @@ def load_reference(value: Any, info: ValidationInfo, expected: type[Document], f
     label = expected.kind_title.lower()
     resolve: Callable[[str, type[Document], str | None], Document] | None = context.get("resolve")
     if resolve is None:
-        raise ValueError(f"give the {label} itself, not the name of its file: here no file is read")
+        raise ValueError(Message("give the {label} itself, not the name of its file: here no file is read", label=label))
     try:
         doc = resolve(value, expected, context.get("file"))
     except LoadError as exc:
-        details = "\n".join(f"    {problem}" for problem in exc.problems)
-        raise ValueError(f"the {label} {value!r} it refers to cannot be used:\n{details}") from None
+        raise ValueError(
+            Message("the {label} '{name}' it refers to cannot be used:\n{details}", label=label, name=value, details=Lines(exc.problems))
+        ) from None
     if not isinstance(doc, expected):
-        raise ValueError(f"{value!r} holds a {doc.kind_title.lower()}, not a {label}; {field} must name a {label}")
+        raise ValueError(
+            Message(
+                "'{name}' holds a {other}, not a {label}; {field} must name a {label}",
+                name=value,
+                other=doc.kind_title.lower(),
+                label=label,
+                field=field,
+            )
+        )
     return doc

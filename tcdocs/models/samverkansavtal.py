@@ -8,6 +8,7 @@ from typing import ClassVar, Literal, NamedTuple
 
 from pydantic import Field, model_validator
 
+from ..messages import Message
 from .base import (
     Attachment,
     CertificationPeriod,
@@ -26,6 +27,7 @@ from .base import (
     duplicates,
     name_key,
 )
+from .text import YesNo
 
 __all__ = [
     "Clause",
@@ -90,7 +92,7 @@ class Provider(Model):
 class AgreementParty(Party):
     """A party to the samverkansavtal, with what it brings to the region."""
 
-    host: bool = Field(
+    host: YesNo = Field(
         False,
         title="Värdkommun",
         description="Sant för den kommun som anställer processledaren och sköter ekonomin.",
@@ -133,9 +135,7 @@ class Financing(Model):
         description="'fast': samma belopp per part och år; 'per_invanare': belopp per invånare och år.",
     )
     amount: Money = Field(title="Belopp", description="Kronor per part och år, eller per invånare och år.")
-    rts_fee: Money | None = Field(
-        None, title="Medlemsavgift till RTS", description="Årlig avgift som värdkommunen betalar."
-    )
+    rts_fee: Money | None = Field(None, title="Medlemsavgift till RTS", description="Årlig avgift som värdkommunen betalar.")
     marketing: Money | None = Field(None, title="Gemensam marknadsföring", description="Budget per år.")
     invoice_month: int = Field(3, ge=1, le=12, title="Faktureringsmånad", description="1–12.")
 
@@ -172,9 +172,7 @@ class Samverkansavtal(Document):
     MIN_MUNICIPALITIES: ClassVar[int] = 3
 
     kind: Literal["samverkansavtal"] = Field(title="Dokumentslag")
-    region: Region = Field(
-        title="Region", description="Regionens namn utan 'Teknikcollege', t.ex. Nordvik."
-    )
+    region: Region = Field(title="Region", description="Regionens namn utan 'Teknikcollege', t.ex. Nordvik.")
     version: Line | None = Field(None, max_length=40, title="Version", description="Till exempel 1.0 eller Remissversion.")
     period: CertificationPeriod = Field(title="Certifieringsperiod")
     parties: list[AgreementParty] = Field(
@@ -185,7 +183,7 @@ class Samverkansavtal(Document):
     process_leader: Person = Field(title="Regional processledare")
     financing: Financing = Field(title="Finansiering")
     notice_months: int = Field(12, ge=1, le=36, title="Uppsägningstid i månader")
-    electronic_signing: bool = Field(False, title="Elektronisk underskrift")
+    electronic_signing: YesNo = Field(False, title="Elektronisk underskrift")
     copies: int | None = Field(
         None, ge=1, le=100, title="Antal exemplar", description="Standard: ett per part. Gäller inte elektronisk underskrift."
     )
@@ -201,29 +199,32 @@ class Samverkansavtal(Document):
             problems.append(
                 (
                     ("parties",),
-                    f"a Teknikcollege region needs at least {self.MIN_MUNICIPALITIES} municipalities "
-                    f"(type: kommun); this agreement has {len(municipalities)}",
+                    Message(
+                        "a Teknikcollege region needs at least {needed} municipalities (type: kommun); this agreement has {found}",
+                        needed=self.MIN_MUNICIPALITIES,
+                        found=len(municipalities),
+                    ),
                 )
             )
         for number in duplicates(p.org_number for p in self.parties):
             index = max(i for i, p in enumerate(self.parties) if p.org_number == number)
-            problems.append(((("parties", index, "org_number")), f"{number} is already another party's number"))
+            problems.append(((("parties", index, "org_number")), Message("{number} is already another party's number", number=number)))
         for key in duplicates(name_key(p.name) for p in self.parties):
             index = max(i for i, p in enumerate(self.parties) if name_key(p.name) == key)
-            problems.append(((("parties", index, "name")), f"two parties are both called {self.parties[index].name!r}"))
+            problems.append(((("parties", index, "name")), Message("two parties are both called '{name}'", name=self.parties[index].name)))
         hosts = [i for i, p in enumerate(self.parties) if p.host]
         if len(hosts) != 1:
             problems.append(
-                (("parties",), f"exactly one party must be the host municipality (host: true); found {len(hosts)}")
+                (("parties",), Message("exactly one party must be the host municipality (host: true); found {count}", count=len(hosts)))
             )
         for index in hosts:
             if self.parties[index].type is not PartyType.KOMMUN:
-                problems.append((("parties", index, "host"), "the host must be a municipality (type: kommun)"))
+                problems.append((("parties", index, "host"), Message("the host must be a municipality (type: kommun)")))
         if self.financing.model == "per_invanare":
             for index, party in enumerate(self.parties):
                 if party.inhabitants is None and party.fixed_share is None:
                     problems.append(
-                        (("parties", index, "inhabitants"), "needed when costs are shared per inhabitant (or give fixed_share)")
+                        (("parties", index, "inhabitants"), Message("needed when costs are shared per inhabitant (or give fixed_share)"))
                     )
         names = {name_key(p.name) for p in self.parties}
         for c_index, college in enumerate(self.local_colleges):
@@ -232,11 +233,11 @@ class Samverkansavtal(Document):
                     problems.append(
                         (
                             ("local_colleges", c_index, "parties", p_index),
-                            f"{name!r} is not one of the agreement's parties",
+                            Message("'{name}' is not one of the agreement's parties", name=name),
                         )
                     )
         if self.electronic_signing and self.copies is not None:
-            problems.append((("copies",), "leave out copies when the agreement is signed electronically"))
+            problems.append((("copies",), Message("leave out copies when the agreement is signed electronically")))
         if problems:
             raise RuleError(problems)
         return self
@@ -287,9 +288,7 @@ class Samverkansavtal(Document):
             elif self.financing.model == "fast":
                 amount = self.financing.amount
             else:
-                amount = (self.financing.amount * (party.inhabitants or 0)).quantize(
-                    Decimal(1), rounding=ROUND_HALF_UP
-                )
+                amount = (self.financing.amount * (party.inhabitants or 0)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
             shares.append(CostShare(party.name, amount))
         return shares
 

@@ -8,8 +8,9 @@ from typing import ClassVar, Literal, NamedTuple
 from pydantic import Field, model_validator
 
 from ..errors import UsageError
+from ..messages import Message
 from .base import Day, Document, Line, Model, RuleError, Signer, Text, duplicates, name_key
-from .text import Prose, Region
+from .text import Prose, Region, YesNo
 
 __all__ = ["Action", "Item", "Member", "NextMeeting", "Paragraph", "StandardItem", "Styrgruppsprotokoll"]
 
@@ -31,7 +32,7 @@ class Member(Model):
 
     name: Line = Field(title="Namn")
     organisation: Line = Field(title="Organisation")
-    company: bool = Field(False, title="Företag", description="Sant för en företrädare för näringslivet.")
+    company: YesNo = Field(False, title="Företag", description="Sant för en företrädare för näringslivet.")
     role: Line | None = Field(None, title="Roll", description="Till exempel rektor eller facklig företrädare.")
 
 
@@ -112,27 +113,35 @@ class Styrgruppsprotokoll(Document):
         present = {name_key(m.name): m for m in self.present}
         chair = present.get(name_key(self.chair))
         if chair is None:
-            problems.append((("chair",), f"{self.chair!r} is not on the list of those present"))
+            problems.append((("chair",), Message("'{name}' is not on the list of those present", name=self.chair)))
         elif not chair.company:
             problems.append(
-                (("chair",), f"the chair of a Teknikcollege steering group comes from industry; {chair.name} is not marked company: true")
+                (
+                    ("chair",),
+                    Message(
+                        "the chair of a Teknikcollege steering group comes from industry; {name} is not marked company: true",
+                        name=chair.name,
+                    ),
+                )
             )
         if name_key(self.secretary) not in present and self.member(self.secretary) is None:
-            problems.append((("secretary",), f"{self.secretary!r} is neither present nor co-opted"))
+            problems.append((("secretary",), Message("'{name}' is neither present nor co-opted", name=self.secretary)))
         for index, name in enumerate(self.adjusters):
             if name_key(name) not in present:
-                problems.append((("adjusters", index), f"{name!r} was not present and cannot check (justera) the minutes"))
+                problems.append(
+                    (("adjusters", index), Message("'{name}' was not present and cannot check (justera) the minutes", name=name))
+                )
             elif name_key(name) == name_key(self.chair):
-                problems.append((("adjusters", index), "the chair checks the minutes anyway; choose someone else"))
+                problems.append((("adjusters", index), Message("the chair checks the minutes anyway; choose someone else")))
         for name in duplicates(name_key(m.name) for m in self.present):
-            problems.append((("present",), f"{name!r} is listed twice"))
+            problems.append((("present",), Message("'{name}' is listed twice", name=name)))
         seen: set[str] = set()
         for index, item in enumerate(self.items):
             if item.standard is None and item.title is None:
-                problems.append((("items", index, "title"), "an item needs a title (or standard: for a standard item)"))
+                problems.append((("items", index, "title"), Message("an item needs a title (or standard: for a standard item)")))
             if item.standard is not None:
                 if item.standard in seen:
-                    problems.append((("items", index, "standard"), f"the standard item {item.standard} appears twice"))
+                    problems.append((("items", index, "standard"), Message("the standard item {item} appears twice", item=item.standard)))
                 seen.add(item.standard)
         if self.extract is not None and self.extract not in self.numbers():
             problems.append((("extract",), self._unknown_paragraph(self.extract)))
@@ -179,9 +188,15 @@ class Styrgruppsprotokoll(Document):
     def numbers(self) -> list[int]:
         return [p.number for p in self.paragraphs()]
 
-    def _unknown_paragraph(self, number: int) -> str:
+    def _unknown_paragraph(self, number: int) -> Message:
         numbers = self.numbers()
-        return f"§ {number} is not in protocol {self.protocol_number}; its paragraphs are § {numbers[0]}–{numbers[-1]}"
+        return Message(
+            "§ {number} is not in protocol {protocol}; its paragraphs are § {first}–{last}",
+            number=number,
+            protocol=self.protocol_number,
+            first=numbers[0],
+            last=numbers[-1],
+        )
 
     def with_extract(self, number: int) -> Styrgruppsprotokoll:
         """The same minutes as a protokollsutdrag of § *number*; raise :class:`UsageError` if there is no such §."""

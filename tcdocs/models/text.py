@@ -20,6 +20,8 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field
 
+from ..messages import Message
+
 __all__ = [
     "FIRST_DAY",
     "LAST_DAY",
@@ -32,6 +34,7 @@ __all__ = [
     "Prose",
     "Region",
     "Text",
+    "YesNo",
     "clean_text",
     "describe_illegal",
     "first_illegal",
@@ -53,7 +56,7 @@ def first_illegal(text: str) -> int | None:
 
 def describe_illegal(char: str) -> str:
     """How error messages name a refused character."""
-    return f"the control character U+{ord(char):04X}, which a document cannot hold; remove it"
+    return Message("the control character U+{code:04X}, which a document cannot hold; remove it", code=ord(char))
 
 
 @lru_cache(maxsize=1)
@@ -73,20 +76,24 @@ def clean_text(value: str) -> str:
     value = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
     index = first_illegal(value)
     if index is not None:
-        raise ValueError(f"character {index + 1} is {describe_illegal(value[index])}")
+        raise ValueError(Message("character {number} is {what}", number=index + 1, what=describe_illegal(value[index])))
     from ..layout import unsupported
 
     invisible = _invisible()
     missing = [char for char in unsupported(value) if not invisible.match(char)]
     if missing:
         shown = " ".join(missing[:10])
-        raise ValueError(f"the house font has no letters for {shown}; documents are written in the Latin script")
+        raise ValueError(Message("the house font has no letters for {letters}; documents are written in the Latin script", letters=shown))
     hidden = invisible.search(value)
     if hidden is not None:
         char = hidden.group()
         raise ValueError(
-            f"character {hidden.start() + 1} is the invisible U+{ord(char):04X} "
-            f"({unicodedata.name(char, 'format character')}), which a reader would not see; remove it"
+            Message(
+                "character {number} is the invisible U+{code:04X} ({name}), which a reader would not see; remove it",
+                number=hidden.start() + 1,
+                code=ord(char),
+                name=unicodedata.name(char, "format character"),
+            )
         )
     return value
 
@@ -98,13 +105,13 @@ def name_key(name: str) -> str:
 
 def _one_line(value: str) -> str:
     if "\n" in value or "\t" in value:
-        raise ValueError("write this on one line, without line breaks or tabs")
+        raise ValueError(Message("write this on one line, without line breaks or tabs"))
     return value
 
 
 def _few_lines(value: str) -> str:
     if value.count("\n") >= 5:
-        raise ValueError("an address has at most five lines")
+        raise ValueError(Message("an address has at most five lines"))
     return value
 
 
@@ -138,9 +145,7 @@ def _fits_header(value: str) -> str:
     from ..layout import text_width
 
     if text_width(f"Teknikcollege {value}", 11, bold=True) > ISSUER_WIDTH_MM:
-        raise ValueError(
-            f"'Teknikcollege {value}' is too long for the page header; shorten the region's name"
-        )
+        raise ValueError(Message("'Teknikcollege {region}' is too long for the page header; shorten the region's name", region=value))
     return value
 
 
@@ -148,7 +153,7 @@ def _fits_dnr(value: str) -> str:
     from ..layout import text_width
 
     if text_width(f"Dnr {value}", 9) > DNR_WIDTH_MM:
-        raise ValueError("the Dnr is too long for the page header; a Dnr such as 'KS 2026/0412' fits")
+        raise ValueError(Message("the Dnr is too long for the page header; a Dnr such as 'KS 2026/0412' fits"))
     return value
 
 
@@ -159,13 +164,24 @@ Dnr = Annotated[Line, Field(max_length=60), AfterValidator(_fits_dnr)]
 """A reference number (diarienummer), short enough for the page header."""
 
 
+def _yes_no(value: Any) -> Any:
+    # YAML 1.2 knows true and false; a Swedish writer says ja and nej.
+    if isinstance(value, str) and value.strip().lower() in ("ja", "nej"):
+        return value.strip().lower() == "ja"
+    return value
+
+
+YesNo = Annotated[bool, BeforeValidator(_yes_no)]
+"""A yes or no: ja or nej (as well as true or false, yes or no)."""
+
+
 FIRST_DAY = dt.date(2000, 1, 1)
 LAST_DAY = dt.date(2099, 12, 31)
 
 
 def _in_range(day: dt.date) -> dt.date:
     if not FIRST_DAY <= day <= LAST_DAY:
-        raise ValueError(f"{day.isoformat()} is not a date of these documents; give a date from 2000 to 2099")
+        raise ValueError(Message("{day} is not a date of these documents; give a date from 2000 to 2099", day=day.isoformat()))
     return day
 
 
@@ -193,11 +209,11 @@ def parse_money(value: Any) -> Any:
             break
     text = _SPACES.sub("", text).replace(",", ".")
     if not _AMOUNT.fullmatch(text):
-        raise ValueError(f"{value!r} is not an amount; write it as 40 000 or 2,50")
+        raise ValueError(Message("'{value}' is not an amount; write it as 40 000 or 2,50", value=value))
     try:
         return Decimal(text)
     except InvalidOperation:
-        raise ValueError(f"{value!r} is not an amount; write it as 40 000 or 2,50") from None
+        raise ValueError(Message("'{value}' is not an amount; write it as 40 000 or 2,50", value=value)) from None
 
 
 def _no_negative_zero(value: Decimal) -> Decimal:
