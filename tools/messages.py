@@ -16,6 +16,8 @@ command again to compile.
 
 from __future__ import annotations
 
+import datetime
+import gettext
 import io
 import sys
 from pathlib import Path
@@ -31,8 +33,12 @@ LOCALE = ROOT / "tcdocs" / "locale"
 LANGUAGE = "sv"
 
 
+# A fixed date, so that the same messages give the same catalogue bytes.
+STAMP = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+
+
 def _extracted(folder: Path, method_map: list[tuple[str, str]], keywords: dict[str, object], project: str) -> Catalog:
-    catalog = Catalog(project=project, charset="utf-8")
+    catalog = Catalog(project=project, charset="utf-8", creation_date=STAMP, revision_date=STAMP)
     for filename, lineno, message, comments, context in extract_from_dir(
         str(folder), method_map=method_map, keywords=keywords, comment_tags=("TRANSLATORS:",), strip_comment_tags=True
     ):
@@ -66,6 +72,13 @@ def merged(domain: str, template: Catalog) -> Catalog:
         catalog = Catalog(locale=LANGUAGE, domain=domain, project=template.project, charset="utf-8")
     catalog.update(template, no_fuzzy_matching=True)
     catalog.obsolete.clear()
+    catalog.creation_date = catalog.revision_date = STAMP
+    catalog.last_translator = catalog.language_team = "tcdocs"
+    catalog.msgid_bugs_address = ""
+    catalog.fuzzy = False
+    catalog.header_comment = (
+        f"# Swedish texts of the messages of {template.project}.\n# Kept by tools/messages.py: extract, then translate here, then compile."
+    )
     return catalog
 
 
@@ -86,17 +99,49 @@ def missing(catalog: Catalog) -> list[str]:
     return [str(m.id) for m in catalog if m.id and (not m.string or (isinstance(m.string, tuple) and not all(m.string)) or m.fuzzy)]
 
 
+def _texts(catalog: Catalog) -> dict[object, object]:
+    return {message.id: message.string for message in catalog if message.id}
+
+
+def _compiled(mo: Path) -> dict[object, object]:
+    """What a compiled catalogue says, as gettext reads it."""
+    with mo.open("rb") as stream:
+        translations = gettext.GNUTranslations(stream)
+    return {key: value for key, value in translations._catalog.items() if key != ""}  # gettext's own table: the one way to list them
+
+
+def _as_compiled(catalog: Catalog) -> dict[object, object]:
+    out: dict[object, object] = {}
+    for message in catalog:
+        if not message.id:
+            continue
+        if isinstance(message.id, tuple):
+            for index, text in enumerate(message.string):
+                out[(message.id[0], index)] = text
+        else:
+            out[message.id] = message.string
+    return out
+
+
 def problems() -> list[str]:
-    """What is out of date: a .po without the code's messages, a message without Swedish, a stale .mo."""
+    """What is out of date: a .po without the code's messages, a message without Swedish, a stale .mo.
+
+    Catalogues are compared by their messages, not their bytes, so another Babel version agrees.
+    """
     found = []
     for domain, template in templates().items():
         catalog = merged(domain, template)
         po = _po_path(domain)
-        if not po.exists() or po.read_bytes() != _po_bytes(catalog):
+        if not po.exists():
+            found.append(f"{po.relative_to(ROOT)} is missing; run python tools/messages.py")
+            continue
+        with po.open("rb") as stream:
+            written = read_po(stream, locale=LANGUAGE, domain=domain)
+        if _texts(written) != _texts(catalog):
             found.append(f"{po.relative_to(ROOT)} is not in step with the code; run python tools/messages.py")
-        found += [f"{domain}: no Swedish text for {message!r}" for message in missing(catalog)]
+        found += [f"{domain}: no Swedish text for {message!r}" for message in missing(written)]
         mo = po.with_suffix(".mo")
-        if not mo.exists() or mo.read_bytes() != _mo_bytes(catalog):
+        if not mo.exists() or _compiled(mo) != _as_compiled(written):
             found.append(f"{mo.relative_to(ROOT)} is not compiled from its .po; run python tools/messages.py")
     return found
 
