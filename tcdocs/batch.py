@@ -136,7 +136,7 @@ def warm_up(formats: Sequence[str], options: RenderOptions = DEFAULT_OPTIONS) ->
     env = environment(roots)
     try:
         for model in KINDS.values():
-            env.get_template(model.template)
+            env.get_template(model.template())
         if "pdf" in formats:
             from .backends.pdf import PAGE_TEMPLATE, _house_style
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 from importlib import resources
+from typing import Any
 
 from .models import KINDS, model_for
+from .wording import labels, template_roots
 
 __all__ = ["kinds", "schema", "schema_json", "starter"]
 
@@ -24,7 +26,28 @@ def schema(kind: str) -> dict[str, object]:
     document = model.model_json_schema()
     document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     document["title"] = model.kind_title
+    _name_choices(document)
     return document
+
+
+def _name_choices(document: dict[str, Any]) -> None:
+    """Give every choice (enum) its Swedish name, as ``oneOf`` with ``const`` and ``title``.
+
+    An enum type is named by its type (``$defs/PartyType``), a choice written into a
+    field by its model and field (``Financing.model``), from the built-in ``labels.yaml``.
+    """
+    names = labels(template_roots())
+
+    def titled(node: dict[str, Any], group: str) -> None:
+        if "enum" in node and group in names:
+            node["oneOf"] = [{"const": value, "title": names[group].get(value, value)} for value in node["enum"]]
+
+    for name, definition in document.get("$defs", {}).items():
+        titled(definition, name)
+        for field, node in definition.get("properties", {}).items():
+            titled(node, f"{name}.{field}")
+    for field, node in document.get("properties", {}).items():
+        titled(node, f"{document.get('title', '')}.{field}")
 
 
 def schema_json(kind: str) -> str:

@@ -282,6 +282,17 @@ _YAML_SYNTAX: tuple[tuple[str, str], ...] = (
     ("expected ',' or '}'", N_("a mapping in braces { } is not closed, or lacks a comma")),
     ("found unknown escape character", N_("a backslash in double quotes: write it twice, or use single quotes")),
     ("expected a comment or a line break", N_("text after a closing quotation mark: put the whole value in quotes")),
+    ("expected the node content", N_("a value is missing: write it after the colon, or close the bracket")),
+    ("cannot start any token", N_("a value cannot begin with this character (such as @ or `): put the value in quotes")),
+    ("expected alphabetic or numeric character", N_("a value cannot begin with * or &: put the value in quotes")),
+    ("Expecting value", N_("a value is missing")),
+    ("Expecting ',' delimiter", N_("a comma is missing between two values")),
+    ("Expecting ':' delimiter", N_("a colon is missing after a field name")),
+    ("Expecting property name enclosed in double quotes", N_("a field name must be in double quotes, and no comma may end a list")),
+    ("Unterminated string", N_("a quotation mark is not closed")),
+    ("Extra data", N_("there is more text after the end of the data")),
+    ("Invalid control character", N_("a line break or tab inside quotes: write it as \\n or \\t")),
+    ("Invalid \\escape", N_("a backslash in quotes: write it twice")),
 )
 
 
@@ -293,7 +304,8 @@ def _syntax(syntax: str, detail: str) -> Message:
     for words, meaning in _YAML_SYNTAX:
         if words in detail:
             return Message("{syntax} syntax: {meaning}", syntax=syntax, meaning=Message(meaning))
-    return Message("{syntax} syntax: {detail}", syntax=syntax, detail=detail)
+    # The parser's own words are jargon; the line and column say where to look.
+    return Message("{syntax} syntax: the text cannot be read here; compare this line with the lines around it", syntax=syntax)
 
 
 def read_json(text: str, file: str | None = None, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, dict[Path_, Position]]:
@@ -310,7 +322,7 @@ def read_json(text: str, file: str | None = None, limits: Limits = DEFAULT_LIMIT
     try:
         json.loads(text, parse_int=str, parse_float=str, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
-        raise LoadError([Problem(Message("JSON syntax: {detail}", detail=exc.msg), "", file, exc.lineno, exc.colno)]) from None
+        raise LoadError([Problem(_syntax("JSON", exc.msg), "", file, exc.lineno, exc.colno)]) from None
     except RecursionError:
         raise LoadError(
             [Problem(Message("the data is nested more than {count} levels deep", count=limits.max_depth), "", file, 1, 1)]

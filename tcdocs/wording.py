@@ -14,11 +14,11 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from .content import Content, Header, parse_content
-from .errors import TemplateError
+from .errors import TcdocsError, TemplateError
 from .formatting import formatter
 from .layout import table_widths, unsupported
 from .messages import Message
-from .models.base import Document
+from .models.base import Document, Signer
 
 __all__ = ["ContainedLoader", "LimitedSandbox", "builtin_templates", "environment", "render_content", "render_template", "template_roots"]
 
@@ -205,6 +205,46 @@ class ContainedLoader(jinja2.FileSystemLoader):
         return path.name
 
 
+LABELS_FILE = "labels.yaml"
+
+
+@lru_cache(maxsize=8)
+def labels(roots: tuple[Path, ...]) -> dict[str, dict[str, str]]:
+    """The Swedish names of the data's choices (``labels.yaml``), a user's folder's names before the built-in ones.
+
+    Keys are a choice's type (``PartyType``) or its model and field (``Financing.model``).
+    Raises :class:`TemplateError` if a labels file is not valid YAML.
+    """
+    from .loader import read_yaml
+
+    found: dict[str, dict[str, str]] = {}
+    for root in reversed(roots):
+        path = root / LABELS_FILE
+        if not path.is_file():
+            continue
+        try:
+            data, _ = read_yaml(path.read_text(encoding="utf-8"), LABELS_FILE)
+        except (OSError, UnicodeDecodeError, TcdocsError) as exc:
+            raise TemplateError(Message("the labels cannot be read: {error}", error=exc), LABELS_FILE) from None
+        for group, names in (data or {}).items():
+            if isinstance(names, dict):
+                found.setdefault(str(group), {}).update({str(k): str(v) for k, v in names.items()})
+    return found
+
+
+def _label_filter(roots: tuple[Path, ...]) -> Any:
+    def label(value: Any, group: str | None = None) -> str:
+        """A choice's Swedish name: ``{{ party.type | label }}``, ``{{ f.model | label("Financing.model") }}``."""
+        name = group or type(value).__name__
+        key = getattr(value, "value", value)
+        try:
+            return labels(roots)[name][key]
+        except KeyError:
+            raise _refuse(Message("labels.yaml has no name for {group} '{key}'", group=name, key=key)) from None
+
+    return label
+
+
 @lru_cache(maxsize=8)
 def environment(roots: tuple[Path, ...]) -> SandboxedEnvironment:
     """The shared, sandboxed environment for *roots*; templates are compiled once per process."""
@@ -221,17 +261,53 @@ def environment(roots: tuple[Path, ...]) -> SandboxedEnvironment:
     env.filters["upfirst"] = _upfirst
     env.filters["lowfirst"] = _lowfirst
     env.filters["css_string"] = _css_string
+    env.filters["label"] = _label_filter(roots)
+    env.globals["signer"] = _signer
     return env
 
 
-def render_template(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
-    """Render template *name*; every failure becomes a :class:`TemplateError` with its file and line.
+def _signer(party: str, person: Any = None, *, name: str | None = None, title: str | None = None, place: str | None = None) -> Signer:
+    """One signature block for the ``signatures`` macro: for whom (worded by the template), and who signs.
 
-    Files are named as templates are (``agreements/hangavtal.html.j2``), never by their
-    place on the disk, so that a message shown to a service's user names no server path.
+    ``signer("Styrelsen för " ~ rts, doc.chair)`` takes name, title and place from *person*;
+    ``name=``, ``title=`` and ``place=`` give or replace them.
+    """
+    return Signer(
+        str(party),
+        place if place is not None else getattr(person, "place", None),
+        name if name is not None else str(getattr(person, "name", "")),
+        title if title is not None else str(getattr(person, "title", None) or ""),
+    )
+
+
+HEADER_NAMES = ("doc_type", "issuer", "title")
+"""What a wording template sets at its top for the page header and the file's metadata."""
+
+
+def _plain(value: Any) -> str:
+    """A name a template set, as plain text on one line: ``{% set title %}…{% endset %}`` is escaped markup."""
+    if value is None:
+        return ""
+    text = value.unescape() if isinstance(value, Markup) else str(value)
+    return " ".join(text.split())
+
+
+def render_template(env: jinja2.Environment, name: str, context: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """Render template *name*: its output, and the names it sets at its top level.
+
+    Every failure becomes a :class:`TemplateError` with its file and line. Files are
+    named as templates are (``documents/hangavtal.html.j2``), never by their place on
+    the disk, so that a message shown to a service's user names no server path.
     """
     try:
-        return env.get_template(name).render(context)
+        template = env.get_template(name)
+        run = template.new_context(context)
+        try:
+            # As render() does, but keeping the names the template sets; concat() bounds the output.
+            output = env.concat(template.root_render_func(run))
+        except Exception:
+            env.handle_exception()  # the traceback in the template's own lines
+        return output, run.get_exported()
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(exc.message or "syntax error", exc.name or name, exc.lineno) from None
     except jinja2.TemplateNotFound as exc:
@@ -268,12 +344,17 @@ def render_content(doc: Document, locale: str, templates: Path | None = None) ->
     fmt = formatter(locale)
     env = environment(template_roots(templates))
     context: dict[str, Any] = {"doc": doc, "fmt": fmt}
-    name = doc.template
-    markup = render_template(env, name, context)
+    name = doc.template()
+    markup, exported = render_template(env, name, context)
+    missing_names = [key for key in HEADER_NAMES if not _plain(exported.get(key))]
+    if missing_names:
+        raise TemplateError(
+            Message("set {names} at the top of the template, as the built-in ones do", names=", ".join(missing_names)), name
+        )
     header = Header(
-        issuer=doc.issuer,
-        doc_type=doc.header_type,
-        title=doc.title,
+        issuer=_plain(exported["issuer"]),
+        doc_type=_plain(exported["doc_type"]),
+        title=_plain(exported["title"]),
         date=fmt.isodate(doc.date),
         dnr=doc.dnr,
     )

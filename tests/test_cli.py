@@ -7,6 +7,8 @@ import shutil
 
 import pytest
 
+import tcdocs
+import tcdocs.models
 from tcdocs.cli import main
 
 from .conftest import EXAMPLES
@@ -68,11 +70,13 @@ def test_failed_render_leaves_earlier_output_untouched(tmp_path, capsys):
     ("change", "message"),
     [
         (lambda t: t.replace("region: Nordvik", "region: [Nordvik"), "YAML-fel: en lista inom hakparentes [ ] är inte avslutad"),
-        (lambda t: t.replace("region: Nordvik", "region: Nordvik\nregion: Nordvik"), "region: fältet 'region' står två gånger; det finns redan på rad 7"),
+        (lambda t: t.replace("region: Nordvik", "region: Nordvik\nregion: Nordvik"),
+         "region: fältet 'region' står två gånger; det finns redan på rad 7"),
         (lambda t: t.replace("dnr: KS 2026/0412\n", ""), "Diarienummer: fältet måste fyllas i"),
         (lambda t: t.replace("212999-0012", "212999-0011"), "Parter › 1 › Organisationsnummer: 212999-0011 har fel kontrollsiffra"),
         (lambda t: t.replace("  - name: Åsby kommun\n", "  - name: Åsby kommun\n    type: region\n")
-         .replace("  - name: Ekeskogs kommun\n", "  - name: Ekeskogs kommun\n    type: region\n"), "Parter: en Teknikcollege-region behöver minst 3 kommuner"),
+         .replace("  - name: Ekeskogs kommun\n", "  - name: Ekeskogs kommun\n    type: region\n"),
+         "Parter: en Teknikcollege-region behöver minst 3 kommuner"),
         (lambda t: t.replace("name: Erik Holm", 'name: "Erik\\u0007 Holm"'), "U+0007"),
     ],
     ids=["syntax", "duplicate-key", "missing-field", "org-number", "two-municipalities", "control-character"],
@@ -136,14 +140,14 @@ def test_schema_is_json_with_swedish_titles(kind, title, capsys):
 
 def test_kinds_lists_swedish_names(capsys):
     code, out, _ = run(capsys, "kinds")
-    assert code == 0 and out.splitlines() == [
-        "samverkansavtal       Samverkansavtal",
-        "hangavtal             Hängavtal",
-        "granskningsprotokoll  Granskningsprotokoll",
-        "beslut                Beslut",
-        "styrgruppsprotokoll   Styrgruppsprotokoll",
-        "intresseanmalan       Intresseanmälan",
-    ]
+    lines = out.splitlines()
+    assert code == 0 and lines[:3] == ["samverkansavtal       Samverkansavtal", "intresseanmalan       Intresseanmälan",
+                                       "aterkoppling          Återkoppling"]
+    # Every registered kind, the road's documents in the handbook's order and then the others.
+    assert [line.split()[0] for line in lines] == list(tcdocs.kinds())
+    steps = [tcdocs.models.KINDS[line.split()[0]].step for line in lines]
+    road = [step for step in steps if step is not None]
+    assert road == sorted(road) and steps[: len(road)] == road
 
 
 @pytest.mark.parametrize("argv", [["new", "avtal"], ["render"], ["render", "x.yaml", "--format", "odt"], ["nope"]],
@@ -187,14 +191,14 @@ def test_an_extract_of_a_document_that_is_no_minutes_is_a_usage_error(tmp_path, 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_a_broken_user_template_is_the_same_clear_error_with_any_number_of_jobs(tmp_path, capsys, jobs):
-    folder = tmp_path / "mallar" / "agreements"
+    folder = tmp_path / "mallar" / "documents"
     folder.mkdir(parents=True)
     (folder / "samverkansavtal.html.j2").write_text("<article>{% if %}</article>", encoding="utf-8")
     second = tmp_path / "andra.yaml"
     shutil.copy(EXAMPLE, second)
     code, _, err = run(capsys, "render", EXAMPLE, second, "--templates", tmp_path / "mallar", "--jobs", jobs, "--out", tmp_path / "ut")
     assert code == 1 and "Traceback" not in err
-    assert err.count("agreements/samverkansavtal.html.j2:1: fel i mallen:") == 2
+    assert err.count("documents/samverkansavtal.html.j2:1: fel i mallen:") == 2
 
 
 def test_a_report_in_a_folder_that_does_not_exist_is_refused_before_anything_is_done(tmp_path, capsys):

@@ -33,8 +33,11 @@ def test_a_message_is_english_for_programs_and_swedish_for_people():
     assert message == "'212999-0021' has a wrong check digit; check the number against the register"
     assert message.text("sv") == "212999-0021 har fel kontrollsiffra; kontrollera numret mot registret"
     assert message.text("en") == str(message)
-    again = pickle.loads(pickle.dumps(LoadError([Problem(message, "parties[1].org_number", "a.yaml", 36, 5, label="Parter › 2 › Organisationsnummer")])))
-    assert again.format("sv") == "a.yaml:36:5: Parter › 2 › Organisationsnummer: 212999-0021 har fel kontrollsiffra; kontrollera numret mot registret"
+    problem = Problem(message, "parties[1].org_number", "a.yaml", 36, 5, label="Parter › 2 › Organisationsnummer")
+    again = pickle.loads(pickle.dumps(LoadError([problem])))
+    assert again.format("sv") == (
+        "a.yaml:36:5: Parter › 2 › Organisationsnummer: 212999-0021 har fel kontrollsiffra; kontrollera numret mot registret"
+    )
     assert str(again) == "a.yaml:36:5: parties[1].org_number: '212999-0021' has a wrong check digit; check the number against the register"
 
 

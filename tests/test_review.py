@@ -177,8 +177,20 @@ def test_reviewers_are_two_from_the_committee_and_one_from_the_office(old, new, 
 
 
 def test_unknown_criterion_is_an_error():
-    [message] = problems_of(protocol_text("  larmiljo:", "  lärmiljö:"))[:1]
-    assert message.startswith("p.yaml:108:3: assessments.lärmiljö: 'lärmiljö' is not one of the eight criteria; use one of: ")
+    [message] = problems_of(protocol_text("  larmiljo:", "  lärmiljön:"))[:1]
+    assert message.startswith("p.yaml:108:3: assessments.lärmiljön: 'lärmiljön' is not one of the eight criteria; use one of: ")
+
+
+@pytest.mark.parametrize("name", ["Lärmiljö", "6", "Kreativ och stimulerande lärmiljö", "6. Kreativ och stimulerande lärmiljö"])
+def test_a_criterion_may_be_named_by_its_number_or_title(name):
+    doc = tcdocs.load_text(protocol_text("  larmiljo:", f"  {name}:"), "p.yaml")
+    text = flat(docx_body(tcdocs.render(doc, "docx")))
+    assert "6. Kreativ och stimulerande lärmiljö" in text
+
+
+def test_two_names_of_one_criterion_are_an_error():
+    text = protocol_text("  larmiljo:", "  Lärmiljö:\n    observations: Två gånger.\n  larmiljo:")
+    assert problems_of(text) == ["p.yaml:68:1: assessments: 'Lärmiljö' and 'larmiljo' name the same criterion"]
 
 
 def test_missing_criterion_is_an_error():

@@ -102,7 +102,7 @@ def page_html(content: Content, roots: tuple[Path, ...], variant: str | None = N
         "data_sha256": hashlib.sha256(content.data).hexdigest() if content.data else "",
         "variant": variant or "pdf",
     }
-    return render_template(template_env, PAGE_TEMPLATE, context)
+    return render_template(template_env, PAGE_TEMPLATE, context)[0]
 
 
 # The error messages of the render running in this thread (or task), if one is running.

@@ -1,28 +1,26 @@
-"""The document kinds tcdocs knows, one model module each, chosen by the ``kind:`` field."""
+"""The document kinds tcdocs knows, one model module each, chosen by the ``kind:`` field.
+
+Every module of this package is imported here, and each kind registers itself when its
+class is defined (:class:`~tcdocs.models.base.Document`), so a new kind is a new module:
+nothing lists the kinds by hand.
+"""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 from ..errors import UsageError
 from ..messages import Message
-from .base import Document
-from .beslut import Beslut
-from .granskningsprotokoll import Granskningsprotokoll
-from .hangavtal import Hangavtal
-from .intresseanmalan import Intresseanmalan
-from .samverkansavtal import Samverkansavtal
-from .styrgruppsprotokoll import Styrgruppsprotokoll
+from .base import Document, registered
 
 __all__ = ["KINDS", "Document", "model_for"]
 
-KINDS: dict[str, type[Document]] = {
-    "samverkansavtal": Samverkansavtal,
-    "hangavtal": Hangavtal,
-    "granskningsprotokoll": Granskningsprotokoll,
-    "beslut": Beslut,
-    "styrgruppsprotokoll": Styrgruppsprotokoll,
-    "intresseanmalan": Intresseanmalan,
-}
-"""Every document kind by the name its ``kind:`` field takes, in process order."""
+for _module in pkgutil.iter_modules(__path__):
+    importlib.import_module(f"{__name__}.{_module.name}")
+
+KINDS: dict[str, type[Document]] = registered()
+"""Every document kind by the name its ``kind:`` field takes, in the order of the handbook's road."""
 
 
 def model_for(kind: str) -> type[Document]:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from abc import abstractmethod
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
-from typing import Annotated, ClassVar, NamedTuple
+from typing import Annotated, Any, ClassVar, Literal, NamedTuple, get_args, get_origin
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
@@ -43,6 +42,7 @@ __all__ = [
     "duplicates",
     "first_illegal",
     "name_key",
+    "registered",
 ]
 
 
@@ -112,15 +112,6 @@ class PartyType(StrEnum):
     REGION = "region"
     ENSKILD_HUVUDMAN = "enskild_huvudman"
     YH_ANORDNARE = "yh_anordnare"
-
-    @property
-    def label(self) -> str:
-        return {
-            "kommun": "kommun",
-            "region": "region",
-            "enskild_huvudman": "enskild huvudman",
-            "yh_anordnare": "utbildningsanordnare inom yrkeshögskolan",
-        }[self.value]
 
 
 class Person(Model):
@@ -223,33 +214,53 @@ class Attachment(Model):
 
 
 class Document(Model):
-    """Fields every document kind shares; each kind adds its own."""
+    """Fields every document kind shares; each kind adds its own.
+
+    A kind is a subclass with a ``kind`` field fixed to one name (``Literal["beslut"]``);
+    defining it registers it (:func:`registered`). Its wording is the template
+    ``documents/<kind>.html.j2``, which also words its title, header and signatures;
+    its starter is ``tcdocs/starters/<kind>.yaml``.
+    """
 
     kind_title: ClassVar[str]
-    doc_type: ClassVar[str]
-    template: ClassVar[str]
+    """The kind's Swedish name, as lists of kinds and the schema show it."""
+    step: ClassVar[int | None] = None
+    """The step of the handbook's road to certification the document belongs to (1–13), or None."""
 
     dnr: Dnr = Field(title="Diarienummer", description="Skrivs i sidhuvudet, t.ex. KS 2026/412.")
     date: Day = Field(title="Datum", description="Dokumentets datum, ÅÅÅÅ-MM-DD.")
 
-    @property
-    @abstractmethod
-    def issuer(self) -> str:
-        """Who the document comes from, as the page header names it."""
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        field = cls.model_fields.get("kind")
+        names = get_args(field.annotation) if field is not None and get_origin(field.annotation) is Literal else ()
+        if len(names) == 1:
+            _REGISTRY[names[0]] = cls
 
-    @property
-    @abstractmethod
-    def title(self) -> str:
-        """The document's title, as the first heading and the PDF metadata show it."""
+    @classmethod
+    def kind_name(cls) -> str:
+        """The name the ``kind:`` field takes for this kind."""
+        return str(get_args(cls.model_fields["kind"].annotation)[0])
 
-    @property
-    def header_type(self) -> str:
-        """The document type in the page header; a kind may vary it (an extract of minutes)."""
-        return self.doc_type
+    @classmethod
+    def template(cls) -> str:
+        """The kind's wording template, by the name templates are looked up with."""
+        return f"documents/{cls.kind_name()}.html.j2"
 
     def warnings(self) -> list[tuple[tuple[str | int, ...], str]]:
         """Things a reader should check that do not stop the document: (field path, message) pairs."""
         return []
+
+
+_REGISTRY: dict[str, type[Document]] = {}
+
+
+def registered() -> dict[str, type[Document]]:
+    """Every registered kind by its name, in the order of the handbook's road, then the others as defined."""
+    order = list(_REGISTRY)
+    ranked = sorted(_REGISTRY.items(), key=lambda item: (item[1].step is None, item[1].step or 0, order.index(item[0])))
+    return dict(ranked)
 
 
 def duplicates(values: Iterable[str]) -> list[str]:

@@ -9,8 +9,8 @@ from typing import Annotated, ClassVar, Literal, NamedTuple
 from pydantic import BeforeValidator, Discriminator, Field, Tag, model_validator
 
 from ..messages import Message
-from .base import CertificationPeriod, Day, Document, Line, MinutesReference, Model, OrganisationNumber, RuleError, Signatory, Signer, Text
-from .granskningsprotokoll import RTS, Case, CaseType, Granskningsprotokoll, ReviewedProvider, Reviewer
+from .base import CertificationPeriod, Day, Document, Line, MinutesReference, Model, OrganisationNumber, RuleError, Signatory, Text
+from .granskningsprotokoll import Case, CaseType, Granskningsprotokoll, ReviewedProvider, Reviewer
 from .references import REFERENCE_TAG, document_tag, loader_for, shape_of
 from .text import Prose, YesNo
 
@@ -25,16 +25,6 @@ class DecisionOutcome(StrEnum):
     UPPSKOV = "uppskov"
     AVSLAG = "avslag"
     AVCERTIFIERING = "avcertifiering"
-
-    @property
-    def label(self) -> str:
-        return {
-            "certifiering": "certifiering",
-            "atercertifiering": "återcertifiering",
-            "uppskov": "uppskov",
-            "avslag": "avslag",
-            "avcertifiering": "avcertifiering",
-        }[self.value]
 
     @property
     def years(self) -> int | None:
@@ -74,8 +64,7 @@ class Beslut(Document):
     """A decision by the RTS board on certification, re-certification, deferral, refusal or withdrawal."""
 
     kind_title: ClassVar[str] = "Beslut"
-    doc_type: ClassVar[str] = "BESLUT"
-    template: ClassVar[str] = "protocols/beslut.html.j2"
+    step: ClassVar[int] = 12
 
     kind: Literal["beslut"] = Field(title="Dokumentslag")
     protocol: ProtocolField = Field(
@@ -158,22 +147,7 @@ class Beslut(Document):
 
     @property
     def region(self) -> str:
-        return f"Teknikcollege {self.review.case.region}"
-
-    @property
-    def issuer(self) -> str:
-        return RTS
-
-    @property
-    def title(self) -> str:
-        subject = {
-            DecisionOutcome.CERTIFIERING: "certifiering av",
-            DecisionOutcome.ATERCERTIFIERING: "återcertifiering av",
-            DecisionOutcome.UPPSKOV: "uppskov i ärendet om",
-            DecisionOutcome.AVSLAG: "avslag på ansökan om certifiering av",
-            DecisionOutcome.AVCERTIFIERING: "avcertifiering av",
-        }[self.outcome]
-        return f"Beslut om {subject} {self.region}"
+        return self.review.case.region
 
     @property
     def providers(self) -> list[ReviewedProvider]:
@@ -187,10 +161,3 @@ class Beslut(Document):
         if years is None:
             return None
         return CertificationPeriod(start=self.valid_from or self.board_meeting.date, years=years)
-
-    def signers(self) -> list[Signer]:
-        """The board's chair, and the countersignature if there is one."""
-        board = Signer(f"Styrelsen för {RTS}", self.chair.place, self.chair.name, self.chair.title)
-        if self.counter is None:
-            return [board]
-        return [board, Signer(RTS, self.counter.place, self.counter.name, self.counter.title)]

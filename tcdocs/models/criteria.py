@@ -6,9 +6,12 @@ the wording takes their numbers and titles from here, so no data file retypes th
 
 from __future__ import annotations
 
-from typing import NamedTuple
+import unicodedata
+from typing import Any, NamedTuple
 
-__all__ = ["CRITERIA", "Criterion", "criterion", "criterion_title"]
+from ..messages import Message
+
+__all__ = ["CRITERIA", "CRITERIA_KEYS", "Criterion", "criterion", "criterion_key", "criterion_title"]
 
 
 class Criterion(NamedTuple):
@@ -43,3 +46,47 @@ def criterion_title(key: str) -> str | None:
     """The criterion's number and title for *key* ("6. Kreativ och stimulerande lärmiljö"), or None."""
     found = _BY_KEY.get(key)
     return f"{found.number}. {found.title}" if found else None
+
+
+def _folded(text: str) -> str:
+    """*text* as a key is compared: lower case, without accents, spaces or punctuation."""
+    plain = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in plain if c.isalnum() and not unicodedata.combining(c))
+
+
+_BY_NAME = {
+    name: c.key
+    for c in CRITERIA
+    for name in (_folded(c.key), _folded(c.title), _folded(f"{c.number}. {c.title}"), str(c.number))
+}
+_BY_NAME.update({_folded(c.title.split()[-1]): c.key for c in CRITERIA if c.key == "larmiljo"})
+
+
+def criterion_key(name: Any) -> Any:
+    """The key of the criterion a person names by key, number or title ("Lärmiljö", "6",
+    "Kreativ och stimulerande lärmiljö"); anything else as it is, for the rules to refuse."""
+    if isinstance(name, int) and not isinstance(name, bool):
+        name = str(name)
+    if not isinstance(name, str):
+        return name
+    return _BY_NAME.get(_folded(name), name)
+
+
+def keyed_by_criterion(value: Any) -> Any:
+    """A mapping with its keys named as :func:`criterion_key` reads them (a before-validator)."""
+    if not isinstance(value, dict):
+        return value
+    keyed: dict[Any, Any] = {}
+    named: dict[Any, Any] = {}
+    for name, item in value.items():
+        key = criterion_key(name)
+        if key in keyed:
+            raise ValueError(Message("'{first}' and '{second}' name the same criterion", first=named[key], second=name))
+        keyed[key], named[key] = item, name
+    return keyed
+
+
+CRITERIA_KEYS: dict[str, Any] = {
+    "propertyNames": {"oneOf": [{"const": c.key, "title": f"{c.number}. {c.title}"} for c in CRITERIA]},
+}
+"""The JSON Schema of a mapping keyed by criterion: its keys with their Swedish titles, in order."""

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import ClassVar, Literal, NamedTuple
+from typing import Annotated, ClassVar, Literal, NamedTuple
 
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
 from ..messages import Message
-from .base import Day, Document, Line, Model, OrganisationNumber, RuleError, Signer, Text, add_months
-from .criteria import CRITERIA, Criterion
+from .base import Day, Document, Line, Model, OrganisationNumber, RuleError, Text, add_months
+from .criteria import CRITERIA, CRITERIA_KEYS, Criterion, keyed_by_criterion
 from .samverkansavtal import Programme
 from .text import Prose, Region
 
@@ -27,10 +27,6 @@ __all__ = [
     "Visit",
 ]
 
-RTS = "Riksföreningen Teknikcollege Sverige"
-"""The national association whose office and board write the protocol and the decision."""
-
-
 class CaseType(StrEnum):
     """Ärendetyp: ny_region, ny_utbildningsanordnare, ny_utbildning, ny_inriktning eller atercertifiering."""
 
@@ -39,16 +35,6 @@ class CaseType(StrEnum):
     NY_UTBILDNING = "ny_utbildning"
     NY_INRIKTNING = "ny_inriktning"
     ATERCERTIFIERING = "atercertifiering"
-
-    @property
-    def label(self) -> str:
-        return {
-            "ny_region": "ny region",
-            "ny_utbildningsanordnare": "ny utbildningsanordnare",
-            "ny_utbildning": "ny utbildning",
-            "ny_inriktning": "ny inriktning",
-            "atercertifiering": "återcertifiering",
-        }[self.value]
 
 
 class ReviewedProvider(Model):
@@ -72,13 +58,6 @@ class ReviewerBody(StrEnum):
 
     KOMMITTE = "granskningskommitten"
     KANSLI = "kansli"
-
-    @property
-    def label(self) -> str:
-        return {
-            "granskningskommitten": "Industrirådets granskningskommitté för Teknikcollege",
-            "kansli": "RTS kansli",
-        }[self.value]
 
 
 class Reviewer(Model):
@@ -127,8 +106,7 @@ class Granskningsprotokoll(Document):
     """A review protocol written by two members of the review committee and the RTS office."""
 
     kind_title: ClassVar[str] = "Granskningsprotokoll"
-    doc_type: ClassVar[str] = "GRANSKNINGSPROTOKOLL"
-    template: ClassVar[str] = "protocols/granskningsprotokoll.html.j2"
+    step: ClassVar[int] = 9
     SEND_WITHIN_MONTHS: ClassVar[int] = 1
     SUPPLEMENT_MONTHS: ClassVar[int] = 3
 
@@ -137,9 +115,10 @@ class Granskningsprotokoll(Document):
     visit: Visit = Field(title="Granskningsbesök")
     sent: Day | None = Field(None, title="Skickas", description="Dagen protokollet skickas till regionen; standard: dokumentets datum.")
     overall: Prose = Field(title="Samlat intryck", description="Stycken skiljs åt med en tom rad.")
-    assessments: dict[str, Assessment] = Field(
+    assessments: Annotated[dict[str, Assessment], BeforeValidator(keyed_by_criterion)] = Field(
         title="Bedömning per kriterium",
-        description="En bedömning för vart och ett av de åtta kriterierna, med kriteriets nyckel (se tcdocs schema).",
+        description="En bedömning för vart och ett av de åtta kriterierna, med kriteriets nyckel, nummer eller namn.",
+        json_schema_extra=CRITERIA_KEYS,
     )
     suggestions: list[Text] = Field(default_factory=list, title="Förslag till utveckling")
     supplements: list[Text] = Field(default_factory=list, title="Begärda kompletteringar")
@@ -217,16 +196,8 @@ class Granskningsprotokoll(Document):
         return []
 
     @property
-    def issuer(self) -> str:
-        return RTS
-
-    @property
-    def title(self) -> str:
-        return f"Granskningsprotokoll, Teknikcollege {self.case.region}"
-
-    @property
     def region(self) -> str:
-        return f"Teknikcollege {self.case.region}"
+        return self.case.region
 
     @property
     def send_by(self) -> dt.date:
@@ -252,7 +223,3 @@ class Granskningsprotokoll(Document):
     def criteria(self) -> list[CriterionAssessment]:
         """All eight criteria with their assessments, in the handbook's order."""
         return [CriterionAssessment(c, self.assessments[c.key]) for c in CRITERIA]
-
-    def signers(self) -> list[Signer]:
-        """The two committee members, then the office's reviewer."""
-        return [Signer(r.body.label, r.place, r.name, r.organisation) for r in [*self.committee(), self.office()]]

@@ -24,7 +24,7 @@ from .base import (
     Person,
     Region,
     RuleError,
-    Signer,
+    Signatory,
     name_key,
 )
 from .references import REFERENCE_TAG, document_tag, loader_for, shape_of
@@ -73,7 +73,6 @@ MainAgreementField = Annotated[
 class MainAgreement(NamedTuple):
     """What the wording needs to know about the main agreement, however it was given."""
 
-    title: str
     region: str
     date: dt.date
     dnr: str
@@ -128,12 +127,6 @@ class PoliticalDecision(Model):
     paragraph: int = Field(ge=1, le=9999, title="Paragraf", description="Paragrafens nummer i protokollet, utan §.")
     dnr: Line = Field(title="Diarienummer")
 
-    @property
-    def body_name(self) -> str:
-        """The deciding body as a sentence names it: kommunstyrelsen, kommunfullmäktige or the committee."""
-        if self.body is DecisionBody.NAMND:
-            return self.committee or "nämnden"
-        return {"kommunstyrelsen": "kommunstyrelsen", "kommunfullmaktige": "kommunfullmäktige"}[self.body.value]
 
 
 class CounterSignatory(Model):
@@ -178,8 +171,6 @@ class Hangavtal(Document):
     """A hängavtal by which one party joins an existing samverkansavtal."""
 
     kind_title: ClassVar[str] = "Hängavtal"
-    doc_type: ClassVar[str] = "HÄNGAVTAL"
-    template: ClassVar[str] = "agreements/hangavtal.html.j2"
 
     kind: Literal["hangavtal"] = Field(title="Dokumentslag")
     agreement: MainAgreementField = Field(
@@ -294,17 +285,12 @@ class Hangavtal(Document):
         if isinstance(a, Samverkansavtal):
             parties = [ExistingParty(name=p.name, org_number=p.org_number) for p in a.parties]
             colleges = [c.name for c in a.local_colleges]
-            return MainAgreement(a.title, a.region, a.date, a.dnr, a.period, parties, colleges, a.host.name)
-        title = f"Samverkansavtal för Teknikcollege {a.region}"
-        return MainAgreement(title, a.region, a.date, a.dnr, a.period, list(a.parties), None, None)
+            return MainAgreement(a.region, a.date, a.dnr, a.period, parties, colleges, a.host.name)
+        return MainAgreement(a.region, a.date, a.dnr, a.period, list(a.parties), None, None)
 
     @property
-    def issuer(self) -> str:
-        return f"Teknikcollege {self.main.region}"
-
-    @property
-    def title(self) -> str:
-        return f"Hängavtal till samverkansavtal för Teknikcollege {self.main.region}"
+    def region(self) -> str:
+        return self.main.region
 
     @property
     def end(self) -> dt.date:
@@ -336,16 +322,7 @@ class Hangavtal(Document):
         amount = (self.yearly_share() * months / 12).quantize(Decimal(1), rounding=ROUND_HALF_UP)
         return FirstYear(start.year, months, amount)
 
-    def countersigner(self) -> Signer:
-        """The signature block for the main agreement's parties."""
-        if self.countersignatory is not None:
-            c = self.countersignatory
-            return Signer(f"huvudavtalets parter genom {c.on_behalf_of}", c.place, c.name, c.title)
+    def host_signatory(self) -> Signatory | None:
+        """Who signs for the main agreement's host municipality, when the main agreement is at hand."""
         full = self.full_agreement
-        assert full is not None
-        host = full.host.signer()
-        return Signer(f"huvudavtalets parter genom {host.party}, värdkommun", host.place, host.name, host.title)
-
-    def signers(self) -> list[Signer]:
-        """The joining party first, then the party that signs for the others."""
-        return [self.party.signer(), self.countersigner()]
+        return full.host.signatory if full is not None else None

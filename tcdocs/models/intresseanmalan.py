@@ -8,8 +8,7 @@ from typing import ClassVar, Literal
 from pydantic import Field, model_validator
 
 from ..messages import Message
-from .base import Address, Day, Document, Line, MinutesReference, Model, OrganisationNumber, Person, RuleError, Signatory, Signer
-from .granskningsprotokoll import RTS
+from .base import Address, Day, Document, Line, MinutesReference, Model, OrganisationNumber, Person, RuleError, Signatory
 from .samverkansavtal import Programme
 from .text import Region
 
@@ -23,10 +22,6 @@ class InterestType(StrEnum):
     NY_UTBILDNINGSANORDNARE = "ny_utbildningsanordnare"
     NY_UTBILDNING = "ny_utbildning"
     NY_INRIKTNING = "ny_inriktning"
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ")
 
 
 class InterestProvider(Model):
@@ -43,8 +38,7 @@ class Intresseanmalan(Document):
     """An expression of interest to the RTS office, signed by the regional chair."""
 
     kind_title: ClassVar[str] = "Intresseanmälan"
-    doc_type: ClassVar[str] = "INTRESSEANMÄLAN"
-    template: ClassVar[str] = "protocols/intresseanmalan.html.j2"
+    step: ClassVar[int] = 3
 
     kind: Literal["intresseanmalan"] = Field(title="Dokumentslag")
     region: Region = Field(title="Region", description="Regionens namn utan 'Teknikcollege'.")
@@ -81,26 +75,6 @@ class Intresseanmalan(Document):
             raise RuleError(problems)
         return self
 
-    @property
-    def issuer(self) -> str:
-        return f"Teknikcollege {self.region}"
-
-    @property
-    def title(self) -> str:
-        return f"Intresseanmälan från Teknikcollege {self.region}"
-
-    @property
-    def addressee(self) -> str:
-        return f"{RTS}, kansliet"
-
-    def checklist(self) -> list[tuple[str, bool]]:
+    def checklist(self) -> list[tuple[InterestType, bool]]:
         """Every kind of interest with whether this one concerns it, as the form's boxes show."""
-        return [(kind.label, kind in self.concerns) for kind in InterestType]
-
-    def signers(self) -> list[Signer]:
-        region = f"regionala styrgruppen i Teknikcollege {self.region}"
-        signers = [Signer(region, self.chair.place, self.chair.name, self.chair.title)]
-        if self.process_leader is not None:
-            p = self.process_leader
-            signers.append(Signer(f"Teknikcollege {self.region}", p.place, p.name, p.title))
-        return signers
+        return [(kind, kind in self.concerns) for kind in InterestType]

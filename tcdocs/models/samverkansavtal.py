@@ -65,14 +65,6 @@ class EducationForm(StrEnum):
     VUXENUTBILDNING = "vuxenutbildning"
     YRKESHOGSKOLA = "yrkeshogskola"
 
-    @property
-    def label(self) -> str:
-        return {
-            "gymnasieskola": "gymnasieskola",
-            "vuxenutbildning": "kommunal vuxenutbildning",
-            "yrkeshogskola": "yrkeshögskola",
-        }[self.value]
-
 
 class Programme(Model):
     """A programme (utbildning) with its tracks (inriktningar)."""
@@ -167,8 +159,7 @@ class Samverkansavtal(Document):
     """A samverkansavtal between at least three municipalities of a Teknikcollege region."""
 
     kind_title: ClassVar[str] = "Samverkansavtal"
-    doc_type: ClassVar[str] = "SAMVERKANSAVTAL"
-    template: ClassVar[str] = "agreements/samverkansavtal.html.j2"
+    step: ClassVar[int] = 2
     MIN_MUNICIPALITIES: ClassVar[int] = 3
 
     kind: Literal["samverkansavtal"] = Field(title="Dokumentslag")
@@ -241,14 +232,6 @@ class Samverkansavtal(Document):
         if problems:
             raise RuleError(problems)
         return self
-
-    @property
-    def issuer(self) -> str:
-        return f"Teknikcollege {self.region}"
-
-    @property
-    def title(self) -> str:
-        return f"Samverkansavtal för Teknikcollege {self.region}"
 
     @property
     def host(self) -> AgreementParty:

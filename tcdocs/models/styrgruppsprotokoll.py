@@ -9,7 +9,7 @@ from pydantic import Field, model_validator
 
 from ..errors import UsageError
 from ..messages import Message
-from .base import Day, Document, Line, Model, RuleError, Signer, Text, duplicates, name_key
+from .base import Day, Document, Line, Model, RuleError, Text, duplicates, name_key
 from .text import Prose, Region, YesNo
 
 __all__ = ["Action", "Item", "Member", "NextMeeting", "Paragraph", "StandardItem", "Styrgruppsprotokoll"]
@@ -17,14 +17,6 @@ __all__ = ["Action", "Item", "Member", "NextMeeting", "Paragraph", "StandardItem
 StandardItem = Literal["oppnande", "justerare", "dagordning", "foregaende", "nasta_mote", "avslutande"]
 OPENING: tuple[str, ...] = ("oppnande", "justerare", "dagordning", "foregaende")
 CLOSING: tuple[str, ...] = ("nasta_mote", "avslutande")
-STANDARD_TITLES: dict[str, str] = {
-    "oppnande": "Mötets öppnande",
-    "justerare": "Val av justerare",
-    "dagordning": "Godkännande av dagordning",
-    "foregaende": "Föregående protokoll",
-    "nasta_mote": "Nästa möte",
-    "avslutande": "Mötets avslutande",
-}
 
 
 class Member(Model):
@@ -67,10 +59,9 @@ class NextMeeting(Model):
 
 
 class Paragraph(NamedTuple):
-    """One numbered § as the minutes lay it out."""
+    """One numbered § as the minutes lay it out: a standard item (*key*) is worded by the template."""
 
     number: int
-    title: str
     key: str | None
     item: Item | None
 
@@ -79,8 +70,6 @@ class Styrgruppsprotokoll(Document):
     """Minutes of a meeting of the regional or a local steering group."""
 
     kind_title: ClassVar[str] = "Styrgruppsprotokoll"
-    doc_type: ClassVar[str] = "PROTOKOLL"
-    template: ClassVar[str] = "protocols/styrgruppsprotokoll.html.j2"
     MAX_ADJUSTERS: ClassVar[int] = 2
 
     kind: Literal["styrgruppsprotokoll"] = Field(title="Dokumentslag")
@@ -150,28 +139,8 @@ class Styrgruppsprotokoll(Document):
         return self
 
     @property
-    def group(self) -> str:
-        """The body that met, as the header and the title name it."""
-        if self.local_college:
-            return f"Lokal styrgrupp {self.local_college}"
-        return f"Regional styrgrupp Teknikcollege {self.region}"
-
-    @property
-    def issuer(self) -> str:
-        return f"Teknikcollege {self.region}"
-
-    @property
     def protocol_number(self) -> str:
         return f"{self.number}/{self.date.year}"
-
-    @property
-    def title(self) -> str:
-        prefix = "Protokollsutdrag" if self.extract is not None else "Protokoll"
-        return f"{prefix} {self.protocol_number}, {self.group}"
-
-    @property
-    def header_type(self) -> str:
-        return "PROTOKOLLSUTDRAG" if self.extract is not None else "PROTOKOLL"
 
     def paragraphs(self) -> list[Paragraph]:
         """Every § in order, standard items filled in where the data leaves them out, numbered on."""
@@ -181,8 +150,7 @@ class Styrgruppsprotokoll(Document):
         ordered += [(key, given.get(key)) for key in CLOSING]
         result = []
         for number, (key, item) in enumerate(ordered, start=self.first_paragraph):
-            title = (item.title if item is not None and item.title else None) or STANDARD_TITLES.get(key or "", "")
-            result.append(Paragraph(number, title, key, item))
+            result.append(Paragraph(number, key, item))
         return result
 
     def numbers(self) -> list[int]:
@@ -209,13 +177,13 @@ class Styrgruppsprotokoll(Document):
         return [p for p in self.paragraphs() if self.extract is None or p.number == self.extract]
 
     def role(self, name: str) -> str | None:
-        """The meeting role of the person called *name*: ordförande, sekreterare, justerare, or None."""
+        """The meeting role of the person called *name*: chair, secretary, adjuster, or None."""
         key = name_key(name)
         if key == name_key(self.chair):
-            return "ordförande"
+            return "chair"
         if key == name_key(self.secretary):
-            return "sekreterare"
-        return "justerare" if key in {name_key(a) for a in self.adjusters} else None
+            return "secretary"
+        return "adjuster" if key in {name_key(a) for a in self.adjusters} else None
 
     def absent_lines(self) -> list[str]:
         """Those who sent apologies, each with the organisation in brackets."""
@@ -225,11 +193,7 @@ class Styrgruppsprotokoll(Document):
         key = name_key(name)
         return next((m for m in [*self.present, *self.co_opted] if name_key(m.name) == key), None)
 
-    def signers(self) -> list[Signer]:
-        """The secretary, the chair and the adjusters, with their organisations."""
-        roles = [("Sekreterare", self.secretary), ("Ordförande", self.chair)] + [("Justerare", name) for name in self.adjusters]
-        signers = []
-        for role, name in roles:
-            member = self.member(name)
-            signers.append(Signer(role, None, name, member.organisation if member else ""))
-        return signers
+    def organisation(self, name: str) -> str:
+        """The organisation of the person called *name*, or nothing if they are not listed."""
+        member = self.member(name)
+        return member.organisation if member else ""
