@@ -14,6 +14,8 @@ from .backends import FORMATS
 from .catalogue import kinds, schema, starter
 from .errors import LoadError, OutputError, Problem, RenderError, TcdocsError, TemplateError, UsageError
 from .loader import Checked, Files, Limits, Sources, Uploads, check_data, load, load_checked, load_text, validate_data
+from .models.ansokan import Account, Ansokan, AppliedProgramme, Company, LocalGroup
+from .models.aterkoppling import Aterkoppling, InterestReference
 from .models.base import Attachment, CertificationPeriod, Document, MinutesReference, Party, PartyType, Person, Signatory
 from .models.beslut import Beslut, DecisionOutcome, ProtocolReference, Review
 from .models.criteria import CRITERIA, Criterion
@@ -53,6 +55,7 @@ from .models.samverkansavtal import (
     SteeringGroup,
 )
 from .models.styrgruppsprotokoll import Action, Item, Member, NextMeeting, Styrgruppsprotokoll
+from .models.svar import Answer, RequestsReference, Svar
 from .rendering import DEFAULT_OPTIONS, PDF_VARIANTS, RenderOptions, canonical_data, render, render_formats
 from .verify import Verification, verify
 
@@ -61,10 +64,15 @@ __all__ = [
     "DEFAULT_OPTIONS",
     "FORMATS",
     "PDF_VARIANTS",
+    "Account",
     "Action",
     "AgreementParty",
     "AgreementReference",
+    "Ansokan",
+    "Answer",
+    "AppliedProgramme",
     "Assessment",
+    "Aterkoppling",
     "Attachment",
     "Beslut",
     "Case",
@@ -72,6 +80,7 @@ __all__ = [
     "CertificationPeriod",
     "Checked",
     "Clause",
+    "Company",
     "CounterSignatory",
     "Criterion",
     "DecisionBody",
@@ -84,6 +93,7 @@ __all__ = [
     "Granskningsprotokoll",
     "Hangavtal",
     "InterestProvider",
+    "InterestReference",
     "InterestType",
     "Intresseanmalan",
     "Item",
@@ -93,6 +103,7 @@ __all__ = [
     "Limits",
     "LoadError",
     "LocalCollege",
+    "LocalGroup",
     "LocalSteering",
     "Member",
     "MinutesReference",
@@ -109,6 +120,7 @@ __all__ = [
     "Provider",
     "RenderError",
     "RenderOptions",
+    "RequestsReference",
     "Review",
     "ReviewedProvider",
     "Reviewer",
@@ -118,6 +130,7 @@ __all__ = [
     "Sources",
     "SteeringGroup",
     "Styrgruppsprotokoll",
+    "Svar",
     "TcdocsError",
     "TemplateError",
     "Uploads",

@@ -365,14 +365,20 @@ class Sources(ABC):
 
 
 class Files(Sources):
-    """References are files on the disk, relative to the folder of the file that names them."""
+    """References are files on the disk, relative to the folder of the file that names them.
+
+    *folder* is where a document given as text (:func:`load_text`, named without a
+    folder) finds the files it names; without it, the working directory.
+    """
 
     def __init__(self, folder: Path | None = None, limits: Limits = DEFAULT_LIMITS) -> None:
         self.folder = folder
         self.limits = limits
 
     def find(self, name: str, referrer: str | None) -> tuple[str, bytes, object]:
-        base = Path(referrer).parent if referrer else self.folder
+        base = Path(referrer).parent if referrer else None
+        if self.folder is not None and base in (None, Path()):
+            base = self.folder
         path = Path(name) if base is None else base / name
         try:
             key: object = path.resolve()

@@ -71,6 +71,11 @@ def _upfirst(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _nobreak(text: str) -> str:
+    """Text that a line never breaks inside (a phone number, "12 500 kr"): its spaces are no-break spaces."""
+    return str(text).replace(" ", "\u00a0")
+
+
 def _lowfirst(text: str) -> str:
     """The text with its first letter in lower case, for a title inside a sentence."""
     return text[:1].lower() + text[1:]
@@ -261,6 +266,7 @@ def environment(roots: tuple[Path, ...]) -> SandboxedEnvironment:
     env.filters["upfirst"] = _upfirst
     env.filters["lowfirst"] = _lowfirst
     env.filters["css_string"] = _css_string
+    env.filters["nobreak"] = _nobreak
     env.filters["label"] = _label_filter(roots)
     env.globals["signer"] = _signer
     return env

@@ -39,13 +39,17 @@ def test_unknown_format_is_a_usage_error(agreement):
 
 
 def test_kinds_and_starter():
+    # The documents of the handbook's road in its order, then the others.
     assert tcdocs.kinds() == {
         "samverkansavtal": "Samverkansavtal",
-        "hangavtal": "Hängavtal",
-        "granskningsprotokoll": "Granskningsprotokoll",
-        "beslut": "Beslut",
-        "styrgruppsprotokoll": "Styrgruppsprotokoll",
         "intresseanmalan": "Intresseanmälan",
+        "aterkoppling": "Återkoppling",
+        "ansokan": "Ansökan",
+        "granskningsprotokoll": "Granskningsprotokoll",
+        "svar": "Svar på protokoll",
+        "beslut": "Beslut",
+        "hangavtal": "Hängavtal",
+        "styrgruppsprotokoll": "Styrgruppsprotokoll",
     }
     for kind in tcdocs.kinds():
         assert f"kind: {kind}" in tcdocs.starter(kind)

@@ -26,7 +26,7 @@ def inputs(tmp_path: Path) -> list[Path]:
     for name in ("samverkansavtal", "hangavtal", "styrgruppsprotokoll", "intresseanmalan"):
         files.append(Path(shutil.copy(EXAMPLES / f"{name}.yaml", folder)))
     bad = folder / "trasig.yaml"
-    bad.write_text((EXAMPLES / "intresseanmalan.yaml").read_text(encoding="utf-8").replace("212999-0087", "212999-0088"))
+    bad.write_text((EXAMPLES / "intresseanmalan.yaml").read_text(encoding="utf-8").replace("212999-0020", "212999-0021"))
     return [*files, bad]
 
 
@@ -43,7 +43,7 @@ def test_two_workers_write_the_same_bytes_as_one_and_a_bad_file_fails_alone(inpu
     for name in names:
         assert (one / name).read_bytes() == (two / name).read_bytes(), name
     # The worker's error comes back whole: file, line, field and message.
-    assert f"{inputs[-1]}:11:5: Utbildningsanordnare › 1 › Organisationsnummer: 212999-0088 har fel kontrollsiffra" in err
+    assert f"{inputs[-1]}:23:5: Utbildningsanordnare › 2 › Organisationsnummer: 212999-0021 har fel kontrollsiffra" in err
     assert "tcdocs: 1 av 5 filer misslyckades" in err
     assert out.count(": skrev ") == 4
 
@@ -68,7 +68,8 @@ def test_inputs_with_the_same_name_are_refused_in_parallel_too(tmp_path, capsys)
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     first = Path(shutil.copy(EXAMPLES / "beslut.yaml", tmp_path / "a" / "Avtal.yaml"))
-    shutil.copy(EXAMPLES / "granskningsprotokoll.yaml", tmp_path / "a" / "granskningsprotokoll.yaml")
+    for named in ("granskningsprotokoll", "svar", "ansokan", "samverkansavtal"):  # what the beslut names, and what they name
+        shutil.copy(EXAMPLES / f"{named}.yaml", tmp_path / "a" / f"{named}.yaml")
     second = Path(shutil.copy(EXAMPLES / "samverkansavtal.yaml", tmp_path / "b" / "avtal.yaml"))
     assert main(["render", str(first), str(second), "--jobs", "2", "--out", str(tmp_path / "ut")]) == 1
     assert f"{first} skriver redan en fil med det namnet i den här körningen; byt namn på en av filerna" in capsys.readouterr().err

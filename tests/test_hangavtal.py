@@ -38,12 +38,12 @@ def pdf_text(files):
 
 SEEN = [
     "Hängavtal till samverkansavtal för Teknikcollege Nordvik",
-    "Lindås kommun ansluter sig till samverkansavtalet från och med den 1 augusti 2027",
+    "Lindås kommun ansluter sig till samverkansavtalet från och med den 1 augusti 2028",
     # The main agreement, taken from examples/samverkansavtal.yaml.
     "Huvudavtal Samverkansavtal för Teknikcollege Nordvik",
     "Huvudavtalets datum 22 november 2026",
     "Huvudavtalets Dnr KS 2026/0412",
-    "Certifieringsperiod 1 januari 2027 – 31 december 2029",
+    "Certifieringsperiod 1 maj 2028 – 30 april 2031",
     "och parterna i huvudavtalet: Nordviks kommun, Strandbergs kommun, Åsby kommun, Ekeskogs kommun och Industriskolan Nordvik AB.",
     # The joining party.
     "Lindås kommun 212999-0087 Kommunhuset, Kyrkvägen 2, 875 60 Lindås Kommunstyrelsen",
@@ -53,12 +53,12 @@ SEEN = [
     "Ledamot är Per Nyström, näringslivschef, Lindås kommun.",
     # Its cost share, computed from the main agreement's 2,50 kr per inhabitant.
     "Med 6 240 invånare blir andelen 15 600 kr per år.",
-    "För 2027 betalar den nya parten för fem månader, 6 500 kr.",
-    "längst till och med den 31 december 2029",
+    "För 2028 betalar den nya parten för fem månader, 6 500 kr.",
+    "längst till och med den 30 april 2031",
     # The political decision and the steering group's approval.
-    "genom beslut i kommunstyrelsen den 18 maj 2027, § 87, Dnr KS 2027/0150.",
+    "genom beslut i kommunstyrelsen den 18 maj 2028, § 87, Dnr KS 2028/0150.",
     "har godkänt anslutningen vid sitt möte den 22 april 2027, § 14.",
-    "Bilaga 1. Protokollsutdrag, kommunstyrelsen i Lindås kommun, 2027-05-18 § 87",
+    "Bilaga 1. Protokollsutdrag, kommunstyrelsen i Lindås kommun, 2028-05-18 § 87",
 ]
 
 HEADINGS = ["Parter", "§ 1 Anslutning", "§ 2 Omfattning", "§ 3 Lokal styrgrupp och representation", "§ 4 Finansiering",
@@ -91,10 +91,10 @@ def test_both_signature_blocks(party, name, title, docx_text, pdf_text):
 
 def test_page_header_in_both_formats(files):
     header = flat(docx_header(files["docx"]))
-    for expected in ("Teknikcollege Nordvik", "HÄNGAVTAL", "2027-06-10", "Dnr KS 2027/0188"):
+    for expected in ("Teknikcollege Nordvik", "HÄNGAVTAL", "2028-06-10", "Dnr KS 2028/0188"):
         assert expected in header
     for page in pdf_pages(files["pdf"]):
-        assert "HÄNGAVTAL" in page and "Dnr KS 2027/0188" in page
+        assert "HÄNGAVTAL" in page and "Dnr KS 2028/0188" in page
 
 
 def test_docx_and_pdf_carry_the_same_words_in_the_same_order(files):
@@ -136,13 +136,13 @@ def test_joining_party_already_in_the_main_agreement(tmp_path):
 
 
 def test_accession_outside_the_main_agreements_period(tmp_path):
-    path = write_pair(tmp_path, "joins_on: 2030-02-01", "joins_on: 2027-08-01")
-    assert f"{path}:31:1: joins_on: 2030-02-01 is outside the main agreement's period, 2027-01-01 to 2029-12-31" in problems(path)
+    path = write_pair(tmp_path, "joins_on: 2031-06-01", "joins_on: 2028-08-01")
+    assert f"{path}:31:1: joins_on: 2031-06-01 is outside the main agreement's period, 2028-05-01 to 2031-04-30" in problems(path)
 
 
 def test_accession_before_the_political_decision(tmp_path):
-    path = write_pair(tmp_path, "  date: 2027-08-20\n  paragraph: 87", "  date: 2027-05-18\n  paragraph: 87")
-    assert problems(path) == [f"{path}:31:1: joins_on: the party cannot join before its political decision of 2027-08-20"]
+    path = write_pair(tmp_path, "  date: 2028-08-20\n  paragraph: 87", "  date: 2028-05-18\n  paragraph: 87")
+    assert problems(path) == [f"{path}:31:1: joins_on: the party cannot join before its political decision of 2028-08-20"]
 
 
 def test_provider_without_programmes(tmp_path):
@@ -224,9 +224,9 @@ def test_python_model_with_a_samverkansavtal_passed_in(agreement):
             name="Kodby kommun", org_number="212999-0053", address="Box 1, 111 11 Kodby", represented_by="kommunstyrelsen",
             signatory=tcdocs.Signatory(name="Kim Kod", title="Kommunstyrelsens ordförande"),
         ),
-        joins_on="2027-03-01",
+        joins_on="2028-06-01",
         local_steering=tcdocs.LocalSteering(name="Teknikcollege Kodby", new=True),
-        financing=tcdocs.JoiningFinancing(start="2027-03-01", amount=12000, pro_rata=False),
+        financing=tcdocs.JoiningFinancing(start="2028-06-01", amount=12000, pro_rata=False),
         decision=tcdocs.PoliticalDecision(body="namnd", committee="barn- och utbildningsnämnden", date="2027-02-10",
                                           paragraph=12, dnr="BUN 2027/3"),
     )
@@ -234,7 +234,7 @@ def test_python_model_with_a_samverkansavtal_passed_in(agreement):
     assert "Den nya parten har ingen egen utbildningsanordnare inom Teknikcollege Nordvik." in text
     assert "genom beslut i barn- och utbildningsnämnden den 10 februari 2027, § 12, Dnr BUN 2027/3." in text
     assert "Den nya parten betalar 12 000 kr per år" in text
-    assert "För 2027 betalar" not in text
+    assert "För 2028 betalar" not in text
 
 
 def test_a_hangavtal_that_refers_to_itself_is_an_error_not_a_recursion(tmp_path):

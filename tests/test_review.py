@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -52,20 +53,20 @@ CRITERIA_HEADINGS = [
 PROTOCOL_SEEN = [
     "Granskningsprotokoll Teknikcollege Nordvik, ny region",
     "Ärende Ny region",
-    "Granskningsbesök 15 september 2026",
+    "Granskningsbesök 16 november 2027",
     # Computed: sent on the document's date, supplements due three months later.
-    "Protokollet skickat 9 oktober 2026",
-    "Kompletteringar senast 9 januari 2027",
+    "Protokollet skickat 7 december 2027",
+    "Kompletteringar senast 7 mars 2028",
     "Nordviksgymnasiet (212999-0012) Teknikprogrammet Produktionsteknik och Design och produktutveckling Gymnasieskola",
-    "Granskningsbesöket genomfördes den 15 september 2026 i Nordviksgymnasiet, Nordvik Precision AB och Strandbergs gymnasieskola.",
+    "Granskningsbesöket genomfördes den 16 november 2027 i Nordviksgymnasiet, Nordvik Precision AB och Strandbergs gymnasieskola.",
     "Granskare var Lena Forsberg, IF Metall, och Magnus Ek, Teknikföretagen, från Industrirådets granskningskommitté "
     "för Teknikcollege, samt Helena Strömberg från RTS kansli.",
     "Annika Dahl Ordförande i den regionala styrgruppen Nordvik Precision AB",
-    "Samverkansavtal för Teknikcollege Nordvik avseende certifieringsperioden 2027–2029",
+    "Samverkansavtal för Teknikcollege Nordvik avseende certifieringsperioden 2028–2031",
     "Granskarna möttes av en region med ett starkt engagemang från både företag och skolor.",
     "Styrkor Gemensam antagning oavsett hemkommun.",
     "Utvecklingsområden Samtliga handledare bör ha gått handledarutbildning före nästa läsår.",
-    "Kompletteringarna ska ha kommit in till RTS kansli senast den 9 januari 2027, samlade i ett dokument.",
+    "Kompletteringarna ska ha kommit in till RTS kansli senast den 7 mars 2028, samlade i ett dokument.",
     "Sofia Ek, regional processledare, Teknikcollege Nordvik",
     "Den regionala processledaren vidarebefordrar protokollet",
 ]
@@ -73,16 +74,19 @@ PROTOCOL_SEEN = [
 DECISION_SEEN = [
     "Beslut om certifiering av Teknikcollege Nordvik",
     "Styrelsen för Riksföreningen Teknikcollege Sverige (802999-0010)",
-    "Granskningsbesök 15 september 2026",
-    "Granskningsprotokoll 9 oktober 2026, Dnr RTS 2026/031",
-    "Styrelsemöte 10 december 2026, § 42",
-    "Styrelsen beslutar att Teknikcollege Nordvik certifieras som Teknikcollege för perioden 1 januari 2027 "
-    "till och med 31 december 2029",
+    "Granskningsbesök 16 november 2027",
+    "Granskningsprotokoll 7 december 2027, Dnr RTS 2027/018",
+    "Styrelsemöte 20 april 2028, § 42",
+    "Styrelsen beslutar att Teknikcollege Nordvik certifieras som Teknikcollege för perioden 1 maj 2028 "
+    "till och med 30 april 2031",
     "Strandbergs gymnasieskola (212999-0020) Industritekniska programmet Produkt- och maskinteknik Gymnasieskola",
-    "Certifieringen gäller från och med den 1 januari 2027 till och med den 31 december 2029, tre år",
+    "Certifieringen gäller från och med den 1 maj 2028 till och med den 30 april 2031, tre år",
+    # The rule for re-certification: six months before the period ends.
+    "Regionen ansöker om återcertifiering senast den 30 oktober 2030, sex månader före periodens slut",
     "Styrelsen bedömer kompletteringarna som tillräckliga.",
     "Söktrycket till Industritekniska programmet i Strandberg.",
-    "upprättat av Lena Forsberg, Magnus Ek och Helena Strömberg, och regionens kompletteringar.",
+    "upprättat av Lena Forsberg, Magnus Ek och Helena Strömberg, och regionens kompletteringar den 22 februari 2028 "
+    "(Dnr TCN 2028/004).",
     "Styrelsen för Riksföreningen Teknikcollege Sverige Stockholm Ort och datum Underskrift Bengt Håkansson Ordförande",
 ]
 
@@ -126,8 +130,8 @@ def test_reader_sees_decision_phrase_in_both_formats(phrase, files):
     assert phrase in pdf_text
 
 
-@pytest.mark.parametrize(("which", "doc_type", "dnr"), [("protocol", "GRANSKNINGSPROTOKOLL", "RTS 2026/031"),
-                                                          ("decision", "BESLUT", "RTS 2026/031")])
+@pytest.mark.parametrize(("which", "doc_type", "dnr"), [("protocol", "GRANSKNINGSPROTOKOLL", "RTS 2027/018"),
+                                                          ("decision", "BESLUT", "RTS 2027/018")])
 def test_page_header_names_rts(which, doc_type, dnr, files):
     header = flat(docx_header(files[which]["docx"]))
     assert "Riksföreningen Teknikcollege Sverige" in header and doc_type in header and f"Dnr {dnr}" in header
@@ -153,13 +157,18 @@ def protocol_text(old: str = "", new: str = "") -> str:
     return text
 
 
+def load_protocol(text: str, name: str = "p.yaml") -> tcdocs.Document:
+    """The protocol *text*, read as if it lay beside the examples: its application is ``ansokan.yaml`` there."""
+    return tcdocs.load_text(text, name, sources=tcdocs.Files(EXAMPLES))
+
+
 def problems_of(text: str, name: str = "p.yaml") -> list[str]:
     with pytest.raises(tcdocs.LoadError) as caught:
-        tcdocs.load_text(text, name)
+        load_protocol(text, name)
     return [str(p) for p in caught.value.problems]
 
 
-REVIEWER_RULE = ("p.yaml:32:3: visit.reviewers: a review visit has exactly two reviewers from the review committee "
+REVIEWER_RULE = ("p.yaml:13:3: visit.reviewers: a review visit has exactly two reviewers from the review committee "
                  "(body: granskningskommitten) and one from the RTS office (body: kansli); found {} and {}")
 
 
@@ -178,70 +187,84 @@ def test_reviewers_are_two_from_the_committee_and_one_from_the_office(old, new, 
 
 def test_unknown_criterion_is_an_error():
     [message] = problems_of(protocol_text("  larmiljo:", "  lärmiljön:"))[:1]
-    assert message.startswith("p.yaml:108:3: assessments.lärmiljön: 'lärmiljön' is not one of the eight criteria; use one of: ")
+    assert message.startswith("p.yaml:89:3: assessments.lärmiljön: 'lärmiljön' is not one of the eight criteria; use one of: ")
 
 
 @pytest.mark.parametrize("name", ["Lärmiljö", "6", "Kreativ och stimulerande lärmiljö", "6. Kreativ och stimulerande lärmiljö"])
 def test_a_criterion_may_be_named_by_its_number_or_title(name):
-    doc = tcdocs.load_text(protocol_text("  larmiljo:", f"  {name}:"), "p.yaml")
+    doc = load_protocol(protocol_text("  larmiljo:", f"  {name}:"))
     text = flat(docx_body(tcdocs.render(doc, "docx")))
     assert "6. Kreativ och stimulerande lärmiljö" in text
 
 
 def test_two_names_of_one_criterion_are_an_error():
     text = protocol_text("  larmiljo:", "  Lärmiljö:\n    observations: Två gånger.\n  larmiljo:")
-    assert problems_of(text) == ["p.yaml:68:1: assessments: 'Lärmiljö' and 'larmiljo' name the same criterion"]
+    assert problems_of(text) == ["p.yaml:49:1: assessments: 'Lärmiljö' and 'larmiljo' name the same criterion"]
 
 
 def test_missing_criterion_is_an_error():
     text = protocol_text("  larmiljo:", "  xlarmiljo:")
     found = problems_of(text)
-    missing = "p.yaml:68:1: assessments: every criterion needs an assessment; missing: larmiljo (6. Kreativ och stimulerande lärmiljö)"
+    missing = "p.yaml:49:1: assessments: every criterion needs an assessment; missing: larmiljo (6. Kreativ och stimulerande lärmiljö)"
     assert missing in found
 
 
 def test_due_date_before_sending_is_an_error():
-    text = protocol_text("suggestions:", "supplements_due: 2026-10-01\n\nsuggestions:")
-    assert problems_of(text) == ["p.yaml:127:1: supplements_due: the supplements cannot be due before the protocol is sent (2026-10-09)"]
+    text = protocol_text("suggestions:", "supplements_due: 2027-12-01\n\nsuggestions:")
+    assert problems_of(text) == ["p.yaml:108:1: supplements_due: the supplements cannot be due before the protocol is sent (2027-12-07)"]
 
 
 def test_due_date_given_in_the_data_is_used():
-    doc = tcdocs.load_text(protocol_text("suggestions:", "supplements_due: 2026-12-15\n\nsuggestions:"), "p.yaml")
+    doc = load_protocol(protocol_text("suggestions:", "supplements_due: 2028-03-15\n\nsuggestions:"))
     text = flat(docx_body(tcdocs.render(doc, "docx")))
-    assert "Kompletteringar senast 15 december 2026" in text
+    assert "Kompletteringar senast 15 mars 2028" in text
 
 
 def test_sending_late_is_a_warning_in_validate_and_render_and_the_document_renders(tmp_path, capsys):
+    copy_examples(tmp_path)
     late = tmp_path / "sen.yaml"
-    late.write_text(protocol_text("date: 2026-10-09 ", "date: 2026-10-20 "), encoding="utf-8")
-    warning = (f"{late}:5:1: varning: Datum: protokollet skickas 2026-10-20, mer än en månad efter granskningsbesöket "
-               "den 2026-09-15 (senast 2026-10-15)")
+    late.write_text(protocol_text("date: 2027-12-07 ", "date: 2027-12-20 "), encoding="utf-8")
+    warning = (f"{late}:7:1: varning: Datum: protokollet skickas 2027-12-20, mer än en månad efter granskningsbesöket "
+               "den 2027-11-16 (senast 2027-12-16)")
     assert main(["validate", str(late)]) == 0
     out, err = capsys.readouterr()
     assert f"{late}: ok" in out and warning in err
     assert main(["render", str(late), "--out", str(tmp_path / "out")]) == 0
     assert warning in capsys.readouterr().err
-    assert "Kompletteringar senast 20 januari 2027" in flat(docx_body((tmp_path / "out" / "sen.docx").read_bytes()))
+    assert "Kompletteringar senast 20 mars 2028" in flat(docx_body((tmp_path / "out" / "sen.docx").read_bytes()))
 
 
 def test_load_checked_returns_the_warning_for_library_users(tmp_path):
+    copy_examples(tmp_path)
     late = tmp_path / "sen.yaml"
-    late.write_text(protocol_text("date: 2026-10-09 ", "sent: 2026-10-16\ndate: 2026-10-09 "), encoding="utf-8")
+    late.write_text(protocol_text("date: 2027-12-07 ", "sent: 2027-12-17\ndate: 2027-12-07 "), encoding="utf-8")
     doc, warnings = tcdocs.load_checked(late)
-    assert [(w.path, w.line, w.severity) for w in warnings] == [("sent", 5, "warning")]
+    assert [(w.path, w.line, w.severity) for w in warnings] == [("sent", 7, "warning")]
     assert doc.warnings() == [(("sent",), warnings[0].message)]
 
 
 # --- the decision's rules and computed period --------------------------------------------------
 
-def decision_pair(tmp_path: Path, old: str = "", new: str = "", protocol_change: tuple[str, str] | None = None) -> Path:
-    (tmp_path / "granskningsprotokoll.yaml").write_text(protocol_text(*(protocol_change or ())), encoding="utf-8")
-    text = (EXAMPLES / "beslut.yaml").read_text(encoding="utf-8")
+def copy_examples(folder: Path) -> None:
+    """Every example into *folder*, so that the documents there find the ones they name."""
+    for example in EXAMPLES.glob("*.yaml"):
+        shutil.copy(example, folder / example.name)
+
+
+def decision_pair(tmp_path: Path, old: str = "", new: str = "", change: tuple[str, str, str] | None = None) -> Path:
+    """The example beslut in *tmp_path* among copies of the other examples, with *old* replaced by *new*,
+    and *change* (file, old, new) made in another of them."""
+    copy_examples(tmp_path)
+    if change is not None:
+        other, before, after = change
+        text = (tmp_path / other).read_text(encoding="utf-8")
+        assert before in text
+        (tmp_path / other).write_text(text.replace(before, after), encoding="utf-8")
+    path = tmp_path / "beslut.yaml"
+    text = path.read_text(encoding="utf-8")
     if old:
         assert old in text
-        text = text.replace(old, new)
-    path = tmp_path / "beslut.yaml"
-    path.write_text(text, encoding="utf-8")
+        path.write_text(text.replace(old, new), encoding="utf-8")
     return path
 
 
@@ -252,62 +275,71 @@ def load_problems(path: Path) -> list[str]:
 
 
 def test_validity_is_three_years_from_the_decision_date_by_default(tmp_path):
-    doc = tcdocs.load(decision_pair(tmp_path, "valid_from: 2027-01-01", ""))
-    assert doc.period is not None and (doc.period.start.isoformat(), doc.period.end.isoformat()) == ("2026-12-10", "2029-12-09")
+    doc = tcdocs.load(decision_pair(tmp_path, "valid_from: 2028-05-01", ""))
+    assert doc.period is not None and (doc.period.start.isoformat(), doc.period.end.isoformat()) == ("2028-04-20", "2031-04-19")
     text = flat(docx_body(tcdocs.render(doc, "docx")))
-    assert "Certifieringen gäller från och med den 10 december 2026 till och med den 9 december 2029, tre år" in text
+    assert "Certifieringen gäller från och med den 20 april 2028 till och med den 19 april 2031, tre år" in text
 
 
 def test_re_certification_is_five_years(tmp_path):
     path = decision_pair(tmp_path, "outcome: certifiering", "outcome: atercertifiering",
-                         protocol_change=("type: ny_region", "type: atercertifiering"))
+                         change=("ansokan.yaml", "type: ny_region", "type: atercertifiering"))
     doc = tcdocs.load(path)
     text = flat(docx_body(tcdocs.render(doc, "docx")))
     assert "Beslut om återcertifiering av Teknikcollege Nordvik" in text
-    assert "till och med den 31 december 2031, fem år" in text
+    assert "till och med den 30 april 2033, fem år" in text
 
 
 @pytest.mark.parametrize(
-    ("old", "new", "protocol_change", "expected"),
+    ("old", "new", "change", "expected"),
     [
         ("outcome: certifiering ", "outcome: atercertifiering ", None,
-         "7:1: outcome: the case is ny_region, not a re-certification; decide certifiering"),
-        ("outcome: certifiering ", "outcome: certifiering ", ("type: ny_region", "type: atercertifiering"),
-         "7:1: outcome: the case is a re-certification; decide atercertifiering"),
+         "9:1: outcome: the case is ny_region, not a re-certification; decide certifiering"),
+        ("outcome: certifiering ", "outcome: certifiering ", ("ansokan.yaml", "type: ny_region", "type: atercertifiering"),
+         "9:1: outcome: the case is a re-certification; decide atercertifiering"),
         ("outcome: certifiering ", "outcome: uppskov ", None,
-         "7:1: outcome: a deferral (uppskov) needs new_deadline, the new deadline for the region's supplements"),
-        ("  date: 2026-12-10\n  paragraph: 42", "  date: 2026-10-01\n  paragraph: 42", None,
-         "11:3: board_meeting.date: the board cannot decide before the review protocol of 2026-10-09"),
+         "9:1: outcome: a deferral (uppskov) needs new_deadline, the new deadline for the region's supplements"),
+        ("  date: 2028-04-20\n  paragraph: 42", "  date: 2027-12-01\n  paragraph: 42", None,
+         "13:3: board_meeting.date: the board cannot decide before the review protocol of 2027-12-07"),
+        ("  date: 2028-04-20\n  paragraph: 42", "  date: 2028-02-20\n  paragraph: 42", None,
+         "13:3: board_meeting.date: the board cannot decide before the region's supplements of 2028-02-22 arrived"),
+        ("outcome: certifiering ", "outcome: certifiering ",
+         ("svar.yaml", "protocol: granskningsprotokoll.yaml", "protocol: {region: Nordvik, dnr: RTS 2027/099, date: 2027-12-07, "
+          "visit_date: 2027-11-16, supplements: [En, Två, Tre]}\ncontact: {name: Sofia Ek, phone: 0611-12 34 56}"),
+         "8:1: response: the answer is to the protocol of 2027-12-07 (Dnr RTS 2027/099), not to this decision's protocol of "
+         "2027-12-07 (Dnr RTS 2027/018)"),
     ],
     ids=["certification-of-a-recertification-case", "recertification-of-a-new-case", "deferral-without-deadline",
-         "decided-before-the-protocol"],
+         "decided-before-the-protocol", "decided-before-the-supplements", "the-answer-to-another-protocol"],
 )
-def test_decision_rules(tmp_path, old, new, protocol_change, expected):
-    path = decision_pair(tmp_path, old, new, protocol_change)
+def test_decision_rules(tmp_path, old, new, change, expected):
+    path = decision_pair(tmp_path, old, new, change)
     assert f"{path}:{expected}" in load_problems(path)
 
 
 def test_deferral_with_a_new_deadline(tmp_path):
-    path = decision_pair(tmp_path, "outcome: certifiering ", "new_deadline: 2027-02-28\noutcome: uppskov ")
-    path.write_text(path.read_text(encoding="utf-8").replace("valid_from: 2027-01-01", ""), encoding="utf-8")
+    path = decision_pair(tmp_path, "outcome: certifiering ", "new_deadline: 2028-06-30\noutcome: uppskov ")
+    path.write_text(path.read_text(encoding="utf-8").replace("valid_from: 2028-05-01", ""), encoding="utf-8")
     doc = tcdocs.load(path)
     assert doc.period is None
     text = flat(docx_body(tcdocs.render(doc, "docx")))
     assert "Beslut om uppskov i ärendet om Teknikcollege Nordvik" in text
-    assert "senast den 28 februari 2027, varefter styrelsen prövar ärendet på nytt" in text
+    assert "senast den 30 juni 2028, varefter styrelsen prövar ärendet på nytt" in text
     assert "Giltighetstid" not in text
 
 
 def test_valid_from_on_a_decision_that_certifies_nothing(tmp_path):
     path = decision_pair(tmp_path, "outcome: certifiering ", "outcome: avslag ")
-    assert f"{path}:8:1: valid_from: a decision on avslag certifies nothing; leave out valid_from" in load_problems(path)
+    assert f"{path}:10:1: valid_from: a decision on avslag certifies nothing; leave out valid_from" in load_problems(path)
 
 
 def test_protocol_path_that_does_not_validate_names_both_files(tmp_path):
-    path = decision_pair(tmp_path, protocol_change=("      body: kansli\n", "      body: granskningskommitten\n"))
-    [message] = load_problems(path)
-    assert message.startswith(f"{path}:6:1: protocol: the granskningsprotokoll 'granskningsprotokoll.yaml' it refers to cannot be used:")
-    assert f"{tmp_path / 'granskningsprotokoll.yaml'}:32:3: visit.reviewers: a review visit has exactly two" in message
+    path = decision_pair(tmp_path, change=("granskningsprotokoll.yaml", "      body: kansli\n", "      body: granskningskommitten\n"))
+    message, answer = load_problems(path)
+    assert message.startswith(f"{path}:7:1: protocol: the granskningsprotokoll 'granskningsprotokoll.yaml' it refers to cannot be used:")
+    # The answer names the same protocol, so it cannot be used either; each says where.
+    assert answer.startswith(f"{path}:8:1: response: the svar på protokoll 'svar.yaml' it refers to cannot be used:")
+    assert f"{tmp_path / 'granskningsprotokoll.yaml'}:13:3: visit.reviewers: a review visit has exactly two" in message
 
 
 def test_starter_decision_with_the_protocol_written_out_renders():

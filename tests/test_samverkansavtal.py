@@ -29,14 +29,14 @@ SECTION_HEADINGS = [
 
 SEEN = [
     "Samverkansavtal för Teknikcollege Nordvik",
-    "avseende certifieringsperioden 2027–2029, version 1.0",
+    "avseende certifieringsperioden 2028–2031, version 1.0",
     "Nordviks kommun 212999-0012",
     "Strandbergs kommun 212999-0020",
     "Åsby kommun 212999-0038",
     "Ekeskogs kommun 212999-0046",
     "Industriskolan Nordvik AB 559999-1014",
-    "certifieras för perioden 1 januari 2027 till och med 31 december 2029",
-    "Avtalet gäller från och med den 1 januari 2027 till och med den 31 december 2029",
+    "certifieras för perioden 1 maj 2028 till och med 30 april 2031",
+    "Avtalet gäller från och med den 1 maj 2028 till och med den 30 april 2031",
     "med 2,50 kr per invånare och år",
     "ett fast belopp om 20 000 kr per år",
     "Nordviks kommun 32 400 81 000 kr",

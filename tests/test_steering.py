@@ -47,7 +47,7 @@ PARAGRAPHS = [
     "§ 12 Föregående protokoll",
     "§ 13 Rapporter från de lokala styrgrupperna",
     "§ 14 Anslutning av Lindås kommun",
-    "§ 15 Intresseanmälan för Lindåsskolan",
+    "§ 15 Intresseanmälan om certifiering",
     "§ 16 Ekonomi",
     "§ 17 Information från RTS",
     "§ 18 Nästa möte",
@@ -72,7 +72,7 @@ MINUTES_SEEN = [
     # The data's own items, with their decisions as att-clauses, owners and deadlines.
     "Dnr TCN 2027/011",
     "Beslut att godkänna att Lindås kommun ansluter sig till samverkansavtalet genom ett hängavtal. "
-    "Ansvarig: Sofia Ek. Klart senast 15 juni 2027. att Lindås kommun ingår i den lokala styrgruppen",
+    "Ansvarig: Sofia Ek. Klart senast 31 mars 2028. att Lindås kommun ingår i den lokala styrgruppen",
     "att godkänna att intresseanmälan skickas till RTS kansli. Ansvarig: Sofia Ek. Klart senast 15 maj 2027.",
 ]
 
@@ -124,7 +124,7 @@ def test_cli_paragraph_writes_an_extract_named_after_the_paragraph(tmp_path, cap
     assert main(["render", str(EXAMPLES / "styrgruppsprotokoll.yaml"), "--paragraph", "15", "--out", str(tmp_path)]) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["styrgruppsprotokoll-paragraf-15.docx", "styrgruppsprotokoll-paragraf-15.pdf"]
     text = flat(docx_body((tmp_path / "styrgruppsprotokoll-paragraf-15.docx").read_bytes()))
-    assert "§ 15 Intresseanmälan för Lindåsskolan" in text
+    assert "§ 15 Intresseanmälan om certifiering" in text
 
 
 def test_cli_unknown_paragraph_is_a_clear_error_and_writes_nothing(tmp_path, capsys):
@@ -186,10 +186,11 @@ def test_a_standard_item_in_the_data_replaces_the_filled_in_one():
 
 INTEREST_SEEN = [
     "Intresseanmälan Till Riksföreningen Teknikcollege Sverige, kansliet",
-    "Region Teknikcollege Nordvik Avser Ny utbildningsanordnare Planerad ansökan 1 oktober 2027",
-    "Ny region Nej Ny utbildningsanordnare Ja Ny utbildning Nej Ny inriktning Nej",
-    "Lindås kommun (212999-0087) Lindåsskolan, gymnasiet Skolvägen 4, 875 60 Lindås",
-    "Industritekniska programmet Produkt- och maskinteknik och Svetsteknik Gymnasieskola",
+    "Region Teknikcollege Nordvik Avser Ny region Planerad ansökan 1 oktober 2027",
+    "Ny region Ja Ny utbildningsanordnare Nej Ny utbildning Nej Ny inriktning Nej",
+    "Nordviks kommun (212999-0012) Nordviksgymnasiet Skolgatan 10, 871 31 Nordvik",
+    "Nordviksgymnasiet Industritekniska programmet Processteknik och Svetsteknik Gymnasieskola",
+    "Nordviksgymnasiet Industriteknik Samtliga Kommunal vuxenutbildning",
     "Regionen planerar att lämna in sin ansökan till RTS kansli senast den 1 oktober 2027.",
     "Namn Sofia Ek Befattning Regional processledare Organisation Nordviks kommun Telefon 0611-12 34 56 "
     "E-post sofia.ek@nordvik.example",
@@ -217,11 +218,11 @@ def interest_text(old: str, new: str) -> str:
     ("old", "new", "expected"),
     [
         ("planned_application: 2027-10-01", "planned_application: 2027-04-01",
-         "i.yaml:18:1: planned_application: the planned application date must come after the document's date (2027-05-03)"),
+         "i.yaml:44:1: planned_application: the planned application date must come after the document's date (2027-05-03)"),
         ("  date: 2027-04-22", "  date: 2027-05-10",
-         "i.yaml:28:3: approval.date: the steering group must have approved this before the document's date (2027-05-03)"),
+         "i.yaml:54:3: approval.date: the steering group must have approved this before the document's date (2027-05-03)"),
         ("  email: sofia.ek@nordvik.example\n  phone: 0611-12 34 56\n", "",
-         "i.yaml:20:1: contact: give the contact person's email or phone, so the office can answer"),
+         "i.yaml:46:1: contact: give the contact person's email or phone, so the office can answer"),
     ],
     ids=["application-in-the-past", "approval-after-the-document", "no-way-to-reach-the-contact"],
 )

@@ -257,9 +257,8 @@ _REGISTRY: dict[str, type[Document]] = {}
 
 
 def registered() -> dict[str, type[Document]]:
-    """Every registered kind by its name, in the order of the handbook's road, then the others as defined."""
-    order = list(_REGISTRY)
-    ranked = sorted(_REGISTRY.items(), key=lambda item: (item[1].step is None, item[1].step or 0, order.index(item[0])))
+    """Every registered kind by its name, in the order of the handbook's road, then the others by name."""
+    ranked = sorted(_REGISTRY.items(), key=lambda item: (item[1].step is None, item[1].step or 0, item[0]))
     return dict(ranked)
 
 

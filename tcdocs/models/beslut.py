@@ -9,9 +9,22 @@ from typing import Annotated, ClassVar, Literal, NamedTuple
 from pydantic import BeforeValidator, Discriminator, Field, Tag, model_validator
 
 from ..messages import Message
-from .base import CertificationPeriod, Day, Document, Line, MinutesReference, Model, OrganisationNumber, RuleError, Signatory, Text
+from .base import (
+    CertificationPeriod,
+    Day,
+    Document,
+    Line,
+    MinutesReference,
+    Model,
+    OrganisationNumber,
+    RuleError,
+    Signatory,
+    Text,
+    add_months,
+)
 from .granskningsprotokoll import Case, CaseType, Granskningsprotokoll, ReviewedProvider, Reviewer
 from .references import REFERENCE_TAG, document_tag, loader_for, shape_of
+from .svar import Svar
 from .text import Prose, YesNo
 
 __all__ = ["Beslut", "DecisionOutcome", "ProtocolReference", "Review"]
@@ -65,11 +78,20 @@ class Beslut(Document):
 
     kind_title: ClassVar[str] = "Beslut"
     step: ClassVar[int] = 12
+    RECERTIFY_MONTHS_BEFORE: ClassVar[int] = 6
+    """How long before a certification ends the region should apply for re-certification: the review
+    takes the handbook's month for the protocol and three months for the supplements, and the board
+    decides at its next meeting, so six months is the least that lets a decision come in time."""
 
     kind: Literal["beslut"] = Field(title="Dokumentslag")
     protocol: ProtocolField = Field(
         title="Granskningsprotokoll",
-        description="Sökväg till granskningsprotokollets YAML-fil (relativ till denna fil), eller protokollets uppgifter.",
+        description="Filnamnet på granskningsprotokollet, t.ex. granskningsprotokoll.yaml, eller protokollets uppgifter.",
+    )
+    response: Annotated[Svar | None, BeforeValidator(loader_for(Svar, "response"))] = Field(
+        None,
+        title="Svar på protokoll",
+        description="Filnamnet på regionens svar med kompletteringar, t.ex. svar.yaml, när protokollet begärde kompletteringar.",
     )
     outcome: DecisionOutcome = Field(title="Beslut")
     scope: list[ReviewedProvider] = Field(
@@ -121,6 +143,28 @@ class Beslut(Document):
             problems.append(
                 (("board_meeting", "date"), Message("the board cannot decide before the review protocol of {day}", day=review.date))
             )
+        if self.response is not None:
+            answered = self.response.requests
+            if (answered.dnr, answered.date) != (review.dnr, review.date):
+                problems.append(
+                    (
+                        ("response",),
+                        Message(
+                            "the answer is to the protocol of {day} (Dnr {dnr}), not to this decision's protocol of {ours} (Dnr {our_dnr})",
+                            day=answered.date,
+                            dnr=answered.dnr,
+                            ours=review.date,
+                            our_dnr=review.dnr,
+                        ),
+                    )
+                )
+            if self.board_meeting.date < self.response.date:
+                problems.append(
+                    (
+                        ("board_meeting", "date"),
+                        Message("the board cannot decide before the region's supplements of {day} arrived", day=self.response.date),
+                    )
+                )
         covered = {(p.name, g.name) for p in review.case.providers for g in p.programmes}
         for p_index, provider in enumerate(self.scope):
             for g_index, programme in enumerate(provider.programmes):
@@ -142,7 +186,7 @@ class Beslut(Document):
         """The review the decision rests on: protocol Dnr and date, the visit, the case."""
         p = self.protocol
         if isinstance(p, Granskningsprotokoll):
-            return Review(p.dnr, p.date, p.visit.date, p.case, list(p.visit.reviewers), bool(p.supplements))
+            return Review(p.dnr, p.date, p.visit.date, p.reviewed, list(p.visit.reviewers), bool(p.supplements))
         return Review(p.dnr, p.date, p.visit_date, p.case, None, p.supplements)
 
     @property
@@ -153,6 +197,12 @@ class Beslut(Document):
     def providers(self) -> list[ReviewedProvider]:
         """What the decision covers: the scope given, or the whole case."""
         return list(self.scope) or list(self.review.case.providers)
+
+    @property
+    def recertify_by(self) -> dt.date | None:
+        """The day by which the region should apply for re-certification, or None if nothing is certified."""
+        period = self.period
+        return add_months(period.end, -self.RECERTIFY_MONTHS_BEFORE) if period is not None else None
 
     @property
     def period(self) -> CertificationPeriod | None:

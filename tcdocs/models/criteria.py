@@ -7,11 +7,12 @@ the wording takes their numbers and titles from here, so no data file retypes th
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from typing import Any, NamedTuple
 
-from ..messages import Message
+from ..messages import N_, Message
 
-__all__ = ["CRITERIA", "CRITERIA_KEYS", "Criterion", "criterion", "criterion_key", "criterion_title"]
+__all__ = ["CRITERIA", "CRITERIA_KEYS", "Criterion", "criteria_problems", "criterion", "criterion_key", "criterion_title"]
 
 
 class Criterion(NamedTuple):
@@ -54,11 +55,7 @@ def _folded(text: str) -> str:
     return "".join(c for c in plain if c.isalnum() and not unicodedata.combining(c))
 
 
-_BY_NAME = {
-    name: c.key
-    for c in CRITERIA
-    for name in (_folded(c.key), _folded(c.title), _folded(f"{c.number}. {c.title}"), str(c.number))
-}
+_BY_NAME = {name: c.key for c in CRITERIA for name in (_folded(c.key), _folded(c.title), _folded(f"{c.number}. {c.title}"), str(c.number))}
 _BY_NAME.update({_folded(c.title.split()[-1]): c.key for c in CRITERIA if c.key == "larmiljo"})
 
 
@@ -84,6 +81,28 @@ def keyed_by_criterion(value: Any) -> Any:
             raise ValueError(Message("'{first}' and '{second}' name the same criterion", first=named[key], second=name))
         keyed[key], named[key] = item, name
     return keyed
+
+
+EVERY_ASSESSED = N_("every criterion needs an assessment; missing: {names}")
+
+
+def criteria_problems(
+    keys: Iterable[str], field: str, every: bool = True, missing_message: str = EVERY_ASSESSED
+) -> list[tuple[tuple[str | int, ...], str]]:
+    """The problems of a mapping keyed by criterion in *field*: keys that name no criterion,
+    and, when *every* criterion needs an entry, the criteria it leaves out (*missing_message*,
+    marked with ``N_``, says what each needs)."""
+    keys = list(keys)
+    problems: list[tuple[tuple[str | int, ...], str]] = []
+    for key in keys:
+        if key not in _BY_KEY:
+            known = ", ".join(c.key for c in CRITERIA)
+            problems.append(((field, key), Message("'{key}' is not one of the eight criteria; use one of: {known}", key=key, known=known)))
+    missing = [c for c in CRITERIA if c.key not in keys]
+    if every and missing:
+        names = ", ".join(f"{c.key} ({c.number}. {c.title})" for c in missing)
+        problems.append(((field,), Message(missing_message, names=names)))
+    return problems
 
 
 CRITERIA_KEYS: dict[str, Any] = {

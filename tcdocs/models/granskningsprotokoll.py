@@ -9,10 +9,12 @@ from typing import Annotated, ClassVar, Literal, NamedTuple
 from pydantic import BeforeValidator, Field, model_validator
 
 from ..messages import Message
-from .base import Day, Document, Line, Model, OrganisationNumber, RuleError, Text, add_months
-from .criteria import CRITERIA, CRITERIA_KEYS, Criterion, keyed_by_criterion
-from .samverkansavtal import Programme
-from .text import Prose, Region
+from .ansokan import Ansokan
+from .base import Day, Document, Line, Model, RuleError, Text, add_months
+from .case import Case, CaseType, ReviewedProvider
+from .criteria import CRITERIA, CRITERIA_KEYS, Criterion, criteria_problems, keyed_by_criterion
+from .references import loader_for
+from .text import Prose
 
 __all__ = [
     "Assessment",
@@ -26,31 +28,6 @@ __all__ = [
     "ReviewerBody",
     "Visit",
 ]
-
-class CaseType(StrEnum):
-    """Ärendetyp: ny_region, ny_utbildningsanordnare, ny_utbildning, ny_inriktning eller atercertifiering."""
-
-    NY_REGION = "ny_region"
-    NY_UTBILDNINGSANORDNARE = "ny_utbildningsanordnare"
-    NY_UTBILDNING = "ny_utbildning"
-    NY_INRIKTNING = "ny_inriktning"
-    ATERCERTIFIERING = "atercertifiering"
-
-
-class ReviewedProvider(Model):
-    """An education provider under review, with the programmes and tracks the case covers."""
-
-    name: Line = Field(title="Utbildningsanordnare")
-    org_number: OrganisationNumber | None = Field(None, title="Organisationsnummer")
-    programmes: list[Programme] = Field(min_length=1, max_length=100, title="Utbildningar")
-
-
-class Case(Model):
-    """What is reviewed: the kind of case, the region and the providers with their programmes."""
-
-    type: CaseType = Field(title="Ärendetyp")
-    region: Region = Field(title="Region", description="Regionens namn utan 'Teknikcollege'.")
-    providers: list[ReviewedProvider] = Field(min_length=1, title="Utbildningsanordnare")
 
 
 class ReviewerBody(StrEnum):
@@ -111,7 +88,12 @@ class Granskningsprotokoll(Document):
     SUPPLEMENT_MONTHS: ClassVar[int] = 3
 
     kind: Literal["granskningsprotokoll"] = Field(title="Dokumentslag")
-    case: Case = Field(title="Ärende")
+    application: Annotated[Ansokan | None, BeforeValidator(loader_for(Ansokan, "application"))] = Field(
+        None,
+        title="Ansökan",
+        description="Filnamnet på regionens ansökan, t.ex. ansokan.yaml; ärendet, regionen och utbildningarna hämtas därifrån.",
+    )
+    case: Case | None = Field(None, title="Ärende", description="Anges när ansökan inte finns som fil.")
     visit: Visit = Field(title="Granskningsbesök")
     sent: Day | None = Field(None, title="Skickas", description="Dagen protokollet skickas till regionen; standard: dokumentets datum.")
     overall: Prose = Field(title="Samlat intryck", description="Stycken skiljs åt med en tom rad.")
@@ -148,23 +130,17 @@ class Granskningsprotokoll(Document):
                     ),
                 )
             )
-        known = {c.key for c in CRITERIA}
-        for key in self.assessments:
-            if key not in known:
-                problems.append(
-                    (
-                        ("assessments", key),
-                        Message(
-                            "'{key}' is not one of the eight criteria; use one of: {known}",
-                            key=key,
-                            known=", ".join(c.key for c in CRITERIA),
-                        ),
-                    )
-                )
-        missing = [c for c in CRITERIA if c.key not in self.assessments]
-        if missing:
-            names = ", ".join(f"{c.key} ({c.number}. {c.title})" for c in missing)
-            problems.append((("assessments",), Message("every criterion needs an assessment; missing: {names}", names=names)))
+        problems += criteria_problems(self.assessments, "assessments")
+        if self.application is None and self.case is None:
+            problems.append(
+                (("case",), Message("name the application this protocol reviews (application: ansokan.yaml), or give the case"))
+            )
+        if self.application is not None and self.case is not None:
+            problems.append((("case",), Message("the case comes from the application; leave out case")))
+        if self.application is not None and self.visit.date < self.application.date:
+            problems.append(
+                (("visit", "date"), Message("the visit cannot come before the application of {day}", day=self.application.date))
+            )
         if self.sent_on < self.visit.date:
             problems.append(
                 (
@@ -197,7 +173,15 @@ class Granskningsprotokoll(Document):
 
     @property
     def region(self) -> str:
-        return self.case.region
+        return self.reviewed.region
+
+    @property
+    def reviewed(self) -> Case:
+        """The case under review: the application's, or as the protocol gives it."""
+        if self.application is not None:
+            return self.application.case()
+        assert self.case is not None  # the rules require one or the other
+        return self.case
 
     @property
     def send_by(self) -> dt.date:

@@ -175,7 +175,7 @@ class Hangavtal(Document):
     kind: Literal["hangavtal"] = Field(title="Dokumentslag")
     agreement: MainAgreementField = Field(
         title="Huvudavtal",
-        description="Sökväg till samverkansavtalets YAML-fil (relativ till denna fil), eller huvudavtalets uppgifter.",
+        description="Filnamnet på samverkansavtalet, t.ex. samverkansavtal.yaml, eller huvudavtalets uppgifter.",
     )
     party: JoiningParty = Field(title="Ansluten part")
     joins_on: Day = Field(title="Anslutningsdatum", description="Dagen då parten blir part i huvudavtalet.")
