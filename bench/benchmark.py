@@ -47,7 +47,6 @@ from pathlib import Path
 from typing import Any
 
 import tcdocs
-from tcdocs.loader import read_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -66,14 +65,14 @@ def luhn_number(serial: int, prefix: str = "212999") -> str:
 
 
 def example(kind: str) -> dict[str, Any]:
-    data, _ = read_yaml((EXAMPLES / f"{kind}.yaml").read_text(encoding="utf-8"), kind)
+    """The example of *kind* as data, with the documents it names written in (as the service gets them)."""
+    data = json.loads(tcdocs.canonical_data(tcdocs.load(EXAMPLES / f"{kind}.yaml")))
     assert isinstance(data, dict)
     return data
 
 
-def agreement(index: int) -> dict[str, Any]:
-    """A samverkansavtal with 3 to 12 parties."""
-    data = example("samverkansavtal")
+def grow_agreement(data: dict[str, Any], index: int) -> dict[str, Any]:
+    """The samverkansavtal with 3 to 12 parties."""
     region = REGIONS[index % len(REGIONS)]
     data["region"] = region
     count = 3 + index % 10
@@ -90,31 +89,36 @@ def agreement(index: int) -> dict[str, Any]:
     return data
 
 
-def protocol(index: int) -> dict[str, Any]:
-    """A granskningsprotokoll whose assessments grow long with *index*."""
-    data = example("granskningsprotokoll")
-    data["case"]["region"] = REGIONS[index % len(REGIONS)]
+def grow_protocol(data: dict[str, Any], index: int) -> dict[str, Any]:
+    """The granskningsprotokoll with assessments that grow long with *index*."""
     for assessment in data["assessments"].values():
         assessment["observations"] = "\n\n".join([assessment["observations"]] * (1 + index % 4))
     return data
 
 
+def grow_minutes(data: dict[str, Any], index: int) -> dict[str, Any]:
+    """The minutes of a meeting with one to three times the items."""
+    data["region"] = REGIONS[index % len(REGIONS)]
+    data["items"] = data["items"] * (1 + index % 3)
+    return data
+
+
+VARIANTS: dict[str, Callable[[dict[str, Any], int], dict[str, Any]]] = {
+    "samverkansavtal": grow_agreement,
+    "granskningsprotokoll": grow_protocol,
+    "styrgruppsprotokoll": grow_minutes,
+}
+"""How some kinds grow from one document to the next; every other kind is its example as it is."""
+
+
 def documents(per_kind: int) -> list[dict[str, Any]]:
+    """*per_kind* documents of every registered kind."""
+    examples = {kind: example(kind) for kind in tcdocs.kinds()}
     docs = []
     for index in range(per_kind):
-        main_agreement = agreement(index)
-        accession = example("hangavtal")
-        accession["agreement"] = copy.deepcopy(main_agreement)
-        accession["party"]["org_number"] = luhn_number(900)
-        accession["local_steering"] = {"name": f"Teknikcollege {main_agreement['region']} Norr", "new": "true"}
-        decision = example("beslut")
-        decision["protocol"] = protocol(index)
-        minutes = example("styrgruppsprotokoll")
-        minutes["region"] = REGIONS[index % len(REGIONS)]
-        minutes["items"] = minutes["items"] * (1 + index % 3)
-        interest = example("intresseanmalan")
-        interest["region"] = REGIONS[index % len(REGIONS)]
-        docs += [main_agreement, accession, protocol(index), decision, minutes, interest]
+        for kind, data in examples.items():
+            vary = VARIANTS.get(kind)
+            docs.append(vary(copy.deepcopy(data), index) if vary else copy.deepcopy(data))
     return docs
 
 

@@ -422,9 +422,14 @@ class _Resolver:
         # The keys of the documents being read, the first one included: a loop is an error.
         self.reading: list[object] = [] if first is None else [first]
         self.warnings: list[Problem] = []
+        # Each file is read once however many documents name it (a beslut names the protocol
+        # and the svar, which names it too), so its warnings are said once.
+        self.read: dict[object, Document] = {}
 
     def __call__(self, name: str, expected: type[Document], referrer: str | None) -> Document:
         shown_name, raw, key = self.sources.find(name, referrer)
+        if key in self.read:
+            return self.read[key]
         if key in self.reading:
             raise LoadError(
                 [
@@ -444,6 +449,7 @@ class _Resolver:
         finally:
             self.reading.pop()
         self.warnings.extend(checked.warnings)
+        self.read[key] = checked.doc
         return checked.doc
 
 

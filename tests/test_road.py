@@ -339,3 +339,10 @@ def test_the_whole_case_renders(tmp_path, capsys):
         f"{p.stem}.{fmt}" for p in EXAMPLES.glob("*.yaml") for fmt in ("docx", "pdf")
     )
     assert capsys.readouterr().err == ""
+
+
+def test_a_file_named_twice_is_read_once_and_its_warning_said_once(tmp_path):
+    # The beslut names the protocol, and so does the svar it names.
+    folder = case_folder(tmp_path, {"granskningsprotokoll.yaml": ("date: 2027-12-07 ", "date: 2027-12-20 ")})
+    _, warnings = tcdocs.load_checked(folder / "beslut.yaml")
+    assert [(w.file, w.path, w.line) for w in warnings] == [(str(folder / "granskningsprotokoll.yaml"), "date", 7)]
