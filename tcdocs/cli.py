@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gettext
+import json
 import logging
 import math
 import os
@@ -267,6 +269,80 @@ def new(kind: str) -> None:
 def schema_command(kind: str) -> None:
     """Print the JSON Schema of KIND, for editor completion and help in Swedish."""
     click.echo(schema_json(kind))
+
+
+@cli.command()
+@click.argument("folders", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True, file_okay=False), metavar="DIR...")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    metavar="ÅÅÅÅ-MM-DD",
+    help="The day the cases are seen from; default: today.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "yaml"]),
+    default="text",
+    show_default=True,
+    help="text for people; json for other tools; yaml for the ärendeöversikt's data, which tcdocs render takes.",
+)
+@click.option(
+    "--ics", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE", help="Write the deadlines ahead as an iCalendar file."
+)
+@click.option(
+    "--document",
+    "document_folder",
+    type=click.Path(path_type=Path, file_okay=False),
+    metavar="DIR",
+    help="Write each case's ärendeöversikt, DOCX and PDF, into this folder.",
+)
+def status(folders: Sequence[Path], today: dt.datetime | None, fmt: str, ics: Path | None, document_folder: Path | None) -> None:
+    """Show where each case stands on the handbook's road to certification.
+
+    Each DIR holds one case's documents (samverkansavtal, intresseanmälan, ansökan,
+    granskningsprotokoll, svar, beslut, ...). One DIR: the thirteen steps with their dates,
+    the deadlines and what is late, and every problem between the documents. Several: one
+    line per case.
+    """
+    from .road import calendar, overview, read_case, road_text, summary_line
+
+    language = from_environment()
+    day = today.date() if today is not None else dt.date.today()
+    if ics is not None:
+        _writable_folder(ics.parent, shown(ics), create=False)
+    if document_folder is not None:
+        _writable_folder(document_folder, Message("the overviews"))
+    cases = [read_case(folder, day) for folder in folders]
+    if fmt == "json":
+        click.echo(json.dumps({"today": day.isoformat(), "cases": [case.as_json() for case in cases]}, ensure_ascii=False, indent=2))
+    elif fmt == "yaml":
+        from .loader import dump_yaml
+
+        click.echo("\n---\n".join(dump_yaml(overview(case, language)) for case in cases), nl=False)
+    elif len(cases) == 1:
+        click.echo(road_text(cases[0], language))
+    else:
+        for case in cases:
+            click.echo(summary_line(case, language))
+    if ics is not None:
+        stamp = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+        write_atomic(ics, calendar(cases, stamp), create_folder=False)
+    if document_folder is not None:
+        from .output import safe_stem, write_all_atomic
+        from .rendering import render_formats
+
+        for case in cases:
+            doc = overview(case, language)
+            stem = safe_stem(f"arendeoversikt-{case.region}")
+            written = render_formats(doc)
+            write_all_atomic({document_folder / f"{stem}.{name}": data for name, data in written.items()})
+            click.echo(say(Message("{file}: wrote {outputs}", file=shown(folders[cases.index(case)]),
+                                   outputs=", ".join(shown(document_folder / f"{stem}.{name}") for name in written)), language))
+    problems = sum(len(case.problems) for case in cases)
+    if problems:
+        raise TcdocsError(Message("{count} problems between the documents; see above", count=problems))
 
 
 @cli.command(name="kinds")

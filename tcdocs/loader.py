@@ -479,12 +479,17 @@ def check_data(
     return _check(data, file, positions or {}, _Resolver(sources) if sources is not None else None)
 
 
+def _locate(positions: Mapping[Path_, Position], path: Path_) -> Position | tuple[None, None]:
+    """Where *path* is in the file: its own line and column, or its nearest enclosing field's."""
+    for end in range(len(path), -1, -1):
+        if path[:end] in positions:
+            return positions[path[:end]]
+    return (None, None)
+
+
 def _check(data: Any, file: str | None, positions: Mapping[Path_, Position], resolver: _Resolver | None) -> Checked:
     def locate(path: Path_) -> Position | tuple[None, None]:
-        for end in range(len(path), -1, -1):
-            if path[:end] in positions:
-                return positions[path[:end]]
-        return (None, None)
+        return _locate(positions, path)
 
     if not isinstance(data, dict):
         raise LoadError([Problem(Message("the file must be a mapping of fields, starting with 'kind:'"), "", file, *locate(()))])
@@ -659,14 +664,65 @@ def load_checked(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Checked:
     A warning does not stop the document: a granskningsprotokoll sent more than a
     month after the visit still renders, and the command line reports it.
     """
+    located = load_located(path, limits)
+    return Checked(located.doc, located.warnings)
+
+
+class Located(NamedTuple):
+    """A document as read from its file: its warnings, and where each of its fields stands in the file,
+    so that what is found about it later (by :mod:`tcdocs.road`) is located as its own problems are."""
+
+    file: str
+    doc: Document
+    warnings: list[Problem]
+    positions: Mapping[Path_, Position]
+
+    def problem(self, path: Path_, message: str, severity: str = "error") -> Problem:
+        """A problem at *path* of this document (or the nearest field the file has)."""
+        line, column = _locate(self.positions, path)
+        return Problem(message, _dotted(path), self.file, line, column, severity=severity, label=label_of(type(self.doc), path))
+
+
+def load_located(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Located:
+    """:func:`load_checked`, also keeping where the fields are. Raises :class:`LoadError`."""
     path = Path(path)
     name = shown(path)
-    data, positions = read_yaml(_decode(read_file(path, limits), name), name, limits)
+    raw = read_file(path, limits)
     try:
         key: object = path.resolve()
     except (OSError, RuntimeError):
         key = None
-    return _check(data, name, positions, _Resolver(Files(path.parent, limits), first=key))
+    return _located(name, raw, _Resolver(Files(path.parent, limits), first=key), limits)
+
+
+def read_located(name: str, raw: bytes, sources: Sources) -> Located:
+    """The document in *raw*, named *name*, whose references are found in *sources* (files uploaded
+    together with it). Raises :class:`LoadError`."""
+    return _located(name, raw, _Resolver(sources, first=Path(name).name), sources.limits)
+
+
+def _located(name: str, raw: bytes, resolver: _Resolver, limits: Limits) -> Located:
+    text = _decode(raw, name)
+    read = read_json if name.lower().endswith(".json") else read_yaml
+    data, positions = read(text, name, limits)
+    checked = _check(data, name, positions, resolver)
+    return Located(name, checked.doc, checked.warnings, positions)
+
+
+def dump_yaml(doc: Document) -> str:
+    """*doc*'s data as a YAML file that :func:`load` reads back to the same document: ``kind`` first,
+    empty fields left out."""
+    import io
+
+    data = doc.model_dump(mode="json", exclude_none=True)
+    ordered = {"kind": data.pop("kind"), **data}
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    yaml.allow_unicode = True
+    yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]
+    out = io.StringIO()
+    yaml.dump(ordered, out)
+    return out.getvalue()
 
 
 def read_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> bytes:

@@ -25,6 +25,7 @@ from .base import (
     OrganisationNumber,
     Person,
     Prose,
+    RoadDate,
     RuleError,
     Signatory,
     Text,
@@ -295,6 +296,9 @@ class Ansokan(Document):
     @property
     def region(self) -> str:
         return self.agreement.region
+
+    def road_dates(self) -> list[RoadDate]:
+        return [RoadDate(5, self.approval.date, ("approval", "date")), RoadDate(6, self.date, ("date",))]
 
     def _agreement_providers(self) -> list[Applicant]:
         return [Applicant(provider, party) for party in self.agreement.parties for provider in party.providers]

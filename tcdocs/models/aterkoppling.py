@@ -8,7 +8,7 @@ from typing import Annotated, ClassVar, Literal, NamedTuple
 from pydantic import BeforeValidator, Discriminator, Field, Tag, model_validator
 
 from ..messages import Message
-from .base import Day, Document, Line, Model, Person, Prose, Region, RuleError, Signatory, Text
+from .base import Day, Document, Due, Line, Model, Person, Prose, Region, RuleError, Signatory, Text
 from .intresseanmalan import InterestType, Intresseanmalan
 from .references import REFERENCE_TAG, document_tag, loader_for, shape_of
 from .text import YesNo
@@ -115,6 +115,9 @@ class Aterkoppling(Document):
     @property
     def region(self) -> str:
         return self.about.region
+
+    def due_dates(self) -> list[Due]:
+        return [Due("application", 6, self.application_due, ("planned_application",) if self.planned_application else ("interest",))]
 
     @property
     def application_due(self) -> dt.date:

@@ -21,6 +21,7 @@ __all__ = [
     "Day",
     "Dnr",
     "Document",
+    "Due",
     "Line",
     "MinutesReference",
     "Model",
@@ -31,6 +32,7 @@ __all__ = [
     "Person",
     "Prose",
     "Region",
+    "RoadDate",
     "RuleError",
     "Signatory",
     "Signer",
@@ -251,6 +253,33 @@ class Document(Model):
     def warnings(self) -> list[tuple[tuple[str | int, ...], str]]:
         """Things a reader should check that do not stop the document: (field path, message) pairs."""
         return []
+
+    def road_dates(self) -> list[RoadDate]:
+        """The steps of the handbook's road this document marks, each with its date and the field that gives it."""
+        return [RoadDate(self.step, self.date, ("date",))] if self.step is not None else []
+
+    def due_dates(self) -> list[Due]:
+        """The deadlines this document sets for the steps after it."""
+        return []
+
+
+class RoadDate(NamedTuple):
+    """A step of the handbook's road (1–13) taken on *date*, as the document's field *path* says."""
+
+    step: int
+    date: dt.date
+    path: tuple[str | int, ...]
+
+
+class Due(NamedTuple):
+    """A deadline a document sets: *key* names it (``labels.yaml``, ``Deadline``), *step* is the step
+    that meets it (None: a date that nothing meets, the end of a certification), *path* the field it
+    comes from."""
+
+    key: str
+    step: int | None
+    due: dt.date
+    path: tuple[str | int, ...]
 
 
 _REGISTRY: dict[str, type[Document]] = {}

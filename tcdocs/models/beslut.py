@@ -13,10 +13,12 @@ from .base import (
     CertificationPeriod,
     Day,
     Document,
+    Due,
     Line,
     MinutesReference,
     Model,
     OrganisationNumber,
+    RoadDate,
     RuleError,
     Signatory,
     Text,
@@ -197,6 +199,19 @@ class Beslut(Document):
     def providers(self) -> list[ReviewedProvider]:
         """What the decision covers: the scope given, or the whole case."""
         return list(self.scope) or list(self.review.case.providers)
+
+    def road_dates(self) -> list[RoadDate]:
+        return [RoadDate(12, self.board_meeting.date, ("board_meeting", "date"))]
+
+    def due_dates(self) -> list[Due]:
+        found = []
+        if self.new_deadline is not None:
+            found.append(Due("supplements", 10, self.new_deadline, ("new_deadline",)))
+        period, recertify_by = self.period, self.recertify_by
+        if period is not None and recertify_by is not None:
+            found.append(Due("recertification", 6, recertify_by, ("valid_from",) if self.valid_from else ("board_meeting", "date")))
+            found.append(Due("validity", None, period.end, ("valid_from",) if self.valid_from else ("board_meeting", "date")))
+        return found
 
     @property
     def recertify_by(self) -> dt.date | None:

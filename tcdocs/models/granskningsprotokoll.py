@@ -10,7 +10,7 @@ from pydantic import BeforeValidator, Field, model_validator
 
 from ..messages import Message
 from .ansokan import Ansokan
-from .base import Day, Document, Line, Model, RuleError, Text, add_months
+from .base import Day, Document, Due, Line, Model, RoadDate, RuleError, Text, add_months
 from .case import Case, CaseType, ReviewedProvider
 from .criteria import CRITERIA, CRITERIA_KEYS, Criterion, criteria_problems, keyed_by_criterion
 from .references import loader_for
@@ -174,6 +174,15 @@ class Granskningsprotokoll(Document):
     @property
     def region(self) -> str:
         return self.reviewed.region
+
+    def road_dates(self) -> list[RoadDate]:
+        return [RoadDate(8, self.visit.date, ("visit", "date")), RoadDate(9, self.sent_on, ("sent",) if self.sent else ("date",))]
+
+    def due_dates(self) -> list[Due]:
+        found = [Due("protocol", 9, self.send_by, ("visit", "date"))]
+        if self.supplements:
+            found.append(Due("supplements", 10, self.due, ("supplements_due",) if self.supplements_due else ("date",)))
+        return found
 
     @property
     def reviewed(self) -> Case:

@@ -8,7 +8,7 @@ from typing import ClassVar, Literal
 from pydantic import Field, model_validator
 
 from ..messages import Message
-from .base import Address, Day, Document, Line, MinutesReference, Model, OrganisationNumber, Person, RuleError, Signatory
+from .base import Address, Day, Document, Due, Line, MinutesReference, Model, OrganisationNumber, Person, RuleError, Signatory
 from .samverkansavtal import Programme
 from .text import Region
 
@@ -74,6 +74,9 @@ class Intresseanmalan(Document):
         if problems:
             raise RuleError(problems)
         return self
+
+    def due_dates(self) -> list[Due]:
+        return [Due("application", 6, self.planned_application, ("planned_application",))]
 
     def checklist(self) -> list[tuple[InterestType, bool]]:
         """Every kind of interest with whether this one concerns it, as the form's boxes show."""

@@ -1,0 +1,233 @@
+"""`tcdocs status`: a certification case on the handbook's road, its deadlines, its cross-document
+problems, the calendar of what is due, the ärendeöversikt, and many cases at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import icalendar
+import pytest
+
+import tcdocs
+from tcdocs.cli import main
+from tcdocs.road import overview, read_case
+
+from .conftest import EXAMPLES
+from .reading import docx_body, flat, pdf_pages
+
+ROAD = [
+    (1, "Förankringsarbete", None),
+    (2, "Styrgrupp formas", "2026-11-22"),
+    (3, "Intresseanmälan", "2027-05-03"),
+    (4, "Återkoppling från kansliet", "2027-05-24"),
+    (5, "Ansökan godkänns av regional styrgrupp", "2027-09-16"),
+    (6, "Ansökan skickas in", "2027-09-28"),
+    (7, "Beredning", None),
+    (8, "Granskningsbesök", "2027-11-16"),
+    (9, "Protokoll", "2027-12-07"),
+    (10, "Svar på protokoll", "2028-02-22"),
+    (11, "Beredning av beslut", None),
+    (12, "Beslut", "2028-04-20"),
+    (13, "Certifieringsceremoni", None),
+]
+
+
+def case_folder(tmp_path: Path, changes: dict[str, list[tuple[str, str]]] | None = None, without: tuple[str, ...] = (),
+                name: str = "nordvik") -> Path:
+    """The example case in a folder of its own, with {file: [(old, new), ...]} changes and *without* some files."""
+    folder = tmp_path / name
+    folder.mkdir()
+    for example in EXAMPLES.glob("*.yaml"):
+        if example.stem not in without:
+            shutil.copy(example, folder / example.name)
+    for file, edits in (changes or {}).items():
+        text = (folder / file).read_text(encoding="utf-8")
+        for old, new in edits:
+            assert old in text, (file, old)
+            text = text.replace(old, new)
+        (folder / file).write_text(text, encoding="utf-8")
+    return folder
+
+
+def status(capsys, *args: object) -> tuple[int, str, str]:
+    code = main(["status", *map(str, args)])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_the_example_case_gives_the_thirteen_steps_with_their_dates(capsys):
+    code, out, err = status(capsys, EXAMPLES, "--today", "2028-05-02", "--format", "json")
+    assert code == 0, err
+    [case] = json.loads(out)["cases"]
+    assert [(s["step"], s["name"], s["date"]) for s in case["steps"]] == ROAD
+    assert [s["done"] for s in case["steps"]] == [True] * 12 + [False]
+    assert case["steps"][8]["documents"] == [str(EXAMPLES / "granskningsprotokoll.yaml")]
+    assert (case["region"], case["type"], case["dnr"], case["current_step"], case["late"]) == ("Nordvik", "ny_region", "RTS 2027/018", 12, False)
+    assert [(d["deadline"], d["due"], d["met"], d["late"]) for d in case["deadlines"]] == [
+        ("application", "2027-10-01", "2027-09-28", False),
+        ("protocol", "2027-12-16", "2027-12-07", False),
+        ("supplements", "2028-03-07", "2028-02-22", False),
+        ("recertification", "2030-10-30", None, False),
+        ("validity", "2031-04-30", None, False),
+    ]
+    assert case["next_deadline"]["name"] == "Ansökan om återcertifiering ska skickas in"
+    assert case["problems"] == []
+
+
+def test_the_road_as_a_person_reads_it(capsys):
+    code, out, _ = status(capsys, EXAMPLES, "--today", "2028-03-20")
+    lines = out.splitlines()
+    assert code == 0
+    assert lines[0] == "Teknikcollege Nordvik, ny region, Dnr RTS 2027/018: läget den 2028-03-20"
+    assert " 9  Protokoll                               2027-12-07  granskningsprotokoll.yaml" in lines
+    # A document dated after the day the case is seen from plans its step.
+    assert "12  Beslut                                  2028-04-20  beslut.yaml (planerat)" in lines
+    assert "  2028-03-07  Kompletteringarna ska vara inne  klart 2028-02-22" in lines
+
+
+def test_a_late_protocol_and_overdue_supplements_are_both_late(tmp_path, capsys):
+    folder = case_folder(tmp_path, {"granskningsprotokoll.yaml": [("date: 2027-12-07 ", "date: 2027-12-20 ")]}, without=("svar", "beslut"))
+    code, out, err = status(capsys, folder, "--today", "2028-04-01")
+    assert code == 0, err
+    assert "  2027-12-16  Protokollet ska skickas          klart 2027-12-20, SENT" in out.splitlines()
+    # Three months from the day the protocol was in fact sent.
+    assert "  2028-03-20  Kompletteringarna ska vara inne  FÖRSENAT" in out.splitlines()
+    case = read_case(folder, dt.date(2028, 4, 1))
+    assert [(d.key, d.late) for d in case.deadlines if d.late] == [("protocol", True), ("supplements", True)]
+    assert case.current is not None and case.current.number == 9
+    # On the day the supplements are due, only the protocol is late.
+    assert [d.key for d in read_case(folder, dt.date(2028, 3, 20)).deadlines if d.late] == ["protocol"]
+
+
+CONTACT = ("\nchair:", "\ncontact: {name: Sofia Ek, phone: 0611-12 34 56}\nchair:")
+"""The svar's contact, which it must name when its protocol writes out the case instead of naming the ansökan."""
+
+
+def protocol_written_out(programme: str = "Teknikprogrammet") -> tuple[str, str]:
+    """The protocol with its case written out (one provider, one programme) instead of naming the ansökan."""
+    case = (
+        "case:\n  type: ny_region\n  region: Nordvik\n  providers:\n    - name: Nordviksgymnasiet\n"
+        f"      programmes:\n        - name: {programme}\n"
+    )
+    return ("application: ansokan.yaml   # relativt till denna fil\n", case)
+
+
+CROSS = [
+    ("intresseanmalan.yaml", [("region: Nordvik", "region: Södervik")], "svar.yaml", [],
+     "intresseanmalan.yaml:7:1: Region: det här dokumentet gäller Teknikcollege Södervik, men ärendet är Teknikcollege Nordvik"),
+    ("granskningsprotokoll.yaml", [protocol_written_out("Elprogrammet")], "svar.yaml", [CONTACT],
+     "granskningsprotokoll.yaml:14:11: Ärende › Utbildningsanordnare › 1 › Utbildningar › 1 › Utbildning: Nordviksgymnasiet har "
+     "inget Elprogrammet i samverkansavtalet"),
+    # The beslut that names the svar cannot be dated before it; one that does not is caught by the road's order.
+    ("beslut.yaml", [("  date: 2028-04-20\n  paragraph: 42", "  date: 2028-02-20\n  paragraph: 42"), ("response: svar.yaml", "")], "svar.yaml", [],
+     "beslut.yaml:13:3: Styrelsemöte › Mötesdatum: Beslut är daterat 2028-02-20, före Svar på protokoll den 2028-02-22; vägens "
+     "steg kommer i ordning"),
+]
+
+
+@pytest.mark.parametrize(("name", "edits", "other", "other_edits", "expected"), CROSS,
+                         ids=["two-regions", "programme-not-agreed", "decision-before-answer"])
+def test_each_cross_document_problem_is_reported_at_its_line(tmp_path, capsys, name, edits, other, other_edits, expected):
+    folder = case_folder(tmp_path, {name: edits, other: other_edits})
+    code, out, err = status(capsys, folder, "--today", "2028-05-02")
+    assert code == 1
+    assert any(line.startswith(f"  {folder / expected}") for line in out.splitlines()), out
+    assert "problem mellan dokumenten; se ovan" in err
+
+
+def test_a_beslut_and_a_svar_about_another_protocol(tmp_path, capsys):
+    folder = case_folder(tmp_path)
+    (folder / "andra").mkdir()
+    other = (folder / "granskningsprotokoll.yaml").read_text(encoding="utf-8").replace("dnr: RTS 2027/018", "dnr: RTS 2027/099")
+    (folder / "andra" / "protokoll.yaml").write_text(other.replace("application: ansokan.yaml", "application: ../ansokan.yaml"))
+    for name in ("beslut.yaml", "svar.yaml"):
+        text = (folder / name).read_text(encoding="utf-8").replace("protocol: granskningsprotokoll.yaml", "protocol: andra/protokoll.yaml")
+        (folder / name).write_text(text.replace("response: svar.yaml", ""), encoding="utf-8")
+    case = read_case(folder, dt.date(2028, 5, 2))
+    found = [(Path(p.file or "").name, p.line, p.path, p.text("sv")) for p in case.problems]
+    assert ("svar.yaml", 8, "protocol", "denna svar på protokoll gäller protokollet från 2027-12-07 (Dnr RTS 2027/099), men ärendets "
+            f"protokoll är från 2027-12-07 (Dnr RTS 2027/018, {folder / 'granskningsprotokoll.yaml'})") in found
+    assert [(name, line, path) for name, line, path, _ in found] == [("svar.yaml", 8, "protocol"), ("beslut.yaml", 7, "protocol")]
+
+
+def test_two_documents_of_one_step_and_dates_out_of_the_roads_order(tmp_path):
+    folder = case_folder(tmp_path, {"granskningsprotokoll.yaml": [protocol_written_out()], "svar.yaml": [CONTACT]})
+    text = (folder / "granskningsprotokoll.yaml").read_text(encoding="utf-8").replace("  date: 2027-11-16\n", "  date: 2027-09-20\n")
+    (folder / "granskningsprotokoll.yaml").write_text(text, encoding="utf-8")
+    shutil.copy(folder / "intresseanmalan.yaml", folder / "intresseanmalan-kopia.yaml")
+    case = read_case(folder, dt.date(2028, 5, 2))
+    found = [(Path(p.file or "").name, p.line, p.path, p.text("sv")) for p in case.problems]
+    assert ("intresseanmalan.yaml", 4, "kind", "ärendet har redan en intresseanmälan "
+            f"({folder / 'intresseanmalan-kopia.yaml'}); ett ärende har ett av varje dokument") in found
+    assert ("granskningsprotokoll.yaml", 17, "visit.date", "Granskningsbesök är daterat 2027-09-20, före Ansökan skickas in den "
+            "2027-09-28; vägens steg kommer i ordning") in found
+
+
+def test_the_calendar_holds_the_deadlines_ahead_as_all_day_events(tmp_path, capsys):
+    folder = case_folder(tmp_path, without=("svar", "beslut"))
+    ics = tmp_path / "frister.ics"
+    assert status(capsys, folder, "--today", "2028-01-10", "--ics", ics)[0] == 0
+    calendar = icalendar.Calendar.from_ical(ics.read_bytes())
+    events = [(e.decoded("dtstart"), str(e["summary"]), str(e["description"])) for e in calendar.walk("VEVENT")]
+    assert events == [
+        (dt.date(2028, 3, 7), "Teknikcollege Nordvik: Kompletteringarna ska vara inne",
+         "Ärende: Teknikcollege Nordvik, Dnr RTS 2027/018\nSteg 10: Svar på protokoll\nDokument: granskningsprotokoll.yaml")
+    ]
+    [event] = calendar.walk("VEVENT")
+    assert event.decoded("dtend") == dt.date(2028, 3, 8) and str(event["uid"]).endswith("@tcdocs")
+    # After the decision: the re-certification application and the end of the certification.
+    assert status(capsys, EXAMPLES, "--today", "2028-05-02", "--ics", ics)[0] == 0
+    calendar = icalendar.Calendar.from_ical(ics.read_bytes())
+    assert [(e.decoded("dtstart"), str(e["summary"])) for e in calendar.walk("VEVENT")] == [
+        (dt.date(2030, 10, 30), "Teknikcollege Nordvik: Ansökan om återcertifiering ska skickas in"),
+        (dt.date(2031, 4, 30), "Teknikcollege Nordvik: Certifieringen gäller till"),
+    ]
+
+
+def test_many_cases_give_one_line_each(tmp_path, capsys):
+    early = case_folder(tmp_path, without=("svar", "beslut"))
+    code, out, _ = status(capsys, EXAMPLES, early, "--today", "2028-03-20")
+    assert code == 0
+    assert out.splitlines() == [
+        "Teknikcollege Nordvik  ny region  steg 10 Svar på protokoll  nästa: –",
+        "Teknikcollege Nordvik  ny region  steg 9 Protokoll  nästa: 2028-03-07 Kompletteringarna ska vara inne  FÖRSENAT",
+    ]
+
+
+def test_the_overview_as_a_document_in_both_formats(tmp_path, capsys):
+    code, out, _ = status(capsys, EXAMPLES, "--today", "2028-03-20", "--document", tmp_path)
+    assert code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["arendeoversikt-Nordvik.docx", "arendeoversikt-Nordvik.pdf"]
+    docx = flat(docx_body((tmp_path / "arendeoversikt-Nordvik.docx").read_bytes()))
+    pdf = flat(" ".join(pdf_pages((tmp_path / "arendeoversikt-Nordvik.pdf").read_bytes())))
+    for text in (docx, pdf):
+        assert "Ärendeöversikt, Teknikcollege Nordvik" in text
+        assert "Vägen till certifiering enligt handboken, läget den 20 mars 2028" in text
+        assert "9 Protokoll 2027-12-07 granskningsprotokoll.yaml Klart" in text
+        assert "12 Beslut 2028-04-20 beslut.yaml Planerat" in text
+        assert "Kompletteringarna ska vara inne 2028-03-07 2028-02-22 I tid" in text
+        assert "Dokumenten i ärendet stämmer med varandra." in text
+
+
+def test_the_example_overview_is_what_status_writes(capsys):
+    written = tcdocs.load(EXAMPLES / "arendeoversikt.yaml")
+    assert written == overview(read_case(EXAMPLES, dt.date(2028, 3, 20)))
+    # And the case does not count its own overview among its documents.
+    assert "arendeoversikt" not in [d.doc.kind_name() for d in read_case(EXAMPLES, dt.date(2028, 3, 20)).documents]
+
+
+def test_a_file_that_does_not_validate_is_a_problem_of_the_case(tmp_path, capsys):
+    folder = case_folder(tmp_path, {"svar.yaml": [("  - request: 3\n", "  - request: 7\n")]})
+    code, out, err = status(capsys, folder, "--today", "2028-05-02")
+    assert code == 1
+    assert f"{folder / 'svar.yaml'}:31:5: Svar på begärda kompletteringar › 3 › Begärd komplettering nr: protokollet har ingen " \
+           "komplettering 7" in out
+    assert "10  Svar på protokoll" in out  # the road is still drawn from the other documents
+
+
+def test_not_a_folder_is_a_clear_error(tmp_path, capsys):
+    code, _, err = status(capsys, tmp_path / "saknas")
+    assert code == 2 and "saknas" in err and "Traceback" not in err
