@@ -170,7 +170,7 @@ def test_a_dnr_of_several_lines_or_too_long_for_the_header_is_refused(dnr):
 @pytest.mark.parametrize(
     ("old", "new", "path", "message"),
     [
-        ("start: 2027-01-01", "start: 9999-01-01", "period.start", "give a date from 2000 to 2099"),
+        ("start: 2028-05-01", "start: 9999-01-01", "period.start", "give a date from 2000 to 2099"),
         ("date: 2026-11-22", "date: 1899-12-31", "date", "give a date from 2000 to 2099"),
         ("inhabitants: 32400", "inhabitants: " + "9" * 31, "parties[0].inhabitants", "10000000"),
         ("amount: 2.50", "amount: " + "9" * 5000, "financing.amount", ""),
