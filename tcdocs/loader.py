@@ -402,11 +402,15 @@ class Uploads(Sources):
                         [Problem(Message("the file is larger than {count} bytes", count=self.limits.max_bytes), "", given, 1, 1)]
                     )
                 return given, raw, Path(given).name
-        names = ", ".join(sorted(self.files)) or "none"
+        if self.files:
+            message = Message("no file named '{name}' was given with the document (given: {names}); add it",
+                              name=name, names=", ".join(sorted(self.files)))
+        else:
+            message = Message("no file named '{name}' was given with the document; add it", name=name)
         raise LoadError(
             [
                 Problem(
-                    Message("no file named '{name}' was given with the document (given: {names}); add it", name=name, names=names),
+                    message,
                     "",
                     referrer,
                 )
