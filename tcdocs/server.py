@@ -15,8 +15,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
+import datetime as dt
 import hmac
+import io
 import ipaddress
+import json
 import logging
 import multiprocessing
 import signal
@@ -36,6 +39,7 @@ from pathlib import Path as FilePath
 from typing import Any
 from urllib.parse import quote
 
+import markupsafe
 from fastapi import FastAPI, Path, Query, Request
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
@@ -48,12 +52,14 @@ from .backends import FORMATS
 from .batch import default_jobs, warm_up
 from .catalogue import kinds, schema, starter
 from .errors import LoadError, Problem, RenderError, RenderTimeout, TcdocsError, TemplateError, UsageError
+from .forms import form_schema
 from .loader import DEFAULT_LIMITS, Uploads, check_data, read_json, read_yaml
-from .messages import Message, from_accept_language, say
+from .messages import Message, from_accept_language, say, translate
 from .models import KINDS
 from .models.base import Document
 from .output import safe_stem
 from .rendering import MAX_TIMEOUT, MIN_TIMEOUT, RenderOptions, content_for, render_formats
+from .road import Case, case_from_uploads, overview
 
 __all__ = ["ServiceSettings", "create_app", "serve"]
 
@@ -273,6 +279,14 @@ def _parse(raw: bytes, media: str, name: str) -> tuple[Any, dict[Any, Any]]:
 
 def _multipart(raw: bytes, content_type: str) -> tuple[str, bytes, str, dict[str, bytes]]:
     """The document and the files uploaded with it: (its file name, its bytes, its media type, {name: bytes})."""
+    document, files = _multipart_parts(raw, content_type)
+    if document is None:
+        raise _Refusal(400, Message("a multipart body needs a part named 'document'"))
+    return document[0], document[1], document[2], files
+
+
+def _multipart_parts(raw: bytes, content_type: str) -> tuple[tuple[str, bytes, str] | None, dict[str, bytes]]:
+    """The part named ``document`` (file name, bytes, media type), if any, and the parts named ``files`` by file name."""
     from python_multipart.multipart import MultipartParser, parse_options_header
 
     # The header arrived as bytes and was decoded as Latin-1; the boundary is those bytes.
@@ -295,7 +309,8 @@ def _multipart(raw: bytes, content_type: str) -> tuple[str, bytes, str, dict[str
         header[1] += data[start:end]
 
     def on_header_end() -> None:
-        current["headers"][header[0].decode("latin-1").lower()] = header[1].decode("utf-8", "replace")
+        # Kept as bytes: a header's parameters (a file name in UTF-8, or any bytes at all) are parsed as bytes.
+        current["headers"][header[0].decode("latin-1").lower()] = bytes(header[1])
         header[0], header[1] = b"", b""
 
     def on_part_data(data: bytes, start: int, end: int) -> None:
@@ -323,17 +338,15 @@ def _multipart(raw: bytes, content_type: str) -> tuple[str, bytes, str, dict[str
     document: tuple[str, bytes, str] | None = None
     files: dict[str, bytes] = {}
     for part in parts:
-        _, disposition = parse_options_header(part["headers"].get("content-disposition", ""))
+        _, disposition = parse_options_header(part["headers"].get("content-disposition", b""))
         field_name = disposition.get(b"name", b"").decode("utf-8", "replace")
         file_name = disposition.get(b"filename", b"").decode("utf-8", "replace")
-        media = part["headers"].get("content-type", "").split(";")[0].strip().lower()
+        media = part["headers"].get("content-type", b"").decode("latin-1").split(";")[0].strip().lower()
         if field_name == "document":
             document = (file_name or SOURCE, bytes(part["data"]), media)
         elif field_name == "files" and file_name:
             files[FilePath(file_name).name] = bytes(part["data"])
-    if document is None:
-        raise _Refusal(400, Message("a multipart body needs a part named 'document'"))
-    return document[0], document[1], document[2], files
+    return document, files
 
 
 def _check(kind: str, raw: bytes, content_type: str) -> tuple[Document, list[Problem]]:
@@ -352,6 +365,16 @@ def _check(kind: str, raw: bytes, content_type: str) -> tuple[Document, list[Pro
             raise LoadError([Problem(wrong, "kind", name)])
     checked = check_data(data, name, positions, uploads)
     return checked.doc, checked.warnings
+
+
+def _read_case(raw: bytes, content_type: str, today: dt.date) -> Case:
+    """The case whose documents were uploaded together; runs in a thread, off the event loop."""
+    document, files = _multipart_parts(raw, content_type)
+    if document is not None and document[0] != SOURCE:
+        files[FilePath(document[0]).name] = document[1]
+    if not files:
+        raise _Refusal(400, Message("send the case's documents in parts named 'files', each with its file name"))
+    return case_from_uploads(files, Uploads(files), today)
 
 
 async def _document(request: Request, kind: str, app_state: _State) -> tuple[Document, list[Problem]]:
@@ -378,10 +401,52 @@ class _State:
 # --- answers ---------------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=32)
 def _web_file(name: str) -> bytes:
     """A file of the page (``tcdocs/web/``), read once per process."""
     return resources.files("tcdocs").joinpath("web", name).read_bytes()
+
+
+ASSET_TYPES = {
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".txt": "text/plain; charset=utf-8",
+}
+
+
+@lru_cache(maxsize=1)
+def _assets() -> dict[str, str]:
+    """The page's files a browser may fetch (scripts, styles, pictures, licences) by name, with their media types."""
+    folder = resources.files("tcdocs").joinpath("web")
+    found = {entry.name: ASSET_TYPES.get(FilePath(entry.name).suffix) for entry in folder.iterdir() if entry.is_file()}
+    return {name: media for name, media in found.items() if media is not None}
+
+
+@lru_cache(maxsize=4)
+def _script_messages(language: str) -> dict[str, str]:
+    """The page script's messages (``t("...")`` in ``app.js``) in *language*, found as the catalogue tool finds them."""
+    from babel.messages.extract import extract
+
+    found = extract("javascript", io.BytesIO(_web_file("app.js")), keywords={"t": None})
+    return {message: translate(message, language) for _, message, _, _ in found if isinstance(message, str)}
+
+
+@lru_cache(maxsize=4)
+def _page_html(language: str, token: bool) -> str:
+    """The page in *language*: ``index.html``, a Jinja template whose words are ``t("...")``."""
+    import jinja2
+
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    template = env.from_string(_web_file("index.html").decode("utf-8"))
+    texts = json.dumps(_script_messages(language), ensure_ascii=False).replace("<", "\\u003c")
+    return template.render(
+        lang=language,
+        t=lambda text: translate(text, language),
+        texts=markupsafe.Markup(texts),
+        kinds=kinds(),
+        token=token,
+    )
 
 
 def _preview_page(doc: Document) -> str:
@@ -439,6 +504,8 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     app = FastAPI(title="tcdocs", version=__version__, description=OPENAPI_DESCRIPTION.format(kinds=names), lifespan=lifespan)
     # A plain string checked by the service, so that an unknown kind is 404; the schema lists the kinds.
     kind_path = Path(description="Dokumentslaget", json_schema_extra={"enum": list(KINDS)})
+    today_query = Query(None, description="Dagen ärendet ses från, ÅÅÅÅ-MM-DD; standard: i dag")
+    status_format = Query("json", alias="format", description="json, pdf eller docx", json_schema_extra={"enum": ["json", *MEDIA_TYPES]})
     format_query = Query("pdf", alias="format", description="pdf eller docx", json_schema_extra={"enum": list(MEDIA_TYPES)})
     body_schema = {"oneOf": [{"$ref": f"#/components/schemas/{model.__name__}"} for model in KINDS.values()]}
     request_body = {
@@ -563,9 +630,85 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             headers["X-Tcdocs-Warnings"] = str(len(warnings))
         return Response(data, media_type=MEDIA_TYPES[fmt], headers=headers)
 
+    @app.get("/v1/form/{kind}", summary="Formuläret för ett dokumentslag: dess JSON Schema, format för sidans formulär")
+    async def kind_form(kind: str = kind_path) -> JSONResponse:
+        if kind not in KINDS:
+            raise _Refusal(404, Message("unknown document kind '{kind}'", kind=kind))
+        return JSONResponse(form_schema(kind))
+
+    @app.post(
+        "/v1/check/{kind}",
+        summary="Granska uppgifterna och förhandsgranska dokumentet",
+        description=(
+            "Svarar alltid 200 när begäran kom fram: `valid`, `problems` och `warnings` (med fält, rad och kolumn) "
+            "och `preview`, dokumentet som HTML när uppgifterna är giltiga."
+        ),
+        openapi_extra={"requestBody": request_body},
+        responses={key: value for key, value in refusals.items() if key != 422},
+    )
+    async def check(request: Request, kind: str = kind_path) -> dict[str, Any]:
+        language = _language(request)
+        try:
+            doc, warnings = await _document(request, kind, state)
+        except _Refusal as refusal:
+            if refusal.status != 422:
+                raise
+            problems = refusal.problems or [Problem(refusal.detail, "", SOURCE)]
+            return {"valid": False, "problems": [_problem(p, language) for p in problems], "warnings": [], "preview": None}
+        answer: dict[str, Any] = {"valid": True, "problems": [], "warnings": [_problem(w, language) for w in warnings]}
+        try:
+            answer["preview"] = await asyncio.to_thread(_preview_page, doc)
+        except TcdocsError as exc:
+            answer.update(valid=False, preview=None, problems=[_problem(Problem(exc.format(language), "", SOURCE), language)])
+        return answer
+
+    @app.post(
+        "/v1/status",
+        summary="Var ett certifieringsärende står på handbokens väg",
+        description=(
+            "Skicka ärendets dokument tillsammans som multipart/form-data, i delar som heter `files` (dokumenten hänvisar "
+            "till varandra med filnamnen). Svaret är vägens tretton steg med datum och dokument, tidsfristerna och problemen "
+            "mellan dokumenten, som JSON; med `format=pdf` eller `format=docx` ärendeöversikten som dokument."
+        ),
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "multipart/form-data": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}}},
+                            "required": ["files"],
+                        }
+                    }
+                },
+            }
+        },
+        responses={**{key: value for key, value in refusals.items() if key != 422}, 400: {"description": "Inga dokument"}},
+    )
+    async def case_status(request: Request, today: dt.date | None = today_query, fmt: str = status_format) -> Response:
+        if fmt not in ("json", *MEDIA_TYPES):
+            raise _Refusal(422, Message("unknown format '{fmt}'; use json, pdf or docx", fmt=fmt))
+        language = _language(request)
+        raw = await _body(request, state.settings)
+        media = request.headers.get("content-type", "")
+        if media.split(";")[0].strip().lower() != "multipart/form-data":
+            raise _Refusal(415, Message("send the case's documents as multipart/form-data, in parts named 'files'"))
+        async with state.parsing:
+            case = await asyncio.to_thread(_read_case, raw, media, today or dt.date.today())
+        if fmt == "json":
+            return JSONResponse({"today": case.today.isoformat(), "cases": [case.as_json(language)]})
+        try:
+            doc = overview(case, language)
+        except TcdocsError as exc:
+            raise _Refusal(422, exc.args[0] if exc.args else str(exc)) from None
+        data = await state.renderer.render(doc, fmt)
+        return Response(data, media_type=MEDIA_TYPES[fmt], headers={"Content-Disposition": content_disposition(doc, fmt)})
+
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    async def page() -> HTMLResponse:
-        return HTMLResponse(_web_file("index.html").decode("utf-8"), headers={"Content-Security-Policy": PAGE_POLICY})
+    async def page(request: Request) -> HTMLResponse:
+        html = _page_html(_language(request), settings.token is not None)
+        return HTMLResponse(html, headers={"Content-Security-Policy": PAGE_POLICY, "Content-Language": _language(request)})
 
     @app.get("/favicon.ico", include_in_schema=False)
     async def favicon() -> Response:
@@ -573,10 +716,10 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
 
     @app.get("/assets/{name}", include_in_schema=False)
     async def asset(name: str) -> Response:
-        types = {"app.js": "text/javascript", "app.css": "text/css", "favicon.svg": "image/svg+xml"}
-        if name not in types:
+        media = _assets().get(name)
+        if media is None:
             raise _Refusal(404, Message("no such asset"))
-        return Response(_web_file(name), media_type=f"{types[name]}; charset=utf-8")
+        return Response(_web_file(name), media_type=media, headers={"Cache-Control": "no-cache"})
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

@@ -48,6 +48,7 @@ def test_kinds_and_starter():
         "granskningsprotokoll": "Granskningsprotokoll",
         "svar": "Svar på protokoll",
         "beslut": "Beslut",
+        "arendeoversikt": "Ärendeöversikt",
         "hangavtal": "Hängavtal",
         "styrgruppsprotokoll": "Styrgruppsprotokoll",
     }

@@ -1,90 +1,765 @@
-// The preview page of `tcdocs serve`: choose a kind, paste or upload YAML, see problems or a preview, download.
+// The page of `tcdocs serve`: a form for a document's data, checked by the service while it is written,
+// with the problems beside their fields, a preview, downloads, a YAML view that follows the form both
+// ways, attached documents for a document that refers to another, and a draft kept in the browser.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const YAML = "application/yaml; charset=utf-8";
-let timer = null;
+const TEXTS = JSON.parse($("texts").textContent);
+const LANGUAGE = document.documentElement.lang || "sv";
 
-function say(text) { $("status").textContent = text; }
+/** A text of the page in the reader's language, with {name} filled in from values. */
+function t(text, values) {
+  const said = TEXTS[text] ?? text;
+  return values ? said.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole)) : said;
+}
 
-function showProblems(problems) {
-  const list = $("problems");
-  list.replaceChildren();
-  for (const p of problems || []) {
-    const item = document.createElement("li");
-    const where = p.line ? `rad ${p.line}${p.column ? `, kolumn ${p.column}` : ""}: ` : "";
-    item.textContent = `${where}${p.path ? p.path + ": " : ""}${p.message}`;
-    if (p.severity === "warning") item.className = "warning";
-    list.append(item);
+const YAML_TYPE = "application/yaml";
+const DRAFT_KEY = "tcdocs.draft";
+const TOKEN_KEY = "tcdocs.token";
+const DRAFT_FILES_LIMIT = 1000000; // characters of attached documents kept with the draft; larger ones are attached again
+const LARGEST_FILE = 2000000; // bytes: a data file is a few kilobytes; anything this large is not one
+const CHECK_DELAY = 500; // milliseconds of quiet after an edit before the data is checked
+const ANSWER_TIME = 90000; // milliseconds to wait for the service before saying it did not answer
+
+// The form library's own words (buttons of lists), in the reader's language.
+const LIBRARY_WORDS = {
+  arrayAdd: t("Add"),
+  arrayAddAfter: t("Add after"),
+  arrayDelete: t("Remove"),
+  arrayDeleteAll: t("Remove all"),
+  arrayMoveUp: t("Move up"),
+  arrayMoveDown: t("Move down"),
+  arrayDrag: t("Drag"),
+  arrayConfirmDelete: t("Remove this item?"),
+  arrayConfirmDeleteAll: t("Remove all items?"),
+  objectAddProperty: t("Add field"),
+  objectPropertyAdded: t("the field was added to the form"),
+  objectPropertyRemoved: t("the field was removed from the form"),
+  propertiesToggle: t("Fields"),
+  collapseToggle: t("Collapse"),
+};
+const FORM_WORDS = {
+  choose: t("Choose …"),
+  chooseFile: t("Choose an attached file …"),
+  fileBranch: t("An attached file"),
+  detailsBranch: t("The details, written out"),
+  shapeOf: (field) => t("{field} is given as", { field }),
+};
+
+const state = {
+  kind: null,
+  schema: null, // the kind's form schema, as the service shapes it
+  refers: false, // whether the kind refers to other documents, which are then sent with it
+  form: null, // the DataForm
+  yaml: "", // the data as sent to the service: exactly what the YAML view shows
+  documentName: null, // the file the data was opened from
+  files: [], // attached documents: [{name, text}]; text null when the draft could not keep it
+  sent: 0, // sequence number of the latest check sent
+  answered: 0, // sequence number of the latest check shown: an older answer never replaces a newer one
+  sentName: null, // the document's name in the latest check, as problems name their file
+  problems: [],
+  warnings: [],
+  touched: new Set(), // form paths the person changed: their problems are shown beside them at once
+  showAll: false, // show every problem beside its field (after opening a file, or trying to download)
+  preview: null, // the last preview without problems
+  retry: null, // what "Try again" does
+  schemas: new Map(),
+};
+const timers = { check: 0, yaml: 0, draft: 0 };
+
+// --- talking to the service ------------------------------------------------------------------------------
+
+let tokenAsked = null;
+
+function storedToken() {
+  try { return sessionStorage.getItem(TOKEN_KEY); } catch (error) { return null; }
+}
+
+/** fetch() with the service's key, asking the person for the key when the service wants one. */
+async function api(path, options = {}) {
+  for (;;) {
+    const headers = new Headers(options.headers ?? {});
+    const token = storedToken();
+    if (token) headers.set("Authorization", `Bearer ${token}`);
+    const response = await fetch(path, { ...options, headers, signal: AbortSignal.timeout(ANSWER_TIME) });
+    if (response.status !== 401) return response;
+    if (!(await askToken(Boolean(token)))) return response;
   }
 }
 
-async function post(path) {
-  return fetch(`${path}/${encodeURIComponent($("kind").value)}`, {
-    method: "POST", headers: { "Content-Type": YAML }, body: $("data").value,
+function askToken(wrong) {
+  tokenAsked ??= new Promise((resolve) => {
+    const dialog = $("token-dialog");
+    $("token-wrong").hidden = !wrong;
+    $("token").value = "";
+    const finish = (given) => {
+      $("token-ok").onclick = $("token-cancel").onclick = $("token").onkeydown = dialog.onclose = null;
+      if (dialog.open) dialog.close();
+      tokenAsked = null;
+      resolve(given);
+    };
+    $("token-ok").onclick = () => {
+      const token = $("token").value.trim();
+      if (!token) return;
+      try { sessionStorage.setItem(TOKEN_KEY, token); } catch (error) { /* then it is asked again */ }
+      finish(true);
+    };
+    $("token").onkeydown = (event) => { if (event.key === "Enter") $("token-ok").click(); };
+    $("token-cancel").onclick = () => finish(false);
+    dialog.onclose = () => finish(false);
+    dialog.showModal();
+    $("token").focus();
   });
+  return tokenAsked;
 }
 
-async function failure(response) {
-  let body = {};
-  try { body = await response.json(); } catch (error) { body = { detail: response.statusText }; }
-  showProblems(body.problems);
-  say(body.problems ? `${body.problems.length} problem att rätta.` : body.detail || `Fel ${response.status}`);
+/**
+ * The request that carries the data: the YAML alone, or, for a kind that refers to other documents,
+ * the YAML with the attached documents (so that the service resolves a reference by its file name).
+ */
+function dataRequest() {
+  state.sentName = state.documentName ?? `${state.kind}.yaml`;
+  if (!state.refers) {
+    return { method: "POST", headers: { "Content-Type": `${YAML_TYPE}; charset=utf-8` }, body: state.yaml };
+  }
+  const body = new FormData();
+  body.append("document", new Blob([state.yaml], { type: YAML_TYPE }), state.sentName);
+  for (const file of state.files.filter((known) => known.text !== null)) {
+    body.append("files", new Blob([file.text], { type: YAML_TYPE }), file.name);
+  }
+  return { method: "POST", body };
 }
 
-async function preview() {
-  say("Granskar …");
-  const response = await post("/v1/preview");
-  if (!response.ok) { $("view").srcdoc = ""; return failure(response); }
-  showProblems([]);
-  $("view").srcdoc = await response.text();
-  say("Förhandsgranskningen är klar.");
+async function detail(response) {
+  try {
+    return (await response.json()).detail ?? response.statusText;
+  } catch (error) {
+    return response.statusText;
+  }
 }
+
+// --- the status line -------------------------------------------------------------------------------------
+
+function say(text, tone = "") {
+  $("status").textContent = text;
+  $("status").className = tone;
+  $("retry").hidden = true;
+}
+
+function lost(retry, timedOut) {
+  say(timedOut
+    ? t("The service did not answer in time. Try again in a moment.")
+    : t("No contact with the service. Check that tcdocs serve is running, then try again."), "error");
+  state.retry = retry;
+  $("retry").hidden = false;
+  document.body.dataset.busy = "false";
+}
+
+/** Say why the service refused a request; when it wants its key, offer to try again (and so be asked for it). */
+async function refused(response, retry) {
+  say(t("The service refused the request: {reason}", { reason: await detail(response) }), "error");
+  document.body.dataset.busy = "false";
+  if (response.status === 401) {
+    state.retry = retry;
+    $("retry").hidden = false;
+  }
+}
+
+const counted = (count, one, many) => (count === 1 ? one : many);
+
+// --- checking the data -----------------------------------------------------------------------------------
+
+function checkSoon(delay = CHECK_DELAY) {
+  clearTimeout(timers.check);
+  document.body.dataset.busy = "true";
+  timers.check = setTimeout(check, delay);
+}
+
+async function check() {
+  clearTimeout(timers.check);
+  timers.check = 0;
+  const number = ++state.sent;
+  document.body.dataset.busy = "true";
+  say(t("Checking …"), "busy");
+  let answer;
+  try {
+    const response = await api(`/v1/check/${encodeURIComponent(state.kind)}`, dataRequest());
+    if (!response.ok) {
+      if (number === state.sent) await refused(response, check);
+      return;
+    }
+    answer = await response.json();
+  } catch (error) {
+    if (number === state.sent) lost(check, error.name === "TimeoutError");
+    return;
+  }
+  if (number <= state.answered) return;
+  state.answered = number;
+  show(answer, number === state.sent);
+}
+
+/** Show a check's answer; *latest*: no newer check is on its way, so the status may say the outcome. */
+function show(answer, latest) {
+  state.problems = answer.problems;
+  state.warnings = answer.warnings;
+  if (answer.valid && answer.preview !== null) showPreview(answer.preview);
+  else markStale();
+  listFindings();
+  annotate();
+  if (!latest) return;
+  if (!timers.check) document.body.dataset.busy = "false"; // else an edit since is about to be checked
+  const problems = answer.problems.length;
+  const warnings = answer.warnings.length;
+  if (problems > 0) {
+    say(counted(problems, t("1 problem to fix."), t("{count} problems to fix.", { count: problems })), "error");
+  } else if (warnings > 0) {
+    say(counted(warnings, t("No problems, but 1 warning."), t("No problems, but {count} warnings.", { count: warnings })), "warning");
+  } else {
+    say(t("No problems. The preview shows the document."), "ok");
+  }
+}
+
+// The frame is never hidden: Chromium does not paint a frame that was loaded while hidden and shown after.
+function showPreview(html) {
+  state.preview = html;
+  const view = $("view");
+  if (view.srcdoc !== html) view.srcdoc = html;
+  view.classList.remove("stale");
+  $("stale").hidden = true;
+}
+
+function markStale() {
+  const view = $("view");
+  if (state.preview === null) {
+    const note = document.createElement("p");
+    note.textContent = t("The preview appears when the data has no problems.");
+    const page = `<!DOCTYPE html><html lang="${LANGUAGE}"><meta charset="utf-8">`
+      + `<body style="font: 1rem/1.45 system-ui, sans-serif; color: #4a4a4a; margin: 1.2rem">${note.outerHTML}</body></html>`;
+    if (view.srcdoc !== page) view.srcdoc = page;
+    view.classList.remove("stale");
+    $("stale").hidden = true;
+    return;
+  }
+  view.classList.add("stale");
+  $("stale").hidden = false;
+}
+
+/** Whether a problem is in the document itself (not in one of the attached documents). */
+const inDocument = (problem) => !problem.file || problem.file === state.sentName;
+
+/** Whether a problem is shown beside its field: a field the person changed, or everything when asked. */
+function showsBeside(pointer, problem) {
+  if (problem.severity === "warning" || state.showAll) return true;
+  if (state.touched.has(pointer)) return true;
+  for (const touched of state.touched) if (touched.startsWith(`${pointer}/`)) return true;
+  return false;
+}
+
+function annotate() {
+  if (state.form) state.form.show([...state.problems, ...state.warnings].filter(inDocument), showsBeside);
+}
+
+function listFindings() {
+  fill($("problems"), $("problems-heading"), state.problems);
+  fill($("warnings"), $("warnings-heading"), state.warnings);
+}
+
+function fill(list, heading, findings) {
+  list.replaceChildren(...findings.map(finding));
+  list.hidden = heading.hidden = findings.length === 0;
+}
+
+function finding(problem) {
+  const item = document.createElement("li");
+  item.className = problem.severity === "warning" ? "warning" : "problem";
+  const said = problem.field ? `${problem.field}: ${problem.message}` : problem.message;
+  if (!inDocument(problem)) {
+    item.textContent = problem.line
+      ? t("In {file}, line {line}: {problem}", { file: problem.file, line: problem.line, problem: said })
+      : t("In {file}: {problem}", { file: problem.file, problem: said });
+    return item;
+  }
+  const toField = button(said, "to-field", () => {
+    if (!problem.path && problem.line) {
+      toLine(problem.line, problem.column); // about the text as a whole (its YAML), not one field
+      return;
+    }
+    state.touched.add(state.form.instanceFor(problem.path).path);
+    annotate();
+    if (!state.form.focus(problem.path) && problem.line) toLine(problem.line, problem.column);
+  });
+  item.append(toField);
+  if (problem.line) {
+    const line = button(t("line {line}", { line: problem.line }), "to-line", () => toLine(problem.line, problem.column));
+    line.setAttribute("aria-label", t("line {line} in the YAML view", { line: problem.line }));
+    item.append(" ", line);
+  }
+  return item;
+}
+
+function button(text, className, action) {
+  const element = document.createElement("button");
+  element.type = "button";
+  element.className = className;
+  element.textContent = text;
+  element.addEventListener("click", action);
+  return element;
+}
+
+/** After a refused download: every problem beside its field, and the first one in view with the focus. */
+function toFirstProblem() {
+  state.showAll = true;
+  annotate();
+  const first = state.problems.find(inDocument);
+  if (!first) return;
+  if (!state.form.focus(first.path) && first.line) toLine(first.line, first.column);
+}
+
+// --- downloads -------------------------------------------------------------------------------------------
 
 async function download(format) {
-  say(`Skapar ${format.toUpperCase()} …`);
-  const response = await fetch(`/v1/documents/${encodeURIComponent($("kind").value)}?format=${format}`, {
-    method: "POST", headers: { "Content-Type": YAML }, body: $("data").value,
-  });
-  if (!response.ok) return failure(response);
-  const disposition = response.headers.get("Content-Disposition") || "";
-  const name = (disposition.match(/filename="([^"]+)"/) || [null, `dokument.${format}`])[1];
-  const url = URL.createObjectURL(await response.blob());
+  const name = format === "pdf" ? "PDF" : "Word";
+  say(t("Making the {format} file …", { format: name }), "busy");
+  let response;
+  try {
+    response = await api(`/v1/documents/${encodeURIComponent(state.kind)}?format=${format}`, dataRequest());
+  } catch (error) {
+    lost(() => download(format), error.name === "TimeoutError");
+    return;
+  }
+  if (response.status === 422) {
+    const body = await response.json().catch(() => ({}));
+    if (Array.isArray(body.problems)) {
+      state.problems = body.problems;
+      listFindings();
+      markStale();
+      toFirstProblem();
+      const count = body.problems.length;
+      say(counted(count, t("The document was not made: 1 problem to fix."),
+        t("The document was not made: {count} problems to fix.", { count })), "error");
+      return;
+    }
+    say(t("The document was not made: {reason}", { reason: body.detail ?? response.statusText }), "error");
+    return;
+  }
+  if (!response.ok) {
+    await refused(response, () => download(format));
+    return;
+  }
+  const file = fileName(response.headers.get("Content-Disposition"), `${state.kind}.${format}`);
+  saveFile(await response.blob(), file);
+  const warnings = Number(response.headers.get("X-Tcdocs-Warnings") ?? 0);
+  if (warnings === 0) say(t("{file} is downloaded.", { file }), "ok");
+  else {
+    say(counted(warnings, t("{file} is downloaded, with 1 warning: see the list.", { file }),
+      t("{file} is downloaded, with {count} warnings: see the list.", { file, count: warnings })), "warning");
+  }
+}
+
+/** The file name a download's Content-Disposition gives, the UTF-8 one (filename*) first. */
+function fileName(disposition, fallback) {
+  const utf8 = /filename\*=UTF-8''([^;]+)/i.exec(disposition ?? "");
+  if (utf8) {
+    try { return decodeURIComponent(utf8[1]); } catch (error) { /* the plain name below */ }
+  }
+  const plain = /filename="([^"]+)"/i.exec(disposition ?? "");
+  return plain ? plain[1] : fallback;
+}
+
+function saveFile(blob, name) {
+  const url = URL.createObjectURL(blob);
   const link = document.createElement("a");
   link.href = url;
   link.download = name;
   document.body.append(link);
   link.click();
   link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10000);
-  say(`${name} är nedladdad.`);
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
 }
 
-async function fillStarter() {
-  const response = await fetch(`/v1/starter/${encodeURIComponent($("kind").value)}`);
-  $("data").value = await response.text();
-  preview();
+// --- the YAML view ---------------------------------------------------------------------------------------
+
+const dump = (data) => jsyaml.dump(data, { lineWidth: -1, schema: jsyaml.CORE_SCHEMA });
+const parse = (text) => jsyaml.load(text, { schema: jsyaml.CORE_SCHEMA });
+
+function showYaml(marked = 0) {
+  const area = $("yaml");
+  if (document.activeElement !== area && area.value !== state.yaml) area.value = state.yaml;
+  numberLines(marked);
 }
+
+/** The line numbers beside the YAML text; *marked*: a line to mark (the one a problem is on). */
+function numberLines(marked = 0) {
+  const area = $("yaml");
+  const gutter = $("yaml-lines");
+  const count = area.value.split("\n").length;
+  if (Number(gutter.dataset.count) !== count || Number(gutter.dataset.marked) !== marked) {
+    const lines = [];
+    for (let line = 1; line <= count; line += 1) {
+      const number = document.createElement("span");
+      number.textContent = `${line}\n`;
+      if (line === marked) number.className = "marked";
+      lines.push(number);
+    }
+    gutter.replaceChildren(...lines);
+    gutter.dataset.count = String(count);
+    gutter.dataset.marked = String(marked);
+  }
+  gutter.scrollTop = area.scrollTop;
+}
+
+/** Put the cursor on a line (and column) of the YAML view and bring it into view. */
+function toLine(line, column = 1) {
+  $("yaml-view").open = true;
+  const area = $("yaml");
+  const text = area.value;
+  let start = 0;
+  for (let current = 1; current < line; current += 1) {
+    const next = text.indexOf("\n", start);
+    if (next < 0) break;
+    start = next + 1;
+  }
+  const end = text.indexOf("\n", start) < 0 ? text.length : text.indexOf("\n", start);
+  const at = Math.min(start + Math.max((column ?? 1) - 1, 0), end);
+  area.focus({ preventScroll: true });
+  area.setSelectionRange(at, at);
+  const height = parseFloat(getComputedStyle(area).lineHeight) || 20;
+  area.scrollTop = Math.max(0, (line - 1) * height - area.clientHeight / 3);
+  numberLines(line);
+  area.scrollIntoView({ block: "nearest" });
+}
+
+function yamlTyped() {
+  state.yaml = $("yaml").value;
+  numberLines();
+  checkSoon();
+  keepDraftSoon();
+  clearTimeout(timers.yaml);
+  timers.yaml = setTimeout(readYaml, 400);
+}
+
+/** The form follows the YAML view: read the text, and if it is a document, show it in the form. */
+function readYaml() {
+  let data;
+  try {
+    data = parse($("yaml").value) ?? {};
+  } catch (error) {
+    const at = error.mark ? t("line {line}", { line: error.mark.line + 1 }) : "";
+    $("yaml-status").textContent = t("The form waits for the text to be YAML again ({where}).", { where: at || error.message });
+    return;
+  }
+  if (typeof data !== "object" || Array.isArray(data)) {
+    $("yaml-status").textContent = t("The form waits for the text to be a YAML mapping (field: value).");
+    return;
+  }
+  $("yaml-status").textContent = "";
+  state.showAll = true;
+  state.form.setDocument(data);
+  annotate();
+}
+
+// --- the form --------------------------------------------------------------------------------------------
+
+async function formSchema(kind) {
+  if (!state.schemas.has(kind)) {
+    const response = await api(`/v1/form/${encodeURIComponent(kind)}`);
+    if (!response.ok) throw new Error(await detail(response));
+    state.schemas.set(kind, await response.json());
+  }
+  return state.schemas.get(kind);
+}
+
+/** Draw the form of *kind* with *data*; *text*: the YAML it was read from (kept as it is), if any. */
+async function showKind(kind, data, text) {
+  state.schema = await formSchema(kind);
+  state.kind = kind;
+  $("kind").value = kind;
+  state.form?.destroy();
+  state.form = new TcForm.DataForm({
+    container: $("form"),
+    schema: state.schema,
+    language: LANGUAGE,
+    translations: LIBRARY_WORDS,
+    words: FORM_WORDS,
+    files: state.files.map((file) => file.name),
+    data,
+  });
+  state.form.onChange(formChanged);
+  state.form.onEdit((pointer) => state.touched.add(pointer));
+  state.refers = TcForm.refersToOthers(state.schema);
+  $("attachments").hidden = !state.refers;
+  state.yaml = text ?? dump(state.form.document());
+  showYaml();
+}
+
+/** The YAML view follows the form. */
+function formChanged() {
+  state.yaml = dump(state.form.document());
+  showYaml();
+  annotate();
+  checkSoon();
+  keepDraftSoon();
+}
+
+
+/** Start again with *data* of *kind* (an empty form, a template, an opened file). */
+async function startWith(kind, data, text, name) {
+  state.answered = state.sent; // answers about the data being replaced are not shown
+  state.problems = [];
+  state.warnings = [];
+  state.touched.clear();
+  state.showAll = Boolean(text);
+  state.preview = null;
+  state.documentName = name ?? null;
+  $("yaml-status").textContent = "";
+  await showKind(kind, data, text);
+  markStale();
+  listFindings();
+  keepDraft();
+  await check();
+}
+
+/** Whether the data may be replaced: yes when nothing is filled in, else the person is asked. */
+async function mayReplace(question, yes) {
+  return hasData() ? ask(question, yes) : true;
+}
+
+/** Whether anything has been filled in, in the form or in the YAML view. */
+function hasData() {
+  if (state.form?.isFilled()) return true;
+  let data;
+  try {
+    data = parse(state.yaml);
+  } catch (error) {
+    return true; // text that is not YAML yet is still someone's work
+  }
+  if (data === null || data === undefined) return false;
+  return typeof data !== "object" || Object.keys(data).some((key) => key !== "kind");
+}
+
+function ask(question, yes) {
+  return new Promise((resolve) => {
+    const dialog = $("ask");
+    $("ask-text").textContent = question;
+    $("ask-yes").textContent = yes;
+    const finish = (answer) => {
+      $("ask-yes").onclick = $("ask-no").onclick = dialog.onclose = null;
+      if (dialog.open) dialog.close();
+      resolve(answer);
+    };
+    $("ask-yes").onclick = () => finish(true);
+    $("ask-no").onclick = () => finish(false);
+    dialog.onclose = () => finish(false);
+    dialog.showModal();
+    $("ask-no").focus();
+  });
+}
+
+async function changeKind() {
+  const kind = $("kind").value;
+  const replace = await mayReplace(
+    t("Change the kind of document? The form will be empty: the data filled in now is replaced. Save the data first to keep it."),
+    t("Change and empty the form"));
+  if (!replace) {
+    $("kind").value = state.kind;
+    return;
+  }
+  await startWith(kind, {});
+}
+
+async function fromStarter() {
+  const replace = await mayReplace(
+    t("Start from the template? The data filled in now is replaced by the template's example data."),
+    t("Replace with the template"));
+  if (!replace) return;
+  let response;
+  try {
+    response = await api(`/v1/starter/${encodeURIComponent(state.kind)}`);
+  } catch (error) {
+    lost(fromStarter, error.name === "TimeoutError");
+    return;
+  }
+  if (!response.ok) {
+    await refused(response, fromStarter);
+    return;
+  }
+  const text = await response.text();
+  await startWith(state.kind, parse(text), text);
+}
+
+async function emptyForm() {
+  const replace = await mayReplace(
+    t("Empty the form? The data filled in now is removed, here and from this browser."), t("Empty the form"));
+  if (replace) await startWith(state.kind, {});
+}
+
+async function openFile() {
+  const input = $("open-file");
+  const [file] = input.files;
+  input.value = "";
+  if (!file) return;
+  const text = await readText(file);
+  if (text === null) return;
+  let data;
+  try {
+    data = parse(text);
+  } catch (error) {
+    say(t("{file} is not YAML: {reason}", { file: file.name, reason: error.message.split("\n")[0] }), "error");
+    return;
+  }
+  const kind = data && typeof data === "object" ? data.kind : undefined;
+  if (!state.kinds.includes(kind)) {
+    say(t("{file} does not say which kind of document it is (kind:, for example kind: samverkansavtal).", { file: file.name }), "error");
+    return;
+  }
+  const replace = await mayReplace(
+    t("Open {file}? The data filled in now is replaced by the file's.", { file: file.name }), t("Open and replace"));
+  if (replace) await startWith(kind, data, text, file.name);
+}
+
+async function readText(file) {
+  if (file.size > LARGEST_FILE) {
+    say(t("{file} is too large to be a data file.", { file: file.name }), "error");
+    return null;
+  }
+  return file.text();
+}
+
+function saveData() {
+  const dnr = String(state.form.document().dnr ?? "").trim();
+  const stem = [state.kind, dnr].filter(Boolean).join("-").replace(/[^\p{L}\p{N}._-]+/gu, "-").replace(/-+$/, "");
+  saveFile(new Blob([state.yaml], { type: `${YAML_TYPE}; charset=utf-8` }), `${stem}.yaml`);
+  say(t("The data is saved as {file}.", { file: `${stem}.yaml` }), "ok");
+}
+
+// --- attached documents ----------------------------------------------------------------------------------
+
+async function attach() {
+  const input = $("attach-files");
+  const chosen = [...input.files];
+  input.value = "";
+  for (const file of chosen) {
+    const text = await readText(file);
+    if (text === null) continue;
+    state.files = state.files.filter((known) => known.name !== file.name).concat({ name: file.name, text });
+  }
+  filesChanged();
+  const byKind = {};
+  for (const file of state.files) {
+    let kind;
+    try { kind = file.text === null ? undefined : parse(file.text)?.kind; } catch (error) { kind = undefined; }
+    if (typeof kind === "string") (byKind[kind] ??= []).push(file.name);
+  }
+  state.form.chooseReferences(byKind);
+}
+
+function detach(name) {
+  state.files = state.files.filter((file) => file.name !== name);
+  filesChanged();
+  $("attach").focus();
+}
+
+function filesChanged() {
+  listFiles();
+  state.form.rebuild(state.files.map((file) => file.name));
+  annotate();
+  keepDraft();
+  checkSoon(0);
+}
+
+function listFiles() {
+  $("attached").replaceChildren(...state.files.map((file) => {
+    const item = document.createElement("li");
+    const name = document.createElement("span");
+    name.className = "file-name";
+    name.textContent = file.name;
+    item.append(name);
+    if (file.text === null) item.append(" ", t("(not kept in this browser: attach it again)"));
+    const remove = button(t("Remove"), "remove", () => detach(file.name));
+    remove.setAttribute("aria-label", t("Remove {file}", { file: file.name }));
+    item.append(" ", remove);
+    return item;
+  }));
+}
+
+// --- the draft, kept in this browser ---------------------------------------------------------------------
+
+function keepDraftSoon() {
+  clearTimeout(timers.draft);
+  timers.draft = setTimeout(keepDraft, 300);
+}
+
+function keepDraft() {
+  clearTimeout(timers.draft);
+  let room = DRAFT_FILES_LIMIT;
+  const files = state.files.map((file) => {
+    const kept = file.text !== null && file.text.length <= room;
+    if (kept) room -= file.text.length;
+    return { name: file.name, text: kept ? file.text : null };
+  });
+  const draft = { version: 1, kind: state.kind, yaml: state.yaml, name: state.documentName, files };
+  try {
+    localStorage.setItem(DRAFT_KEY, JSON.stringify(draft));
+  } catch (error) {
+    say(t("This browser cannot keep the draft. Save the data as a file so as not to lose it."), "warning");
+  }
+}
+
+function storedDraft() {
+  try {
+    const draft = JSON.parse(localStorage.getItem(DRAFT_KEY) ?? "null");
+    return draft && draft.version === 1 && state.kinds.includes(draft.kind) && typeof draft.yaml === "string" ? draft : null;
+  } catch (error) {
+    return null;
+  }
+}
+
+// --- start -----------------------------------------------------------------------------------------------
 
 async function start() {
-  const kinds = await (await fetch("/v1/kinds")).json();
-  for (const [kind, title] of Object.entries(kinds)) {
-    const option = document.createElement("option");
-    option.value = kind;
-    option.textContent = title;
-    $("kind").append(option);
-  }
-  $("kind").addEventListener("change", fillStarter);
-  $("starter").addEventListener("click", fillStarter);
-  $("preview").addEventListener("click", preview);
+  state.kinds = [...$("kind").options].map((option) => option.value);
+  $("kind").addEventListener("change", changeKind);
+  $("starter").addEventListener("click", fromStarter);
+  $("open").addEventListener("click", () => $("open-file").click());
+  $("open-file").addEventListener("change", openFile);
+  $("save").addEventListener("click", saveData);
+  $("clear").addEventListener("click", emptyForm);
+  $("attach").addEventListener("click", () => $("attach-files").click());
+  $("attach-files").addEventListener("change", attach);
   $("pdf").addEventListener("click", () => download("pdf"));
   $("docx").addEventListener("click", () => download("docx"));
-  $("data").addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(preview, 600); });
-  $("file").addEventListener("change", async () => {
-    const file = $("file").files[0];
-    if (file) { $("data").value = await file.text(); preview(); }
+  $("retry").addEventListener("click", () => {
+    $("retry").hidden = true;
+    state.retry?.();
   });
-  await fillStarter();
+  $("form").addEventListener("input", formChanged); // the YAML view and the check follow each keystroke
+  $("yaml").addEventListener("input", yamlTyped);
+  $("yaml").addEventListener("scroll", () => { $("yaml-lines").scrollTop = $("yaml").scrollTop; });
+  $("yaml").addEventListener("blur", () => showYaml());
+
+  const draft = storedDraft();
+  try {
+    if (draft) {
+      state.files = (Array.isArray(draft.files) ? draft.files : [])
+        .filter((file) => typeof file?.name === "string")
+        .map((file) => ({ name: file.name, text: typeof file.text === "string" ? file.text : null }));
+      state.documentName = draft.name ?? null;
+      listFiles();
+      let data = {};
+      try { data = parse(draft.yaml) ?? {}; } catch (error) { data = {}; }
+      await showKind(draft.kind, data, draft.yaml);
+      await check();
+    } else {
+      await startWith(state.kinds[0], {});
+    }
+  } catch (error) {
+    if (error.name === "TypeError" || error.name === "TimeoutError") {
+      lost(() => window.location.reload(), error.name === "TimeoutError");
+    } else {
+      say(t("The form could not be shown: {reason}", { reason: error.message }), "error");
+    }
+  }
+  document.body.dataset.ready = "true";
 }
 
 start();

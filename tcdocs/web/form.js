@@ -1,0 +1,376 @@
+// The data form of the page: a Jedison form drawn from a kind's form schema (GET /v1/form/KIND), the
+// document that the form's value stands for, and the way from a problem's path (parties[2].org_number)
+// to its field. No words live here: the page passes in every word the form shows.
+"use strict";
+
+(() => {
+  const isObject = (value) => value !== null && typeof value === "object" && !Array.isArray(value);
+  const isEmpty = (value) => value === undefined || value === null || value === "";
+  const typeOf = (node) => [].concat(node.type ?? [])[0] ?? (node.properties ? "object" : undefined);
+  const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+  const NOTHING = { value: undefined, filled: false };
+
+  /** The branch of a reference (x-reference) that holds the other document's details written out. */
+  const details = (node) => node.anyOf.find((arm) => arm["x-branch"] === "details") ?? {};
+
+  /**
+   * The document a form value stands for: what the person filled in, in the schema's order. An empty
+   * field, and an optional field still at its default, is left out, so the document reads like one
+   * written by hand. Returns {value, filled}: filled tells whether anything at all was filled in.
+   */
+  function prune(value, node, required) {
+    if (node["x-reference"]) {
+      if (isObject(value)) return prune(value, details(node), required);
+      return isEmpty(value) ? NOTHING : { value, filled: true };
+    }
+    if (node.anyOf) return isEmpty(value) ? NOTHING : { value, filled: true };
+    if (node.const !== undefined) return { value: node.const, filled: false };
+    const type = typeOf(node);
+    if (type === "object") {
+      if (!isObject(value)) return NOTHING;
+      const needed = new Set(node.required ?? []);
+      const out = {};
+      let filled = false;
+      for (const [key, part] of Object.entries(node.properties ?? {})) {
+        const result = prune(value[key], part, needed.has(key));
+        if (result.value !== undefined) out[key] = result.value;
+        filled = filled || result.filled;
+      }
+      return filled ? { value: out, filled } : NOTHING;
+    }
+    if (type === "array") {
+      if (!Array.isArray(value)) return NOTHING;
+      const item = node.items ?? {};
+      const results = value.map((element) => (typeOf(item) === "object" || item["x-reference"]
+        ? prune(element, item, true)
+        : { value: element, filled: !isEmpty(element) }));
+      if (!results.some((result) => result.filled)) return NOTHING;
+      // Every item stays, an empty one too, so that a problem's index is the index of its item in the form.
+      return { value: results.map((result) => result.value ?? {}), filled: true };
+    }
+    if (isEmpty(value)) return NOTHING;
+    if (node.default !== undefined && same(value, node.default)) return required ? { value, filled: false } : NOTHING;
+    if (node["x-format"] === "money" && /^\d+(\.\d+)?$/.test(value)) return { value: Number(value), filled: true };
+    return { value, filled: true };
+  }
+
+  /** The inverse: a form value with every field of the schema, so that no field is hidden for lack of a value. */
+  function complete(value, node) {
+    if (node["x-reference"]) return isObject(value) ? complete(value, details(node)) : typeof value === "string" ? value : "";
+    if (node.anyOf) return value ?? null;
+    if (node.const !== undefined) return node.const;
+    const type = typeOf(node);
+    if (type === "object") {
+      const source = isObject(value) ? value : {};
+      const out = {};
+      for (const [key, part] of Object.entries(node.properties ?? {})) out[key] = complete(source[key], part);
+      return out;
+    }
+    if (type === "array") return Array.isArray(value) ? value.map((element) => complete(element, node.items ?? {})) : [];
+    if (!isEmpty(value)) {
+      // YAML reads 40000 and 1.0 as numbers; a text field shows them as written.
+      if (type === "string" && (typeof value === "number" || typeof value === "boolean")) return String(value);
+      return value;
+    }
+    if (node.default !== undefined && node.default !== null) return structuredClone(node.default);
+    if (node["x-format"] === "number-nullable") return null;
+    if (type === "boolean") return false;
+    return type === "string" ? "" : value;
+  }
+
+  /** A problem's path as the service writes it (parties[2].org_number) as a form path (#/parties/2/org_number). */
+  function toPointer(path) {
+    const parts = String(path ?? "").replace(/\[(\d+)\]/g, ".$1").split(".").filter(Boolean);
+    return ["#", ...parts.map((part) => part.replaceAll("~", "~0").replaceAll("/", "~1"))].join("/");
+  }
+
+  /** Call visit(node, value) for every reference field of a document, in any depth. */
+  function eachReference(node, value, visit, pointer = "#") {
+    if (!isObject(node)) return;
+    if (node["x-reference"]) {
+      visit(node, value, pointer);
+      if (isObject(value)) eachReference(details(node), value, visit, pointer);
+      return;
+    }
+    for (const [key, part] of Object.entries(node.properties ?? {})) {
+      eachReference(part, isObject(value) ? value[key] : undefined, visit, `${pointer}/${key}`);
+    }
+    if (isObject(node.items) && Array.isArray(value)) {
+      value.forEach((element, index) => eachReference(node.items, element, visit, `${pointer}/${index}`));
+    }
+  }
+
+  /** Whether a document of this form refers to other documents (and so may come with attached files). */
+  function refersToOthers(schema) {
+    return JSON.stringify(schema).includes('"x-reference"');
+  }
+
+  /**
+   * The form schema as this page draws it: the page's words in it, the names of the attached files
+   * offered in every reference, and no warning signs of the library's own (the service judges the data).
+   */
+  function prepare(schema, words, names) {
+    const walk = (node) => {
+      if (Array.isArray(node)) return node.map(walk);
+      if (!isObject(node)) return node;
+      const out = {};
+      for (const [key, part] of Object.entries(node)) out[key] = key === "default" || key === "const" ? part : walk(part);
+      if (Array.isArray(out["x-enumTitles"])) {
+        out["x-enumTitles"] = out["x-enumTitles"].map((title, index) => (out.enum[index] === "" ? words.choose : title));
+      }
+      if (out["x-branch"] === "file") {
+        out.enum = ["", ...names];
+        out["x-enumTitles"] = [words.chooseFile, ...names];
+        out["x-switcherTitle"] = words.fileBranch;
+      } else if (out["x-branch"] === "details") {
+        out["x-switcherTitle"] = words.detailsBranch;
+      }
+      const type = typeOf(out);
+      if (type === "object" || type === "array") out["x-navWarning"] = false;
+      return out;
+    };
+    return walk(schema);
+  }
+
+  /**
+   * A date or time field whose value is taken when the person leaves it (or presses Enter). The browser
+   * reports a date as soon as its parts make one (the year 2 of 2026, while 2026 is being typed); taking
+   * that value at once would redraw the form around the field and end the typing there.
+   */
+  class DateEditor extends Jedison.EditorStringInput {
+    static resolves(schema) {
+      return schema.type === "string" && ["date", "time"].includes(schema["x-format"]);
+    }
+
+    addEventListeners() {
+      const input = this.control.input;
+      const take = () => this.instance.setValue(input.value, true, "user");
+      input.addEventListener("blur", take);
+      input.addEventListener("keydown", (event) => { if (event.key === "Enter") take(); });
+    }
+
+    refreshUI() {
+      Jedison.EditorString.prototype.refreshUI.call(this);
+      const value = this.instance.getValue() ?? "";
+      if (this.control.input.value !== value) this.control.input.value = value;
+    }
+  }
+
+  /** A Jedison form for one kind's form schema. */
+  class DataForm {
+    /**
+     * options: container (element), schema (the form schema), language, translations (Jedison's own
+     * strings), words ({choose, chooseFile, fileBranch, detailsBranch, shapeOf(title)}), files (names of
+     * attached files), data (the document to show).
+     */
+    constructor(options) {
+      this.schema = options.schema;
+      this.container = options.container;
+      this.shown = new Set();
+      this.quiet = false;
+      this.changed = () => {};
+      this.edited = () => {};
+      this.build(options);
+    }
+
+    build({ language, translations, words, files = [], data = {} }) {
+      this.options = { language, translations, words, files };
+      // Every reference offers the attached files, and the file names the data gives (attached or not yet).
+      const names = new Set([...files, ...this.referenceNames(data)]);
+      this.names = names;
+      this.container.replaceChildren();
+      this.jedison = new Jedison.Create({
+        container: this.container,
+        theme: new Jedison.Theme(),
+        schema: prepare(this.schema, words, [...names]),
+        language,
+        translations: { [language]: translations },
+        id: "tc",
+        btnIcons: false, // no icon font: every button shows its words
+        arrayDeleteConfirm: false, // a deleted item can be added again; a dialog for each would slow the work
+        // The service judges the data and its messages are shown beside the fields (show()); the library's
+        // own messages would repeat them in other words, and sooner than a person has finished a field.
+        showErrors: "never",
+        useConstraintAttributes: false,
+        customEditors: [DateEditor],
+      });
+      this.jedison.on("change", (initiator) => {
+        this.accessible();
+        if (!this.quiet) this.changed(initiator);
+      });
+      this.jedison.on("instance-change", (instance, initiator) => {
+        // A field, not the groups and lists around it (they change with it, or when an item is added).
+        const field = instance?.ui?.control?.input ?? instance?.ui?.control?.switcher;
+        if (!this.quiet && initiator !== "api" && field) this.edited(instance.path);
+      });
+      this.setDocument(data);
+    }
+
+    /** Draw the form again (the attached files changed), keeping its data. */
+    rebuild(files) {
+      const data = this.document();
+      this.jedison.destroy();
+      this.build({ ...this.options, files, data });
+    }
+
+    destroy() {
+      this.jedison.destroy();
+      this.container.replaceChildren();
+    }
+
+    /** Call fn(initiator) after every change of the form's value. */
+    onChange(fn) { this.changed = fn; }
+
+    /** Call fn(path) when the person changes a field, with the field's path (#/parties/2/org_number). */
+    onEdit(fn) { this.edited = fn; }
+
+    /**
+     * The document the form stands for. A field being typed in counts with its text as it is now:
+     * the library takes a field's value only when it is left.
+     */
+    document() {
+      const value = this.jedison.getValue();
+      const typing = this.typing();
+      if (typing) {
+        const keys = typing.instance.path.split("/").slice(1);
+        let parent = value;
+        for (const key of keys.slice(0, -1)) parent = parent?.[key];
+        if (isObject(parent) || Array.isArray(parent)) parent[keys.at(-1)] = typing.value;
+      }
+      const document = prune(value, this.schema, true).value ?? {};
+      const kind = this.schema.properties?.kind?.const;
+      return kind ? { kind, ...document } : document;
+    }
+
+    /** The instance whose text field has the focus, and its text as a value, if it differs from the library's. */
+    typing() {
+      const input = document.activeElement;
+      if (!input || !this.container.contains(input) || !["INPUT", "TEXTAREA"].includes(input.tagName)) return null;
+      if (!["text", "textarea", "number", "date", "time", "email", "tel", "url"].includes(input.type)) return null;
+      for (const instance of this.jedison.instances.values()) {
+        if (instance.ui?.control?.input !== input) continue;
+        const numeric = instance.schema["x-format"] === "number-nullable";
+        const value = numeric ? (input.value === "" ? null : Number(input.value)) : input.value;
+        return same(value, instance.getValue()) ? null : { instance, value };
+      }
+      return null;
+    }
+
+    /** Whether anything at all has been filled in. */
+    isFilled() {
+      return prune(this.jedison.getValue(), this.schema, true).filled;
+    }
+
+    /** The file names the references of *data* give. */
+    referenceNames(data) {
+      const names = [];
+      eachReference(this.schema, data, (node, value) => { if (typeof value === "string" && value) names.push(value); });
+      return names;
+    }
+
+    /** Show *data* (a document, as read from YAML) in the form, without reporting it as a change. */
+    setDocument(data) {
+      if (this.referenceNames(data).some((name) => !this.names.has(name))) {
+        // A file name the references do not offer yet: the form is drawn again to offer it.
+        this.jedison.destroy();
+        this.build({ ...this.options, data });
+        return;
+      }
+      this.quiet = true;
+      try {
+        this.jedison.setValue(complete(isObject(data) ? data : {}, this.schema));
+      } finally {
+        this.quiet = false;
+      }
+      this.accessible();
+    }
+
+    /** Set every empty reference to a document of its kind when exactly one such file is attached: {kind: [names]}. */
+    chooseReferences(namesByKind) {
+      const data = this.document();
+      let chosen = false;
+      eachReference(this.schema, data, (node, value, pointer) => {
+        const names = namesByKind[node["x-reference"]] ?? [];
+        const instance = this.jedison.getInstance(pointer);
+        if (isEmpty(value) && names.length === 1 && instance) {
+          instance.setValue(names[0], true, "user");
+          chosen = true;
+        }
+      });
+      return chosen;
+    }
+
+    /** The form's nearest part for a problem's path: the field itself, or the list or group that holds it. */
+    instanceFor(path) {
+      let pointer = toPointer(path);
+      while (pointer.includes("/") && !this.jedison.getInstance(pointer)) pointer = pointer.slice(0, pointer.lastIndexOf("/"));
+      return this.jedison.getInstance(pointer) ?? this.jedison.getInstance("#");
+    }
+
+    /**
+     * Show the service's messages beside their fields: problems [{path, message, severity}], each
+     * shown only if shown(pointer, problem) says so. Earlier messages go.
+     */
+    show(problems, shown) {
+      const byPointer = new Map();
+      for (const problem of problems) {
+        const instance = this.instanceFor(problem.path);
+        if (!instance || !shown(instance.path, problem)) continue;
+        if (!byPointer.has(instance.path)) byPointer.set(instance.path, { instance: this.shownOn(instance), errors: [] });
+        byPointer.get(instance.path).errors.push({
+          path: instance.path,
+          type: problem.severity === "warning" ? "warning" : "error",
+          constraint: "service",
+          messages: [problem.message],
+        });
+      }
+      const showing = new Set([...byPointer.values()].map((entry) => entry.instance));
+      for (const instance of this.shown) {
+        if (!showing.has(instance) && instance.ui) instance.ui.showValidationErrors([], true);
+      }
+      for (const { instance, errors } of byPointer.values()) instance.ui?.showValidationErrors(errors, true);
+      this.shown = showing;
+    }
+
+    /** Where a part shows its messages: a choice between shapes (a reference) shows them on the shape chosen. */
+    shownOn(instance) {
+      return instance.activeInstance?.ui ? instance.activeInstance : instance;
+    }
+
+    /** Move the focus to a problem's field (or the first field of the group that holds it) and bring it into view. */
+    focus(path) {
+      const instance = this.shownOn(this.instanceFor(path));
+      const control = instance?.ui?.control;
+      if (!control) return false;
+      const target = control.input ?? control.switcher?.input
+        ?? control.container.querySelector("input:not([type=hidden]), select, textarea, button") ?? control.container;
+      if (target === control.container) target.setAttribute("tabindex", "-1");
+      target.scrollIntoView({ block: "center" });
+      target.focus({ preventScroll: true });
+      return true;
+    }
+
+    /** What the library leaves unnamed, named: a switcher by its field, each list item's buttons by their item. */
+    accessible() {
+      for (const label of this.container.querySelectorAll(".jedi-switcher > label")) {
+        // The choice of shape (an attached file, or the details written out) gets a visible name of its own.
+        const owner = label.closest("[data-path]");
+        const title = owner && this.jedison.getInstance(owner.dataset.path)?.schema?.title;
+        const name = title ? this.options.words.shapeOf(title) : "";
+        if (name && label.textContent !== name) label.textContent = name;
+        label.removeAttribute("style");
+      }
+      for (const item of this.container.querySelectorAll(".jedi-array-item")) {
+        const heading = item.querySelector(".jedi-array-item-body .jedi-title, .jedi-array-item-body legend, .jedi-array-item-body label");
+        const name = heading ? heading.textContent.trim() : "";
+        for (const button of item.querySelectorAll(":scope > .jedi-actions-slot button")) {
+          // The accessible name starts with the visible words (WCAG 2.5.3): "Ta bort: Parter 3".
+          const label = `${button.textContent.trim()}: ${name}`;
+          if (name && button.getAttribute("aria-label") !== label) button.setAttribute("aria-label", label);
+        }
+      }
+    }
+  }
+
+  window.TcForm = { DataForm, complete, prune, refersToOthers, toPointer };
+})();

@@ -1,0 +1,176 @@
+"""The form of each kind: its JSON Schema shaped for the page, read as the form will show it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+import tcdocs
+from tcdocs.catalogue import schema
+from tcdocs.errors import UsageError
+from tcdocs.forms import form_schema
+
+KINDS = list(tcdocs.kinds())
+
+
+def parts(node: Any, path: str = "#") -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every part of a form schema with its form path, the branches of a choice of shape included."""
+    if not isinstance(node, dict):
+        return
+    yield path, node
+    for key, part in node.get("properties", {}).items():
+        yield from parts(part, f"{path}/{key}")
+    if isinstance(node.get("items"), dict):
+        yield from parts(node["items"], f"{path}/0")
+    for index, arm in enumerate(node.get("anyOf", [])):
+        yield from parts(arm, f"{path}[{index}]")
+
+
+def fields(kind: str) -> dict[str, dict[str, Any]]:
+    return dict(parts(form_schema(kind)))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_field_has_a_swedish_title_and_no_schema_machinery_is_left(kind):
+    form = form_schema(kind)
+    text = json.dumps(form)
+    assert "$ref" not in text and "$defs" not in text
+    # A model's class name (AgreementParty, Person) is never a title, unless it is Swedish too: a field's
+    # title (Svar) or a kind's name (Samverkansavtal).
+    raw = schema(kind)
+    written = {node.get("title") for _, definition in [("", raw), *raw.get("$defs", {}).items()]
+               for node in definition.get("properties", {}).values()}
+    class_names = set(raw.get("$defs", {})) - written - set(tcdocs.kinds().values())
+    for path, node in parts(form):
+        if "x-branch" in node:
+            continue  # a branch takes its field's title
+        assert node.get("title"), f"{path} has no title: the form would show its key"
+        assert node["title"] not in class_names, f"{path} is titled with a class name, {node['title']}"
+        assert not any(arm.get("type") == "null" for arm in node.get("anyOf", [])), f"{path} is still 'or null'"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_choice_is_a_list_of_swedish_names(kind):
+    for path, node in fields(kind).items():
+        if "enum" not in node or node.get("x-branch") == "file":
+            continue
+        titles = node["x-enumTitles"]
+        assert len(titles) == len(node["enum"]), path
+        for value, title in zip(node["enum"], titles, strict=True):
+            if value == "":
+                assert title == "" and "default" not in node, f"{path}: an empty choice only where nothing is chosen"
+            else:
+                assert title[:1].isupper() and "_" not in title, f"{path}: {title!r} is not a name a person reads"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_date_is_a_date_field_and_every_yes_or_no_a_checkbox(kind):
+    for path, node in fields(kind).items():
+        if node.get("format") == "date":
+            assert node["x-format"] == "date", path
+        if node.get("type") == "boolean":
+            assert node["x-format"] == "checkbox", path
+
+
+def test_the_eight_criteria_are_eight_parts_named_by_their_number_and_name():
+    assessments = form_schema("granskningsprotokoll")["properties"]["assessments"]
+    titles = [part["title"] for part in assessments["properties"].values()]
+    assert titles == [
+        "1. Kvalitetssäkrad process",
+        "2. Regional samverkan",
+        "3. Organisation och styrning",
+        "4. Industrins kompetensbehov",
+        "5. Utbildningar och dimensionering",
+        "6. Kreativ och stimulerande lärmiljö",
+        "7. Utbildning inom Teknikcollege",
+        "8. Arbetslivets medverkan i utbildningen",
+    ]
+    assert assessments["required"] == list(assessments["properties"])
+    first = assessments["properties"]["kvalitetssakrad_process"]["properties"]
+    assert first["observations"]["title"] == "Iakttagelser" and first["observations"]["x-format"] == "textarea"
+    assert first["strengths"]["items"]["title"] == "Styrkor {{ i1 }}"
+
+
+def test_choices_with_a_default_start_on_it_and_those_without_start_empty():
+    party = form_schema("samverkansavtal")["properties"]["parties"]["items"]["properties"]
+    assert party["type"]["title"] == "Typ av part"
+    assert party["type"]["default"] == "kommun"
+    assert party["type"]["x-enumTitles"] == ["Kommun", "Region", "Enskild huvudman", "Utbildningsanordnare inom yrkeshögskolan"]
+    model = form_schema("samverkansavtal")["properties"]["financing"]["properties"]["model"]
+    assert model["enum"] == ["", "fast", "per_invanare"]
+    assert model["x-enumTitles"] == ["", "Samma belopp för varje part", "Belopp per invånare"]
+
+
+def test_reviewers_and_outcomes_are_chosen_by_their_swedish_names():
+    reviewer = fields("granskningsprotokoll")["#/visit/reviewers/0/body"]
+    assert reviewer["x-enumTitles"] == ["", "Industrirådets granskningskommitté för Teknikcollege", "RTS kansli"]
+    outcome = form_schema("beslut")["properties"]["outcome"]
+    assert outcome["title"] == "Beslut"
+    assert all(title and "_" not in title for title in outcome["x-enumTitles"] if title)
+
+
+def test_an_amount_is_text_as_a_person_writes_it():
+    financing = form_schema("samverkansavtal")["properties"]["financing"]["properties"]
+    for name in ("amount", "rts_fee", "marketing"):
+        assert financing[name]["type"] == "string"
+        assert financing[name]["x-format"] == "money"
+    assert financing["amount"]["title"] == "Belopp"
+    assert "default" not in financing["rts_fee"]
+
+
+def test_a_number_may_be_left_empty_and_keeps_its_default():
+    form = form_schema("samverkansavtal")["properties"]
+    years = form["period"]["properties"]["years"]
+    assert years["type"] == ["integer", "null"] and years["x-format"] == "number-nullable" and years["default"] is None
+    assert form["notice_months"]["default"] == 12 and form["notice_months"]["title"] == "Uppsägningstid i månader"
+
+
+def test_lists_number_their_items_and_long_text_gets_a_text_area():
+    form = form_schema("samverkansavtal")["properties"]
+    assert form["parties"]["title"] == "Parter" and form["parties"]["minItems"] == 3
+    assert form["parties"]["items"]["title"] == "Parter {{ i1 }}"
+    party = form["parties"]["items"]["properties"]
+    assert party["host"]["title"] == "Värdkommun"
+    assert "x-format" not in party["address"]  # an address is one line
+    assert form_schema("granskningsprotokoll")["properties"]["overall"]["x-format"] == "textarea"
+
+
+def test_the_kind_is_fixed_and_hidden():
+    kind = form_schema("hangavtal")["properties"]["kind"]
+    assert kind["default"] == "hangavtal" and kind["x-hidden"] is True
+
+
+@pytest.mark.parametrize(
+    ("kind", "field", "refers_to", "details"),
+    [
+        ("hangavtal", "agreement", "samverkansavtal", ["region", "date", "dnr", "period", "parties"]),
+        ("beslut", "protocol", "granskningsprotokoll", ["dnr", "date", "visit_date", "case"]),
+    ],
+)
+def test_a_reference_is_an_attached_file_or_the_other_documents_details(kind, field, refers_to, details):
+    node = form_schema(kind)["properties"][field]
+    assert node["x-reference"] == refers_to
+    uploaded, written = node["anyOf"]
+    assert uploaded == {"type": "string", "enum": [""], "x-enumTitles": [""], "x-branch": "file"}
+    assert written["x-branch"] == "details" and "title" not in written
+    assert [name for name in details if name in written["properties"]] == details
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_document_a_kind_refers_to_is_a_reference_in_its_form(kind):
+    raw = schema(kind)
+    documents = {name for name, node in raw.get("$defs", {}).items() if "kind" in node.get("properties", {})}
+    referring = [
+        key for key, node in raw["properties"].items()
+        if any(arm.get("$ref", "").rsplit("/", 1)[-1] in documents for arm in node.get("anyOf", []) + node.get("oneOf", []))
+    ]
+    form = form_schema(kind)["properties"]
+    assert [key for key in form if "x-reference" in form[key]] == referring
+
+
+def test_an_unknown_kind_is_a_usage_error():
+    with pytest.raises(UsageError, match="unknown document kind 'avtal'"):
+        form_schema("avtal")
