@@ -33,8 +33,8 @@ class Formatter:
         self.locale = Locale.parse(locale)
 
     def date(self, value: dt.date) -> str:
-        """Running-text date: ``22 november 2026``."""
-        return format_date(value, "d MMMM y", locale=self.locale)
+        """Running-text date: ``22 november 2026``, the day kept on the line of its month."""
+        return format_date(value, "d MMMM y", locale=self.locale).replace(" ", NBSP, 1)
 
     def time(self, value: dt.time) -> str:
         """A clock time as Swedish minutes write it: ``13.00``."""

@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 
 from .content import Content, Header, parse_content
 from .errors import TcdocsError, TemplateError
-from .formatting import formatter
+from .formatting import NBSP, formatter
 from .layout import table_widths, unsupported
 from .messages import Message
 from .models.base import Document, Signer
@@ -73,7 +73,7 @@ def _upfirst(text: str) -> str:
 
 def _nobreak(text: str) -> str:
     """Text that a line never breaks inside (a phone number, "12 500 kr"): its spaces are no-break spaces."""
-    return str(text).replace(" ", "\u00a0")
+    return str(text).replace(" ", NBSP)
 
 
 def _lowfirst(text: str) -> str:

@@ -10,7 +10,8 @@ fmt = formatter("sv_SE")
 
 @pytest.mark.parametrize(
     ("day", "expected"),
-    [(dt.date(2026, 11, 22), "22 november 2026"), (dt.date(2027, 1, 1), "1 januari 2027")],
+    # The day and its month stay on one line: a no-break space between them.
+    [(dt.date(2026, 11, 22), "22\u00a0november 2026"), (dt.date(2027, 1, 1), "1\u00a0januari 2027")],
     ids=["november", "januari"],
 )
 def test_date_reads_as_running_text(day, expected):

@@ -47,7 +47,7 @@ SEEN = [
     "och parterna i huvudavtalet: Nordviks kommun, Strandbergs kommun, Åsby kommun, Ekeskogs kommun och Industriskolan Nordvik AB.",
     # The joining party.
     "Lindås kommun 212999-0087 Kommunhuset, Kyrkvägen 2, 875 60 Lindås Kommunstyrelsen",
-    "Industritekniska programmet Produkt- och maskinteknik och Svetsteknik Gymnasieskola",
+    "Industritekniska programmet Produkt- och maskinteknik Svetsteknik Gymnasieskola",
     "certifieringsprocess för utbildningen",
     "Den nya parten ingår i Teknikcollege Strandberg–Ekeskog",
     "Ledamot är Per Nyström, näringslivschef, Lindås kommun.",

@@ -57,8 +57,9 @@ PROTOCOL_SEEN = [
     # Computed: sent on the document's date, supplements due three months later.
     "Protokollet skickat 7 december 2027",
     "Kompletteringar senast 7 mars 2028",
-    "Nordviksgymnasiet (212999-0012) Teknikprogrammet Produktionsteknik och Design och produktutveckling Gymnasieskola",
-    "Granskningsbesöket genomfördes den 16 november 2027 i Nordviksgymnasiet, Nordvik Precision AB och Strandbergs gymnasieskola.",
+    "Nordviksgymnasiet (212999-0012) Teknikprogrammet Produktionsteknik Design och produktutveckling Gymnasieskola",
+    "Granskningsbesöket genomfördes den 16 november 2027 och omfattade besök vid Nordviksgymnasiet, "
+    "Nordvik Precision AB och Strandbergs gymnasieskola.",
     "Granskare var Lena Forsberg, IF Metall, och Magnus Ek, Teknikföretagen, från Industrirådets granskningskommitté "
     "för Teknikcollege, samt Helena Strömberg från RTS kansli.",
     "Annika Dahl Ordförande i den regionala styrgruppen Nordvik Precision AB",
@@ -80,9 +81,9 @@ DECISION_SEEN = [
     "Styrelsen beslutar att Teknikcollege Nordvik certifieras som Teknikcollege för perioden 1 maj 2028 "
     "till och med 30 april 2031",
     "Strandbergs gymnasieskola (212999-0020) Industritekniska programmet Produkt- och maskinteknik Gymnasieskola",
-    "Certifieringen gäller från och med den 1 maj 2028 till och med den 30 april 2031, tre år",
+    "Certifieringen gäller i tre år, från och med den 1 maj 2028 till och med den 30 april 2031.",
     # The rule for re-certification: six months before the period ends.
-    "Regionen ansöker om återcertifiering senast den 30 oktober 2030, sex månader före periodens slut",
+    "Regionen bör ansöka om återcertifiering senast den 30 oktober 2030, sex månader före periodens slut",
     "Styrelsen bedömer kompletteringarna som tillräckliga.",
     "Söktrycket till Industritekniska programmet i Strandberg.",
     "upprättat av Lena Forsberg, Magnus Ek och Helena Strömberg, och regionens kompletteringar den 22 februari 2028 "
@@ -278,7 +279,7 @@ def test_validity_is_three_years_from_the_decision_date_by_default(tmp_path):
     doc = tcdocs.load(decision_pair(tmp_path, "valid_from: 2028-05-01", ""))
     assert doc.period is not None and (doc.period.start.isoformat(), doc.period.end.isoformat()) == ("2028-04-20", "2031-04-19")
     text = flat(docx_body(tcdocs.render(doc, "docx")))
-    assert "Certifieringen gäller från och med den 20 april 2028 till och med den 19 april 2031, tre år" in text
+    assert "Certifieringen gäller i tre år, från och med den 20 april 2028 till och med den 19 april 2031." in text
 
 
 def test_re_certification_is_five_years(tmp_path):
@@ -287,7 +288,7 @@ def test_re_certification_is_five_years(tmp_path):
     doc = tcdocs.load(path)
     text = flat(docx_body(tcdocs.render(doc, "docx")))
     assert "Beslut om återcertifiering av Teknikcollege Nordvik" in text
-    assert "till och med den 30 april 2033, fem år" in text
+    assert "Certifieringen gäller i fem år, från och med den 1 maj 2028 till och med den 30 april 2033." in text
 
 
 @pytest.mark.parametrize(

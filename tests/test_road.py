@@ -51,10 +51,11 @@ SEEN = {
         "Industritekniska programmet, Strandbergs gymnasieskola Strandbergs Mekaniska AB och Ekeskog Plåt AB",
         "Ekeskog Trä AB 556999-1069 6 april 2027",
         # The financing from the agreement.
+        "med 2,50 kr per invånare och år. Industriskolan Nordvik AB betalar i stället ett fast belopp om 20 000 kr per år.",
         "Nordviks kommun 81 000 kr",
         "Summa 170 625 kr",
         "Den regionala styrgruppen för Teknikcollege Nordvik har godkänt ansökan vid sitt möte den 16 september 2027, § 24.",
-        "För regionala styrgruppen i Teknikcollege Nordvik",
+        "För den regionala styrgruppen för Teknikcollege Nordvik",
         "Annika Dahl Ordförande, Nordvik Precision AB",
         "Bilaga 1. Samverkansavtal för Teknikcollege Nordvik, certifieringsperioden 2028–2031 (Dnr KS 2026/0412)",
         "Bilaga 6. Avsiktsförklaringar från samverkande företag",
@@ -77,15 +78,16 @@ SEEN = {
         "Svar på granskningsprotokoll, Teknikcollege Nordvik Kompletteringar till RTS kansli",
         "Avser Granskningsprotokoll 7 december 2027, Dnr RTS 2027/018 Granskningsbesök 16 november 2027 "
         "Kompletteringar senast 7 mars 2028",
-        "skickades till Teknikcollege Nordvik den 7 december 2027 och begär tre kompletteringar.",
+        "skickades till Teknikcollege Nordvik den 7 december 2027 och begärde tre kompletteringar.",
         "har behandlat dem vid sitt möte den 15 februari 2028, § 5.",
         "Komplettering 2 Begärt i protokollet: En beskrivning av arbetsfördelningen mellan den regionala och de lokala "
         "styrgrupperna. Den regionala styrgruppen har antagit en arbetsordning.",
-        "Bilaga 3.",
+        "Se bilaga 3.",
         "Övriga synpunkter Regionen tackar granskarna för ett konstruktivt besök.",
         # The processledare from the samverkansavtal, through the protocol and its application.
         "Kontaktperson är Sofia Ek, regional processledare (sofia.ek@nordvik.example, 0611-12 34 56).",
-        "För regionala styrgruppen i Teknikcollege Nordvik Nordvik Ort och datum Underskrift Annika Dahl Ordförande, regional styrgrupp",
+        "För den regionala styrgruppen för Teknikcollege Nordvik Nordvik Ort och datum Underskrift "
+        "Annika Dahl Ordförande, regional styrgrupp",
         "Bilaga 1. Lokala handlingsplaner 2028, reviderade Bilaga 2. Arbetsordning för styrgrupperna "
         "Bilaga 3. Tidplan för handledarutbildningen 2028",
     ],
@@ -95,7 +97,7 @@ SECTIONS = {
     "ansokan": ["1. Sökande", "2. Sammanfattning", "3. Nulägesbeskrivning", "4. Vision och mål", "5. Redogörelse per kriterium",
                 "6. Organisation", "7. Utbildningar som söks", "8. Samverkande företag", "9. Finansiering",
                 "10. Kvalitetssäkring och uppföljning", "11. Underskrift", "Bilagor"],
-    "aterkoppling": ["Bekräftelse", "Återkoppling", "Ansökan ska innehålla", "Fortsatt handläggning", "Underskrift"],
+    "aterkoppling": ["Bekräftelse", "Återkoppling", "Ansökan ska innehålla", "Fortsatt handläggning"],
     "svar": ["Inledning", "Kompletteringar", "Komplettering 1", "Komplettering 2", "Komplettering 3", "Övriga synpunkter",
              "Underskrift", "Bilagor"],
 }

@@ -189,14 +189,14 @@ INTEREST_SEEN = [
     "Region Teknikcollege Nordvik Avser Ny region Planerad ansökan 1 oktober 2027",
     "Ny region Ja Ny utbildningsanordnare Nej Ny utbildning Nej Ny inriktning Nej",
     "Nordviks kommun (212999-0012) Nordviksgymnasiet Skolgatan 10, 871 31 Nordvik",
-    "Nordviksgymnasiet Industritekniska programmet Processteknik och Svetsteknik Gymnasieskola",
+    "Nordviksgymnasiet Industritekniska programmet Processteknik Svetsteknik Gymnasieskola",
     "Nordviksgymnasiet Industriteknik Samtliga Kommunal vuxenutbildning",
     "Regionen planerar att lämna in sin ansökan till RTS kansli senast den 1 oktober 2027.",
     "Namn Sofia Ek Befattning Regional processledare Organisation Nordviks kommun Telefon 0611-12 34 56 "
     "E-post sofia.ek@nordvik.example",
     "Den regionala styrgruppen för Teknikcollege Nordvik har godkänt att intresseanmälan skickas, "
     "vid sitt möte den 22 april 2027, § 15.",
-    "För regionala styrgruppen i Teknikcollege Nordvik Nordvik Ort och datum Underskrift Annika Dahl Ordförande, regional styrgrupp",
+    "För den regionala styrgruppen för Teknikcollege Nordvik Nordvik Ort och datum Underskrift Annika Dahl Ordförande, regional styrgrupp",
     "Ifylls av RTS kansli Mottagen, datum Bekräftelse skickad, datum",
 ]
 
