@@ -22,7 +22,7 @@ from .catalogue import kinds, schema_json, starter
 from .errors import LoadError, TcdocsError, UsageError, shown
 from .messages import CLICK_DOMAIN, LOCALE_DIR, Message, from_environment, say
 from .models import KINDS
-from .output import write_atomic
+from .output import safe_stem, write_all_atomic, write_atomic
 from .rendering import DEFAULT_OPTIONS, MAX_TIMEOUT, MIN_TIMEOUT, PDF_VARIANTS, RenderOptions
 from .verify import verify
 
@@ -315,31 +315,38 @@ def status(folders: Sequence[Path], today: dt.datetime | None, fmt: str, ics: Pa
     if document_folder is not None:
         _writable_folder(document_folder, Message("the overviews"))
     cases = [read_case(folder, day) for folder in folders]
+    # Everything is made before anything is printed or written, so a run that fails leaves nothing half done.
     if fmt == "json":
-        click.echo(json.dumps({"today": day.isoformat(), "cases": [case.as_json() for case in cases]}, ensure_ascii=False, indent=2))
+        text = json.dumps({"today": day.isoformat(), "cases": [case.as_json(language) for case in cases]}, ensure_ascii=False, indent=2)
     elif fmt == "yaml":
         from .loader import dump_yaml
 
-        click.echo("\n---\n".join(dump_yaml(overview(case, language)) for case in cases), nl=False)
+        text = "\n---\n".join(dump_yaml(overview(case, language)) for case in cases).removesuffix("\n")
     elif len(cases) == 1:
-        click.echo(road_text(cases[0], language))
+        text = road_text(cases[0], language)
     else:
-        for case in cases:
-            click.echo(summary_line(case, language))
+        text = "\n".join(summary_line(case, language) for case in cases)
+    outputs: dict[Path, bytes] = {}
+    written: list[tuple[Path, list[Path]]] = []
     if ics is not None:
-        stamp = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
-        write_atomic(ics, calendar(cases, stamp), create_folder=False)
+        outputs[ics] = calendar(cases, dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC))
     if document_folder is not None:
-        from .output import safe_stem, write_all_atomic
         from .rendering import render_formats
 
-        for case in cases:
-            doc = overview(case, language)
-            stem = safe_stem(f"arendeoversikt-{case.region}")
-            written = render_formats(doc)
-            write_all_atomic({document_folder / f"{stem}.{name}": data for name, data in written.items()})
-            click.echo(say(Message("{file}: wrote {outputs}", file=shown(folders[cases.index(case)]),
-                                   outputs=", ".join(shown(document_folder / f"{stem}.{name}") for name in written)), language))
+        for folder, case in zip(folders, cases, strict=True):
+            rendered = render_formats(overview(case, language))
+            stem, number = f"arendeoversikt-{case.region}", 1
+            while any(document_folder / f"{safe_stem(stem)}.{name}" in outputs for name in rendered):
+                number += 1  # two cases of one region: a file each
+                stem = f"arendeoversikt-{case.region}-{number}"
+            files = {document_folder / f"{safe_stem(stem)}.{name}": data for name, data in rendered.items()}
+            outputs.update(files)
+            written.append((folder, list(files)))
+    if outputs:
+        write_all_atomic(outputs, create_folder=document_folder is not None)
+    click.echo(text)
+    for folder, paths in written:
+        click.echo(say(Message("{file}: wrote {outputs}", file=shown(folder), outputs=", ".join(shown(path) for path in paths)), language))
     problems = sum(len(case.problems) for case in cases)
     if problems:
         raise TcdocsError(Message("{count} problems between the documents; see above", count=problems))

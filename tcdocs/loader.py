@@ -758,7 +758,9 @@ def read_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> bytes:
 
 def _reason(exc: OSError) -> str:
     if exc.errno == errno.ELOOP:
-        return "its symbolic links form a loop"
+        return Message("its symbolic links form a loop")
     if exc.errno == errno.ENOENT:
-        return "there is no such file"
+        return Message("there is no such file")
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return Message("permission denied")
     return exc.strerror or str(exc)

@@ -76,13 +76,17 @@ def write_all_atomic(files: dict[Path, bytes], create_folder: bool = True) -> No
 
 def _stage(path: Path, data: bytes, create_folder: bool) -> Path:
     """*data* written and flushed to a new temporary file beside *path*; raises :class:`OutputError`."""
+    if path.is_symlink() or (path.exists() and not path.is_file() and not path.is_dir()):
+        raise OutputError(path, Message("it is a link, a device or a pipe, not a file; give another name"))
     if path.is_dir():
         raise OutputError(path, Message("a folder of that name is in the way"))
     try:
         if create_folder and not path.parent.is_dir():
             path.parent.mkdir()
         temporary, handle = _temporary_beside(path)
-    except FileNotFoundError:
+    except FileNotFoundError as exc:
+        if path.parent.is_dir():  # a folder that takes no new files, such as /proc
+            raise OutputError(path, Message("files cannot be made in this folder ({reason})", reason=exc.strerror)) from None
         raise OutputError(path, Message("the folder {folder} does not exist", folder=shown(_missing(path.parent)))) from None
     except OSError as exc:
         raise OutputError(path, _reason(exc)) from None

@@ -23,9 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from .errors import LoadError, Problem, UsageError
-from .loader import DEFAULT_LIMITS, Limits, Located, Sources, load_located, read_located
+from .loader import DEFAULT_LIMITS, Limits, Located, Sources, load_located, read_located, validate_data
 from .messages import Message, say
 from .models.base import Document, Due, name_key
+from .models.text import FIRST_DAY, LAST_DAY
 from .wording import labels, template_roots
 
 __all__ = [
@@ -204,6 +205,8 @@ def read_case(folder: Path, today: dt.date, limits: Limits = DEFAULT_LIMITS) -> 
         raise LoadError([Problem(Message("not a folder; give the folder that holds the case's documents"), "", str(folder))])
     paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in ROAD_SUFFIXES and p.is_file())
     located, problems = [], []
+    if not paths:
+        problems.append(Problem(Message("no YAML or JSON documents in this folder"), "", str(folder)))
     for path in paths:
         try:
             located.append(load_located(path, limits))
@@ -225,7 +228,12 @@ def case_from_uploads(files: dict[str, bytes], sources: Sources, today: dt.date)
 
 
 def case_from_files(documents: Sequence[Located], today: dt.date, problems: Iterable[Problem] = ()) -> Case:
-    """The road of a case made of *documents*, checked against each other, as of *today*."""
+    """The road of a case made of *documents*, checked against each other, as of *today*.
+
+    Raises :class:`UsageError` for a *today* outside the years the documents' dates lie in.
+    """
+    if not FIRST_DAY <= today <= LAST_DAY:
+        raise UsageError(Message("{day} is not a day of these cases; give a day from 2000 to 2099", day=today.isoformat()))
     on_road = [d for d in documents if d.doc.kind_name() != "arendeoversikt"]
     case = Case(today, list(on_road), list(problems))
     case.problems += _one_of_each(case.documents)
@@ -254,7 +262,7 @@ def _one_of_each(documents: list[Located]) -> list[Problem]:
                 located.problem(
                     ("kind",),
                     Message(
-                        "the case already has a {kind} ({other}); one case has one of each document",
+                        "{other} is already the case's {kind}; one case has one of each document",
                         kind=located.doc.kind_title.lower(),
                         other=seen[kind],
                     ),
@@ -548,13 +556,14 @@ def summary_line(case: Case, language: str) -> str:
 def overview(case: Case, language: str = "sv") -> Document:
     """The case as an ärendeöversikt, the document ``tcdocs status --document`` writes.
 
-    Raises :class:`UsageError` for a case none of whose documents could be read.
+    Raises :class:`LoadError` for a case none of whose documents could be read, or whose
+    overview the model refuses.
     """
-    from .models.arendeoversikt import Arendeoversikt
-
     if case.region is None or case.dnr is None:
-        raise UsageError(Message("none of the case's documents could be read, so there is no overview to write"))
-    return Arendeoversikt.model_validate(
+        raise LoadError([Problem(Message("none of the case's documents could be read, so there is no overview to write"), "", None)])
+    # Checked as any document's data is, so what the overview cannot hold (a file name the house
+    # font cannot show, hundreds of problems) is a located problem, not a crash.
+    return validate_data(
         {
             "kind": "arendeoversikt",
             "dnr": case.dnr,
@@ -568,5 +577,6 @@ def overview(case: Case, language: str = "sv") -> Document:
                 {"deadline": d.key, "due": d.due, "document": Path(d.document).name, "met": d.met, "late": d.late} for d in case.deadlines
             ],
             "problems": [_problem_line(p, language) for p in case.problems],
-        }
+        },
+        file=f"arendeoversikt-{case.region}",
     )

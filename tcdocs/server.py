@@ -41,10 +41,12 @@ from urllib.parse import quote
 
 import markupsafe
 from fastapi import FastAPI, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from pydantic.json_schema import models_json_schema
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
 from . import __version__
@@ -269,7 +271,7 @@ def _parse(raw: bytes, media: str, name: str) -> tuple[Any, dict[Any, Any]]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise LoadError([Problem("the data is not UTF-8 text", "", name)]) from None
+        raise LoadError([Problem(Message("the data is not UTF-8 text; save it as UTF-8"), "", name)]) from None
     if media in YAML_TYPES or name.lower().endswith((".yaml", ".yml")):
         return read_yaml(text, name)
     if media in JSON_TYPES or media.endswith("+json") or name.lower().endswith(".json"):
@@ -343,9 +345,14 @@ def _multipart_parts(raw: bytes, content_type: str) -> tuple[tuple[str, bytes, s
         file_name = disposition.get(b"filename", b"").decode("utf-8", "replace")
         media = part["headers"].get("content-type", b"").decode("latin-1").split(";")[0].strip().lower()
         if field_name == "document":
+            if document is not None:
+                raise _Refusal(400, Message("a multipart body has one part named 'document'"))
             document = (file_name or SOURCE, bytes(part["data"]), media)
         elif field_name == "files" and file_name:
-            files[FilePath(file_name).name] = bytes(part["data"])
+            name = FilePath(file_name).name
+            if name in files:
+                raise _Refusal(400, Message("two files are named '{name}'; each file sent with a document needs its own name", name=name))
+            files[name] = bytes(part["data"])
     return document, files
 
 
@@ -566,6 +573,23 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     async def refusal(request: Request, exc: _Refusal) -> JSONResponse:
         return exc.response(_language(request))
 
+    @app.exception_handler(RequestValidationError)
+    async def bad_parameter(request: Request, exc: RequestValidationError) -> JSONResponse:
+        names = ", ".join(sorted({str(error["loc"][-1]) for error in exc.errors()}))
+        return _Refusal(422, Message("the request's {names} is not valid; see /openapi.json", names=names)).response(_language(request))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def no_such(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 405:
+            detail = Message("{method} is not used at this address", method=request.method)
+        elif exc.status_code == 404:
+            detail = Message("there is nothing at this address; see /openapi.json")
+        else:
+            detail = Message("the request cannot be answered ({status})", status=exc.status_code)
+        response = _Refusal(exc.status_code, detail).response(_language(request))
+        response.headers.update(exc.headers or {})
+        return response
+
     @app.get("/healthz", summary="Tjänsten svarar")
     async def healthz() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
@@ -694,14 +718,17 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         media = request.headers.get("content-type", "")
         if media.split(";")[0].strip().lower() != "multipart/form-data":
             raise _Refusal(415, Message("send the case's documents as multipart/form-data, in parts named 'files'"))
-        async with state.parsing:
-            case = await asyncio.to_thread(_read_case, raw, media, today or dt.date.today())
+        try:
+            async with state.parsing:
+                case = await asyncio.to_thread(_read_case, raw, media, today or dt.date.today())
+        except UsageError as exc:
+            raise _Refusal(422, exc.args[0]) from None
         if fmt == "json":
             return JSONResponse({"today": case.today.isoformat(), "cases": [case.as_json(language)]})
         try:
             doc = overview(case, language)
-        except TcdocsError as exc:
-            raise _Refusal(422, exc.args[0] if exc.args else str(exc)) from None
+        except LoadError as exc:
+            raise _Refusal(422, Message("the case's ärendeöversikt cannot be written"), exc.problems) from None
         data = await state.renderer.render(doc, fmt)
         return Response(data, media_type=MEDIA_TYPES[fmt], headers={"Content-Disposition": content_disposition(doc, fmt)})
 

@@ -530,6 +530,42 @@ def test_the_status_of_a_case_uploaded_together(server):
     assert status == 415 and "multipart/form-data" in json.loads(answer)["detail"]
 
 
+@pytest.mark.parametrize("query", ["today=9999-12-31&format=pdf", "today=1999-01-01&format=docx", "today=2028-02-30", "format=odt"])
+def test_a_status_request_the_case_cannot_answer_is_a_swedish_422(server, query):
+    body, media = case_upload(["samverkansavtal.yaml"])
+    status, _, answer = call(f"{server}/v1/status?{query}", body, media, language="sv")
+    assert status == 422, answer[:300]
+    detail = json.loads(answer)["detail"]
+    assert any(words in detail for words in ("ange en dag från 2000 till 2099", "begärans today är inte giltig", "okänt format"))
+
+
+def test_an_overview_the_model_refuses_is_a_422_with_its_problems(server):
+    boundary = "tcdocs-arende-91c2"
+    body, media = case_upload(["samverkansavtal.yaml"], boundary)
+    extra = (f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="avtal-🙂.yaml"\r\n\r\n'.encode()
+             + (EXAMPLES / "intresseanmalan.yaml").read_bytes() + b"\r\n")
+    status, _, answer = call(f"{server}/v1/status?today=2028-03-20&format=pdf", extra + body, media, language="sv")
+    assert status == 422, answer[:300]
+    answer_json = json.loads(answer)
+    assert answer_json["detail"] == "ärendets ärendeöversikt kan inte skrivas"
+    assert "husets typsnitt har inga tecken för 🙂" in answer_json["problems"][0]["message"]
+
+
+def test_two_uploaded_files_of_one_name_are_refused_not_one_dropped(server):
+    boundary = "tcdocs-arende-91c2"
+    body, media = case_upload(["samverkansavtal.yaml", "intresseanmalan.yaml"], boundary)
+    body = body.replace(b'filename="intresseanmalan.yaml"', b'filename="mapp/samverkansavtal.yaml"')
+    status, _, answer = call(f"{server}/v1/status?today=2028-03-20", body, media, language="sv")
+    assert status == 400 and json.loads(answer)["detail"].startswith("två filer heter 'samverkansavtal.yaml'")
+
+
+def test_an_unknown_address_or_method_is_answered_in_swedish(server):
+    status, _, answer = call(f"{server}/v1/finns-inte", language="sv")
+    assert status == 404 and json.loads(answer)["detail"] == "det finns inget på den här adressen; se /openapi.json"
+    status, _, answer = call(f"{server}/v1/kinds", b"{}", language="sv")
+    assert status == 405 and json.loads(answer)["detail"] == "POST används inte på den här adressen"
+
+
 def test_a_multipart_header_in_any_bytes_is_a_4xx_not_a_crash(server):
     # A part name beyond Latin-1 (found by schemathesis) and a file name that is not UTF-8.
     body = ('--b\r\nContent-Disposition: form-data; name="\U000c255b"\r\n\r\nx\r\n'.encode()

@@ -23,7 +23,7 @@ ROAD = [
     (2, "Styrgrupp formas", "2026-11-22"),
     (3, "Intresseanmälan", "2027-05-03"),
     (4, "Återkoppling från kansliet", "2027-05-24"),
-    (5, "Ansökan godkänns av regional styrgrupp", "2027-09-16"),
+    (5, "Ansökan tas fram och godkänns", "2027-09-16"),
     (6, "Ansökan skickas in", "2027-09-28"),
     (7, "Beredning", None),
     (8, "Granskningsbesök", "2027-11-16"),
@@ -83,9 +83,9 @@ def test_the_road_as_a_person_reads_it(capsys):
     lines = out.splitlines()
     assert code == 0
     assert lines[0] == "Teknikcollege Nordvik, ny region, Dnr RTS 2027/018: läget den 2028-03-20"
-    assert " 9  Protokoll                               2027-12-07  granskningsprotokoll.yaml" in lines
+    assert " 9  Protokoll                      2027-12-07  granskningsprotokoll.yaml" in lines
     # A document dated after the day the case is seen from plans its step.
-    assert "12  Beslut                                  2028-04-20  beslut.yaml (planerat)" in lines
+    assert "12  Beslut                         2028-04-20  beslut.yaml (planerat)" in lines
     assert "  2028-03-07  Kompletteringarna ska vara inne  klart 2028-02-22" in lines
 
 
@@ -162,8 +162,8 @@ def test_two_documents_of_one_step_and_dates_out_of_the_roads_order(tmp_path):
     shutil.copy(folder / "intresseanmalan.yaml", folder / "intresseanmalan-kopia.yaml")
     case = read_case(folder, dt.date(2028, 5, 2))
     found = [(Path(p.file or "").name, p.line, p.path, p.text("sv")) for p in case.problems]
-    assert ("intresseanmalan.yaml", 4, "kind", "ärendet har redan en intresseanmälan "
-            f"({folder / 'intresseanmalan-kopia.yaml'}); ett ärende har ett av varje dokument") in found
+    assert ("intresseanmalan.yaml", 4, "kind", f"{folder / 'intresseanmalan-kopia.yaml'} är redan ärendets intresseanmälan; "
+            "ett ärende har ett av varje dokument") in found
     assert ("granskningsprotokoll.yaml", 17, "visit.date", "Granskningsbesök är daterat 2027-09-20, före Ansökan skickas in den "
             "2027-09-28; vägens steg kommer i ordning") in found
 
@@ -211,7 +211,7 @@ def test_the_overview_as_a_document_in_both_formats(tmp_path, capsys):
         assert "9 Protokoll 2027-12-07 granskningsprotokoll.yaml Klart" in text
         assert "12 Beslut 2028-04-20 beslut.yaml Planerat" in text
         assert "Kompletteringarna ska vara inne 2028-03-07 2028-02-22 I tid" in text
-        assert "Dokumenten i ärendet stämmer med varandra." in text
+        assert "Inga avvikelser mellan dokumenten: de gäller samma region och samma protokoll" in text
 
 
 def test_the_example_overview_is_what_status_writes(capsys):
@@ -233,3 +233,66 @@ def test_a_file_that_does_not_validate_is_a_problem_of_the_case(tmp_path, capsys
 def test_not_a_folder_is_a_clear_error(tmp_path, capsys):
     code, _, err = status(capsys, tmp_path / "saknas")
     assert code == 2 and "saknas" in err and "Traceback" not in err
+
+
+# --- what a careless or hostile run gets: a clear answer, and nothing half written ---------------------------
+
+
+@pytest.mark.parametrize("day", ["1999-12-31", "2100-01-01", "9999-12-31"])
+def test_a_today_outside_the_documents_years_is_a_usage_error(tmp_path, capsys, day):
+    code, out, err = status(capsys, EXAMPLES, "--today", day, "--format", "yaml", "--ics", tmp_path / "x.ics", "--document", tmp_path / "d")
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert f"{day} är inte en dag för de här ärendena; ange en dag från 2000 till 2099" in err
+    assert not (tmp_path / "x.ics").exists() and not (tmp_path / "d").exists()
+
+
+def test_an_overview_the_model_refuses_is_a_located_problem_and_nothing_is_written(tmp_path, capsys):
+    folder = case_folder(tmp_path)
+    shutil.copy(folder / "svar.yaml", folder / "svar-東京.yaml")  # a name the house font cannot show, and a second svar
+    code, out, err = status(capsys, folder, "--today", "2028-03-20", "--ics", tmp_path / "x.ics", "--document", tmp_path / "d")
+    assert code == 1 and out == "" and "Traceback" not in err
+    assert "arendeoversikt-Nordvik: Vägen till certifiering › 10 › Dokument › 1: husets typsnitt har inga tecken för 東 京" in err
+    assert not (tmp_path / "x.ics").exists() and not (tmp_path / "d").exists()
+
+
+def test_an_empty_folder_says_so(tmp_path, capsys):
+    (tmp_path / "tom").mkdir()
+    code, out, _ = status(capsys, tmp_path / "tom")
+    assert code == 1 and f"{tmp_path / 'tom'}: mappen har inga YAML- eller JSON-dokument" in out
+    code, _, err = status(capsys, tmp_path / "tom", "--format", "yaml")
+    assert code == 1 and "inget av ärendets dokument kunde läsas" in err
+
+
+def test_two_cases_of_one_region_get_an_overview_each(tmp_path, capsys):
+    copy = case_folder(tmp_path)
+    code, out, _ = status(capsys, EXAMPLES, copy, "--today", "2028-03-20", "--document", tmp_path / "d")
+    assert code == 0
+    assert sorted(p.name for p in (tmp_path / "d").iterdir()) == [
+        "arendeoversikt-Nordvik-2.docx", "arendeoversikt-Nordvik-2.pdf", "arendeoversikt-Nordvik.docx", "arendeoversikt-Nordvik.pdf"]
+
+
+@pytest.mark.parametrize("kind", ["symlink", "fifo"])
+def test_the_calendar_never_replaces_a_link_or_a_pipe(tmp_path, capsys, kind):
+    import os
+
+    target = tmp_path / "kalender.ics"
+    if kind == "symlink":
+        (tmp_path / "annan.txt").write_text("orörd", encoding="utf-8")
+        target.symlink_to(tmp_path / "annan.txt")
+    else:
+        os.mkfifo(target)
+    code, out, err = status(capsys, EXAMPLES, "--today", "2028-03-20", "--ics", target)
+    assert code == 1 and out == "" and "det är en länk, en enhet eller en rörledning, inte en fil" in err
+    assert target.is_symlink() if kind == "symlink" else not target.is_file()
+    if kind == "symlink":
+        assert (tmp_path / "annan.txt").read_text(encoding="utf-8") == "orörd"
+
+
+def test_json_for_other_tools_says_its_problems_in_the_users_language(tmp_path, capsys, monkeypatch):
+    folder = case_folder(tmp_path, {"svar.yaml": [("  - request: 3\n", "  - request: 7\n")]})
+    monkeypatch.setenv("LANG", "sv_SE.UTF-8")
+    code, out, _ = status(capsys, folder, "--today", "2028-05-02", "--format", "json")
+    problems = json.loads(out)["cases"][0]["problems"]
+    assert code == 1 and {"file": str(folder / "svar.yaml"), "line": 31, "path": "answers[2].request",
+                          "message": "protokollet har ingen komplettering 7; det begär 3, numrerade 1–3"} in [
+        {key: p[key] for key in ("file", "line", "path", "message")} for p in problems]
