@@ -482,8 +482,13 @@ def calendar(cases: Sequence[Case], stamp: dt.datetime) -> bytes:
 # --- what a person reads -----------------------------------------------------------------------------
 
 
-def _state(step: Step) -> str:
-    return "done" if step.done else "planned" if step.date else "ahead"
+def _state(step: Step, previous: Step | None) -> str:
+    """Taken, planned (a document dated later), next (the first not taken), or ahead; as the ärendeöversikt says it."""
+    if step.done:
+        return "done"
+    if step.date:
+        return "planned"
+    return "next" if previous is None or previous.done else "ahead"
 
 
 def _problem_line(problem: Problem, language: str) -> str:
@@ -506,9 +511,9 @@ def road_text(case: Case, language: str) -> str:
     width = max(len(step.name) for step in case.steps)
     heading = [say(Message("Step"), language), say(Message("Date"), language), say(Message("Documents"), language)]
     lines.append(f"{heading[0]:<{width + 6}}{heading[1]:<12}{heading[2]}")
-    for step in case.steps:
+    for previous, step in zip([None, *case.steps], case.steps, strict=False):
         shown = ", ".join(Path(document).name for document in step.documents)
-        note = state[_state(step)] if not shown or not step.done else ""
+        note = state[_state(step, previous)] if not shown or not step.done else ""
         day = step.date.isoformat() if step.date else ""
         what = f"{shown} ({note})" if shown and note else shown or note
         lines.append(f"{step.number:>2}  {step.name:<{width + 2}}{day:<12}{what}")

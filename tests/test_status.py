@@ -86,6 +86,9 @@ def test_the_road_as_a_person_reads_it(capsys):
     assert " 9  Protokoll                      2027-12-07  granskningsprotokoll.yaml" in lines
     # A document dated after the day the case is seen from plans its step.
     assert "12  Beslut                         2028-04-20  beslut.yaml (planerat)" in lines
+    # The first step not taken is the one under way; the ones after it are ahead.
+    assert "11  Beredning av beslut                        näst på tur" in lines
+    assert "13  Certifieringsceremoni                      kommande" in lines
     assert "  2028-03-07  Kompletteringarna ska vara inne  klart 2028-02-22" in lines
 
 
@@ -210,6 +213,7 @@ def test_the_overview_as_a_document_in_both_formats(tmp_path, capsys):
         assert "Vägen till certifiering enligt handboken, läget den 20 mars 2028" in text
         assert "9 Protokoll 2027-12-07 granskningsprotokoll.yaml Klart" in text
         assert "12 Beslut 2028-04-20 beslut.yaml Planerat" in text
+        assert "11 Beredning av beslut Näst på tur 12" in text and "13 Certifieringsceremoni Kommande" in text
         assert "Kompletteringarna ska vara inne 2028-03-07 2028-02-22 I tid" in text
         assert "Inga avvikelser mellan dokumenten: de gäller samma region och samma protokoll" in text
 
