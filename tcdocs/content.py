@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from .errors import TemplateError
+from .layout import rows_of
 from .messages import Message
 
 __all__ = ["ALLOWED", "PROVENANCE_FILE", "Content", "Header", "parse_content"]
@@ -42,6 +43,14 @@ ALLOWED: dict[str, frozenset[str]] = {
     "td": frozenset({"amount", "total"}),
 }
 INLINE = frozenset({"strong", "em", "br"})
+
+KEEP_TOGETHER_ROWS = 6
+"""A table of at most this many rows is not split over two pages (the protocol's reviewers)."""
+
+
+def keeps_together(table: etree._Element) -> bool:
+    """Whether both formats keep *table* on one page: a small table reads badly split."""
+    return len(rows_of(table)) <= KEEP_TOGETHER_ROWS
 
 
 @dataclass(frozen=True)
@@ -78,6 +87,8 @@ class Content:
             for width in widths:
                 etree.SubElement(group, "col", style=f"width: {100 * width / total:.3f}%")
             table.insert(0, group)
+            if keeps_together(table):
+                table.set("style", "break-inside: avoid")
         return str(etree.tostring(body, encoding="unicode", method="html"))
 
 

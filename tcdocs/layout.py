@@ -23,6 +23,7 @@ __all__ = [
     "Font",
     "TableStyle",
     "column_widths",
+    "rows_of",
     "supported",
     "table_widths",
     "text_width",
@@ -180,7 +181,7 @@ def column_widths(table: etree._Element, available_mm: float = TEXT_WIDTH_MM) ->
     longest words goes to the columns that have more text to wrap.
     """
     style = TABLE_STYLES.get(table.get("class", "grid"), TABLE_STYLES["grid"])
-    rows = [row for row in table.iter("tr") if _owner(row) is table]
+    rows = rows_of(table)
     columns = max((len(row) for row in rows), default=1)
     if style.equal:
         return (available_mm / columns,) * columns
@@ -202,6 +203,11 @@ def column_widths(table: etree._Element, available_mm: float = TEXT_WIDTH_MM) ->
     # Even the longest words do not fit: shrink in proportion; such words wrap inside.
     scale = available_mm / sum(narrowest)
     return tuple(width * scale for width in narrowest)
+
+
+def rows_of(table: etree._Element) -> list[etree._Element]:
+    """The table's own rows, not those of a table inside one of its cells."""
+    return [row for row in table.iter("tr") if _owner(row) is table]
 
 
 def _owner(row: etree._Element) -> etree._Element | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import re
 
 import docx
@@ -92,14 +93,20 @@ def pdf_body(data: bytes, repeated_headers: list[list[str]] | None = None) -> st
     """
     pages = [_DASH_BREAK.sub("", page) for page in pdf_body_pages(data)]
     kept = [pages[0]] if pages else []
-    for text in pages[1:]:
+    for before, text in itertools.pairwise(pages):
         page_words = text.split()
         for header in repeated_headers or []:
-            if header and page_words[: len(header)] == header:
+            # Repeated only if its table was already on the page before; a table that starts a page has its own header.
+            if header and page_words[: len(header)] == header and _holds(before.split(), header):
                 page_words = page_words[len(header) :]
                 break
         kept.append(" ".join(page_words))
     return "\n".join(kept)
+
+
+def _holds(words: list[str], run: list[str]) -> bool:
+    """Whether *run* stands in *words*, word for word."""
+    return any(words[start : start + len(run)] == run for start in range(len(words) - len(run) + 1))
 
 
 def docx_header_rows(data: bytes) -> list[list[str]]:

@@ -13,7 +13,7 @@ import tcdocs
 from tcdocs.cli import main
 
 from .conftest import EXAMPLES
-from .reading import docx_body, docx_header, docx_header_rows, flat, pdf_body, pdf_pages, words
+from .reading import docx_body, docx_document, docx_header, docx_header_rows, flat, pdf_body, pdf_pages, words
 
 
 @pytest.fixture(scope="module")
@@ -365,3 +365,14 @@ def test_the_long_issuer_and_the_document_type_do_not_overlap_in_the_pdf_header(
     # Carlito's letters average about half an em, so the bold 11 pt issuer ends near its start + 5.5 pt per letter.
     issuer_end = chunks[issuer] + 5.5 * len(issuer)
     assert chunks[doc_type] > issuer_end + 10
+
+
+def test_the_reviewers_table_is_not_split_over_two_pages(files):
+    # A table of a few rows is kept on one page in the PDF, and in Word each of its rows but the last
+    # keeps with the next, so LibreOffice and Word keep it together too.
+    [page] = [page for page in pdf_pages(files["protocol"]["pdf"]) if "Granskare Organisation Uppdrag" in flat(page)]
+    assert all(name in flat(page) for name in ("Lena Forsberg", "Magnus Ek", "Helena"))
+    [table] = [t for t in docx_document(files["protocol"]["docx"]).tables if t.rows[0].cells[0].text == "Granskare"]
+    keeps = [all(p._p.pPr is not None and p._p.pPr.keepNext is not None for cell in row.cells for p in cell.paragraphs)
+             for row in table.rows]
+    assert keeps == [True, True, True, False]

@@ -30,8 +30,9 @@ from lxml import etree
 from markupsafe import Markup
 
 from .. import __version__
-from ..content import Content
+from ..content import Content, keeps_together
 from ..errors import RenderError, TemplateError
+from ..layout import rows_of
 from ..messages import Message
 from ..wording import LimitedSandbox
 
@@ -98,7 +99,7 @@ class _Writer:
     def paragraph(self, element: etree._Element, style: str | None = None, properties: str = "") -> None:
         classes = element.get("class", "").split()
         style = PARAGRAPH_STYLES.get(element.tag) or next((PARAGRAPH_STYLES[c] for c in classes if c in PARAGRAPH_STYLES), style)
-        keep = "<w:keepNext/>" if "keep-next" in classes else ""
+        keep = "<w:keepNext/>" if "keep-next" in classes and "<w:keepNext/>" not in properties else ""
         self._paragraph(style, keep + properties, _runs(element))
 
     def _paragraph(self, style: str | None, properties: str, runs: list[_Run]) -> None:
@@ -137,28 +138,29 @@ class _Writer:
             '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/>'
             "</w:tblPr><w:tblGrid>" + "".join(f'<w:gridCol w:w="{width}"/>' for width in widths) + "</w:tblGrid>"
         )
-        for row in element.iter("tr"):
-            if _table_of(row) is not element:
-                continue
+        rows = rows_of(element)
+        together = keeps_together(element)
+        for number, row in enumerate(rows, 1):
             header = "<w:tblHeader/>" if row.getparent().tag == "thead" else ""
             self.out.append(f"<w:tr><w:trPr><w:cantSplit/>{header}</w:trPr>")
             cells = list(row)
+            keep = together and number < len(rows)  # Word keeps a table together by keeping each row with the next
             for index, width in enumerate(widths):
-                self.cell(cells[index] if index < len(cells) else None, width, kind)
+                self.cell(cells[index] if index < len(cells) else None, width, kind, keep)
             self.out.append("</w:tr>")
         self.out.append("</w:tbl>")
         # Word joins two tables that touch; a small paragraph keeps them apart, as the PDF's margin does.
         self.out.append('<w:p><w:pPr><w:pStyle w:val="TableGap"/></w:pPr></w:p>')
 
-    def cell(self, element: etree._Element | None, width: int, kind: str) -> None:
+    def cell(self, element: etree._Element | None, width: int, kind: str, keep: bool = False) -> None:
         heading = element is not None and element.tag == "th" and kind == "grid"
         shading = '<w:shd w:val="clear" w:color="auto" w:fill="E8E8E8"/>' if heading else ""
         self.out.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{shading}</w:tcPr>')
         if element is None:
-            self.out.append("<w:p/>")
+            self.out.append("<w:p><w:pPr><w:keepNext/></w:pPr></w:p>" if keep else "<w:p/>")
         else:
             classes = element.get("class", "").split()
-            align = '<w:jc w:val="right"/>' if "amount" in classes else ""
+            align = ("<w:keepNext/>" if keep else "") + ('<w:jc w:val="right"/>' if "amount" in classes else "")
             blocks = [child for child in element if child.tag in ("p", "ul", "ol", "table")]
             if not blocks:
                 bold = element.tag == "th" or "total" in classes
@@ -173,13 +175,6 @@ class _Writer:
                 if not self.out[-1].endswith("</w:p>"):
                     self.out.append("<w:p/>")  # a cell ends with a paragraph
         self.out.append("</w:tc>")
-
-
-def _table_of(row: etree._Element) -> etree._Element | None:
-    parent = row.getparent()
-    while parent is not None and parent.tag != "table":
-        parent = parent.getparent()
-    return parent
 
 
 def _runs(element: etree._Element, bold: bool = False, italic: bool = False) -> list[_Run]:
