@@ -316,12 +316,13 @@ def status(folders: Sequence[Path], today: dt.datetime | None, fmt: str, ics: Pa
         _writable_folder(document_folder, Message("the overviews"))
     cases = [read_case(folder, day) for folder in folders]
     # Everything is made before anything is printed or written, so a run that fails leaves nothing half done.
+    overviews = [overview(case, language) for case in cases] if fmt == "yaml" or document_folder is not None else []
     if fmt == "json":
         text = json.dumps({"today": day.isoformat(), "cases": [case.as_json(language) for case in cases]}, ensure_ascii=False, indent=2)
     elif fmt == "yaml":
         from .loader import dump_yaml
 
-        text = "\n---\n".join(dump_yaml(overview(case, language)) for case in cases).removesuffix("\n")
+        text = "\n---\n".join(dump_yaml(doc) for doc in overviews).removesuffix("\n")
     elif len(cases) == 1:
         text = road_text(cases[0], language)
     else:
@@ -333,8 +334,8 @@ def status(folders: Sequence[Path], today: dt.datetime | None, fmt: str, ics: Pa
     if document_folder is not None:
         from .rendering import render_formats
 
-        for folder, case in zip(folders, cases, strict=True):
-            rendered = render_formats(overview(case, language))
+        for folder, case, doc in zip(folders, cases, overviews, strict=True):
+            rendered = render_formats(doc)
             stem, number = f"arendeoversikt-{case.region}", 1
             while any(document_folder / f"{safe_stem(stem)}.{name}" in outputs for name in rendered):
                 number += 1  # two cases of one region: a file each

@@ -10,6 +10,18 @@ import tcdocs
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
+
+CRITERIA_HEADINGS = [
+    "1. Kvalitetssäkrad process",
+    "2. Regional samverkan",
+    "3. Organisation och styrning",
+    "4. Industrins kompetensbehov",
+    "5. Utbildningar och dimensionering",
+    "6. Kreativ och stimulerande lärmiljö",
+    "7. Utbildning inom Teknikcollege",
+    "8. Arbetslivets medverkan i utbildningen",
+]
+"""The eight criteria as a reader sees them, numbered, in the handbook's order."""
 EXAMPLE_NAMES = sorted(path.stem for path in EXAMPLES.glob("*.yaml"))
 
 

@@ -13,6 +13,8 @@ from tcdocs.catalogue import schema
 from tcdocs.errors import UsageError
 from tcdocs.forms import form_schema
 
+from .conftest import CRITERIA_HEADINGS
+
 KINDS = list(tcdocs.kinds())
 
 
@@ -78,16 +80,7 @@ def test_every_date_is_a_date_field_and_every_yes_or_no_a_checkbox(kind):
 def test_the_eight_criteria_are_eight_parts_named_by_their_number_and_name():
     assessments = form_schema("granskningsprotokoll")["properties"]["assessments"]
     titles = [part["title"] for part in assessments["properties"].values()]
-    assert titles == [
-        "1. Kvalitetssäkrad process",
-        "2. Regional samverkan",
-        "3. Organisation och styrning",
-        "4. Industrins kompetensbehov",
-        "5. Utbildningar och dimensionering",
-        "6. Kreativ och stimulerande lärmiljö",
-        "7. Utbildning inom Teknikcollege",
-        "8. Arbetslivets medverkan i utbildningen",
-    ]
+    assert titles == CRITERIA_HEADINGS
     assert assessments["required"] == list(assessments["properties"])
     first = assessments["properties"]["kvalitetssakrad_process"]["properties"]
     assert first["observations"]["title"] == "Iakttagelser" and first["observations"]["x-format"] == "textarea"

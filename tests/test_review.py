@@ -12,7 +12,7 @@ import pytest
 import tcdocs
 from tcdocs.cli import main
 
-from .conftest import EXAMPLES
+from .conftest import CRITERIA_HEADINGS, EXAMPLES
 from .reading import docx_body, docx_document, docx_header, docx_header_rows, flat, pdf_body, pdf_pages, words
 
 
@@ -39,16 +39,6 @@ def texts(files: dict[str, bytes]) -> tuple[str, str]:
     return flat(docx_body(files["docx"])), flat(" ".join(pdf_pages(files["pdf"])))
 
 
-CRITERIA_HEADINGS = [
-    "1. Kvalitetssäkrad process",
-    "2. Regional samverkan",
-    "3. Organisation och styrning",
-    "4. Industrins kompetensbehov",
-    "5. Utbildningar och dimensionering",
-    "6. Kreativ och stimulerande lärmiljö",
-    "7. Utbildning inom Teknikcollege",
-    "8. Arbetslivets medverkan i utbildningen",
-]
 
 PROTOCOL_SEEN = [
     "Granskningsprotokoll Teknikcollege Nordvik, ny region",
