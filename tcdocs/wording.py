@@ -302,7 +302,7 @@ def render_template(env: jinja2.Environment, name: str, context: dict[str, Any])
     """Render template *name*: its output, and the names it sets at its top level.
 
     Every failure becomes a :class:`TemplateError` with its file and line. Files are
-    named as templates are (``documents/hangavtal.html.j2``), never by their place on
+    named as templates are (``agreements/hangavtal.html.j2``), never by their place on
     the disk, so that a message shown to a service's user names no server path.
     """
     try:

@@ -181,14 +181,14 @@ def test_an_extract_of_a_document_that_is_no_minutes_is_a_usage_error(tmp_path, 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_a_broken_user_template_is_the_same_clear_error_with_any_number_of_jobs(tmp_path, capsys, jobs):
-    folder = tmp_path / "mallar" / "documents"
+    folder = tmp_path / "mallar" / "agreements"
     folder.mkdir(parents=True)
     (folder / "samverkansavtal.html.j2").write_text("<article>{% if %}</article>", encoding="utf-8")
     second = tmp_path / "andra.yaml"
     shutil.copy(EXAMPLE, second)
     code, _, err = run(capsys, "render", EXAMPLE, second, "--templates", tmp_path / "mallar", "--jobs", jobs, "--out", tmp_path / "ut")
     assert code == 1 and "Traceback" not in err
-    assert err.count("documents/samverkansavtal.html.j2:1: fel i mallen:") == 2
+    assert err.count("agreements/samverkansavtal.html.j2:1: fel i mallen:") == 2
 
 
 def test_a_report_in_a_folder_that_does_not_exist_is_refused_before_anything_is_done(tmp_path, capsys):

@@ -143,7 +143,8 @@ def user_templates(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
     """A template folder with *files*; a document's wording gets :data:`HEADER` in front unless it sets a title."""
     folder = tmp_path / "mallar"
     for name, text in files.items():
-        if name.startswith("documents/") and isinstance(text, str) and "set title" not in text:
+        wording = name.endswith(".html.j2") and not name.startswith("house/")
+        if wording and isinstance(text, str) and "set title" not in text:
             text = HEADER + text
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -166,11 +167,11 @@ PAYLOADS = [
 
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_template_injection_in_a_wording_template_is_refused(payload, tmp_path, agreement):
-    folder = user_templates(tmp_path, {"documents/samverkansavtal.html.j2": f"<article><p>{payload}</p></article>"})
+    folder = user_templates(tmp_path, {"agreements/samverkansavtal.html.j2": f"<article><p>{payload}</p></article>"})
     with pytest.raises(tcdocs.TemplateError, match="refused") as caught:
         render_with(folder, agreement, "docx")
     # Named as a template, not by its place on the disk: no message shows a path of the machine.
-    assert str(caught.value).startswith("documents/samverkansavtal.html.j2:1: template error:")
+    assert str(caught.value).startswith("agreements/samverkansavtal.html.j2:1: template error:")
 
 
 @pytest.mark.parametrize("payload", PAYLOADS[:3])
@@ -189,16 +190,16 @@ def test_template_injection_in_the_house_word_file_is_refused(payload, tmp_path,
 
 
 def test_a_template_that_does_not_name_its_header_is_told_what_to_set(tmp_path, agreement):
-    folder = user_templates(tmp_path, {"documents/samverkansavtal.html.j2": b"{% set title = 'Eget' %}<article><p>Text</p></article>"})
+    folder = user_templates(tmp_path, {"agreements/samverkansavtal.html.j2": b"{% set title = 'Eget' %}<article><p>Text</p></article>"})
     with pytest.raises(tcdocs.TemplateError) as caught:
         render_with(folder, agreement)
     assert str(caught.value) == (
-        "documents/samverkansavtal.html.j2: template error: set doc_type, issuer at the top of the template, as the built-in ones do"
+        "agreements/samverkansavtal.html.j2: template error: set doc_type, issuer at the top of the template, as the built-in ones do"
     )
 
 
 def test_a_user_template_overrides_the_wording(tmp_path, agreement):
-    folder = user_templates(tmp_path, {"documents/samverkansavtal.html.j2": "<article><h1>Eget avtal för {{ doc.region }}</h1></article>"})
+    folder = user_templates(tmp_path, {"agreements/samverkansavtal.html.j2": "<article><h1>Eget avtal för {{ doc.region }}</h1></article>"})
     assert docx_body(render_with(folder, agreement, "docx")).startswith("Eget avtal för Nordvik")
 
 
@@ -212,7 +213,7 @@ def test_a_user_template_overrides_the_wording(tmp_path, agreement):
     ids=["string-product", "power", "range"],
 )
 def test_resource_blow_up_in_a_template_is_refused_at_once(body, message, tmp_path, agreement):
-    folder = user_templates(tmp_path, {"documents/samverkansavtal.html.j2": f"<article><p>{body}</p></article>"})
+    folder = user_templates(tmp_path, {"agreements/samverkansavtal.html.j2": f"<article><p>{body}</p></article>"})
     started = time.monotonic()
     with pytest.raises(tcdocs.TemplateError, match=re.escape(message)):
         render_with(folder, agreement, "docx")
@@ -221,14 +222,14 @@ def test_resource_blow_up_in_a_template_is_refused_at_once(body, message, tmp_pa
 
 def test_a_runaway_template_is_stopped_by_the_time_limit(tmp_path, agreement):
     loop = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
-    folder = user_templates(tmp_path, {"documents/samverkansavtal.html.j2": f"<article><p>{loop}</p></article>"})
+    folder = user_templates(tmp_path, {"agreements/samverkansavtal.html.j2": f"<article><p>{loop}</p></article>"})
     with pytest.raises(tcdocs.RenderError, match=r"the render took longer than 1 s and was stopped"):
         render_with(folder, agreement, "docx", timeout=1)
 
 
 def test_cli_time_limit_writes_nothing(tmp_path, capsys):
     loop = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
-    folder = user_templates(tmp_path, {"documents/samverkansavtal.html.j2": f"<article><p>{loop}</p></article>"})
+    folder = user_templates(tmp_path, {"agreements/samverkansavtal.html.j2": f"<article><p>{loop}</p></article>"})
     out = tmp_path / "ut"
     argv = ["render", str(EXAMPLES / "samverkansavtal.yaml"), "--templates", str(folder), "--timeout", "1", "--out", str(out)]
     assert main(argv) == 1
@@ -449,9 +450,9 @@ def test_two_processes_with_different_tz_and_epoch_write_the_same_bytes(variant,
 def test_a_template_linked_to_a_file_outside_the_folder_is_not_included(tmp_path, agreement):
     secret = tmp_path / "hemligt.txt"
     secret.write_text("LÖSENORD 1234", encoding="utf-8")
-    wording = "<article><p>{% include 'documents/bit.html' %}</p></article>"
-    folder = user_templates(tmp_path, {"documents/samverkansavtal.html.j2": wording})
-    (folder / "documents" / "bit.html").symlink_to(secret)
+    wording = "<article><p>{% include 'agreements/bit.html' %}</p></article>"
+    folder = user_templates(tmp_path, {"agreements/samverkansavtal.html.j2": wording})
+    (folder / "agreements" / "bit.html").symlink_to(secret)
     with pytest.raises(tcdocs.TemplateError, match="a link to a file outside the template folders") as caught:
         render_with(folder, agreement, "docx")
     assert "LÖSENORD" not in str(caught.value)
@@ -471,7 +472,7 @@ def test_a_template_linked_to_a_file_outside_the_folder_is_not_included(tmp_path
     ids=["loop-of-products", "center", "ljust", "str-replace", "replace-filter", "format", "doubling"],
 )
 def test_a_template_cannot_produce_gigabytes(body, tmp_path, agreement):
-    folder = user_templates(tmp_path, {"documents/samverkansavtal.html.j2": f"<article><p>{body}</p></article>"})
+    folder = user_templates(tmp_path, {"agreements/samverkansavtal.html.j2": f"<article><p>{body}</p></article>"})
     started = time.monotonic()
     with pytest.raises(tcdocs.TemplateError, match="refused"):
         render_with(folder, agreement, "docx", timeout=60)
@@ -480,7 +481,7 @@ def test_a_template_cannot_produce_gigabytes(body, tmp_path, agreement):
 
 @pytest.mark.parametrize("fmt", ["pdf", "docx"])
 def test_letters_no_house_font_has_never_reach_a_document_from_a_template(tmp_path, agreement, fmt):
-    folder = user_templates(tmp_path, {"documents/samverkansavtal.html.j2": "<article><p>Li 東京</p></article>"})
+    folder = user_templates(tmp_path, {"agreements/samverkansavtal.html.j2": "<article><p>Li 東京</p></article>"})
     with pytest.raises(tcdocs.TemplateError, match="writes 東 京, which the house fonts have no letters for"):
         render_with(folder, agreement, fmt)
 

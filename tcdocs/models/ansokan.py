@@ -19,6 +19,7 @@ from .base import (
     Attachment,
     Day,
     Document,
+    Genre,
     Line,
     MinutesReference,
     Model,
@@ -121,6 +122,7 @@ class Ansokan(Document):
     """An application for certification or re-certification, approved by the regional steering group."""
 
     kind_title: ClassVar[str] = "Ansökan"
+    genre: ClassVar[Genre] = "letters"
     step: ClassVar[int] = 6
 
     kind: Literal["ansokan"] = Field(title="Dokumentslag")

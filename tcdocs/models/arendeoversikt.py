@@ -11,7 +11,7 @@ from typing import ClassVar, Literal
 from pydantic import Field, model_validator
 
 from ..messages import Message
-from .base import Day, Document, Line, Model, Region, RuleError, Text
+from .base import Day, Document, Genre, Line, Model, Region, RuleError, Text
 from .case import CaseType
 from .text import YesNo
 
@@ -43,6 +43,7 @@ class Arendeoversikt(Document):
     """An overview of one certification case: the road, the deadlines ahead and the problems found."""
 
     kind_title: ClassVar[str] = "Ärendeöversikt"
+    genre: ClassVar[Genre] = "letters"
 
     kind: Literal["arendeoversikt"] = Field(title="Dokumentslag")
     region: Region = Field(title="Region", description="Regionens namn utan 'Teknikcollege'.")

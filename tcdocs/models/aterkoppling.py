@@ -8,7 +8,7 @@ from typing import Annotated, ClassVar, Literal, NamedTuple
 from pydantic import BeforeValidator, Discriminator, Field, Tag, model_validator
 
 from ..messages import Message
-from .base import Day, Document, Due, Line, Model, Person, Prose, Region, RuleError, Signatory, Text
+from .base import Day, Document, Due, Genre, Line, Model, Person, Prose, Region, RuleError, Signatory, Text
 from .intresseanmalan import InterestType, Intresseanmalan
 from .references import REFERENCE_TAG, document_tag, loader_for, shape_of
 from .text import YesNo
@@ -50,6 +50,7 @@ class Aterkoppling(Document):
     """RTS kansli's confirmation of an intresseanmälan, with its feedback and the next steps."""
 
     kind_title: ClassVar[str] = "Återkoppling"
+    genre: ClassVar[Genre] = "letters"
     step: ClassVar[int] = 4
 
     kind: Literal["aterkoppling"] = Field(title="Dokumentslag")

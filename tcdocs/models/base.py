@@ -22,6 +22,7 @@ __all__ = [
     "Dnr",
     "Document",
     "Due",
+    "Genre",
     "Line",
     "MinutesReference",
     "Model",
@@ -215,17 +216,24 @@ class Attachment(Model):
     title: Text = Field(title="Rubrik")
 
 
+Genre = Literal["agreements", "protocols", "letters"]
+"""The folders of wording templates, by genre: agreements, protocols, and letters and applications."""
+
+
 class Document(Model):
     """Fields every document kind shares; each kind adds its own.
 
     A kind is a subclass with a ``kind`` field fixed to one name (``Literal["beslut"]``);
     defining it registers it (:func:`registered`). Its wording is the template
-    ``documents/<kind>.html.j2``, which also words its title, header and signatures;
+    ``<genre>/<kind>.html.j2``, which also words its title, header and signatures;
     its starter is ``tcdocs/starters/<kind>.yaml``.
     """
 
     kind_title: ClassVar[str]
     """The kind's Swedish name, as lists of kinds and the schema show it."""
+    genre: ClassVar[Genre]
+    """Where the kind's wording lives: ``templates/<genre>/<kind>.html.j2`` (agreements, protocols,
+    or letters and applications)."""
     step: ClassVar[int | None] = None
     """The step of the handbook's road to certification the document belongs to (1–13), or None."""
 
@@ -248,7 +256,7 @@ class Document(Model):
     @classmethod
     def template(cls) -> str:
         """The kind's wording template, by the name templates are looked up with."""
-        return f"documents/{cls.kind_name()}.html.j2"
+        return f"{cls.genre}/{cls.kind_name()}.html.j2"
 
     def warnings(self) -> list[tuple[tuple[str | int, ...], str]]:
         """Things a reader should check that do not stop the document: (field path, message) pairs."""

@@ -14,6 +14,7 @@ from .base import (
     Day,
     Document,
     Due,
+    Genre,
     Line,
     MinutesReference,
     Model,
@@ -79,6 +80,7 @@ class Beslut(Document):
     """A decision by the RTS board on certification, re-certification, deferral, refusal or withdrawal."""
 
     kind_title: ClassVar[str] = "Beslut"
+    genre: ClassVar[Genre] = "protocols"
     step: ClassVar[int] = 12
     RECERTIFY_MONTHS_BEFORE: ClassVar[int] = 6
     """How long before a certification ends the region should apply for re-certification: the review

@@ -15,6 +15,7 @@ from .base import (
     CertificationPeriod,
     Day,
     Document,
+    Genre,
     Line,
     MinutesReference,
     Model,
@@ -171,6 +172,7 @@ class Hangavtal(Document):
     """A hängavtal by which one party joins an existing samverkansavtal."""
 
     kind_title: ClassVar[str] = "Hängavtal"
+    genre: ClassVar[Genre] = "agreements"
 
     kind: Literal["hangavtal"] = Field(title="Dokumentslag")
     agreement: MainAgreementField = Field(

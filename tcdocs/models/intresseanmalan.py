@@ -8,7 +8,7 @@ from typing import ClassVar, Literal
 from pydantic import Field, model_validator
 
 from ..messages import Message
-from .base import Address, Day, Document, Due, Line, MinutesReference, Model, OrganisationNumber, Person, RuleError, Signatory
+from .base import Address, Day, Document, Due, Genre, Line, MinutesReference, Model, OrganisationNumber, Person, RuleError, Signatory
 from .samverkansavtal import Programme
 from .text import Region
 
@@ -38,6 +38,7 @@ class Intresseanmalan(Document):
     """An expression of interest to the RTS office, signed by the regional chair."""
 
     kind_title: ClassVar[str] = "Intresseanmälan"
+    genre: ClassVar[Genre] = "letters"
     step: ClassVar[int] = 3
 
     kind: Literal["intresseanmalan"] = Field(title="Dokumentslag")

@@ -13,6 +13,7 @@ from .base import (
     Attachment,
     CertificationPeriod,
     Document,
+    Genre,
     Line,
     Model,
     Money,
@@ -159,6 +160,7 @@ class Samverkansavtal(Document):
     """A samverkansavtal between at least three municipalities of a Teknikcollege region."""
 
     kind_title: ClassVar[str] = "Samverkansavtal"
+    genre: ClassVar[Genre] = "agreements"
     step: ClassVar[int] = 2
     MIN_MUNICIPALITIES: ClassVar[int] = 3
 

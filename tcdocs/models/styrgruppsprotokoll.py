@@ -9,7 +9,7 @@ from pydantic import Field, model_validator
 
 from ..errors import UsageError
 from ..messages import Message
-from .base import Day, Document, Line, Model, RuleError, Text, duplicates, name_key
+from .base import Day, Document, Genre, Line, Model, RuleError, Text, duplicates, name_key
 from .text import Prose, Region, YesNo
 
 __all__ = ["Action", "Item", "Member", "NextMeeting", "Paragraph", "StandardItem", "Styrgruppsprotokoll"]
@@ -70,6 +70,7 @@ class Styrgruppsprotokoll(Document):
     """Minutes of a meeting of the regional or a local steering group."""
 
     kind_title: ClassVar[str] = "Styrgruppsprotokoll"
+    genre: ClassVar[Genre] = "protocols"
     MAX_ADJUSTERS: ClassVar[int] = 2
 
     kind: Literal["styrgruppsprotokoll"] = Field(title="Dokumentslag")

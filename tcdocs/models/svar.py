@@ -8,7 +8,22 @@ from typing import Annotated, ClassVar, Literal, NamedTuple
 from pydantic import BeforeValidator, Discriminator, Field, Tag, model_validator
 
 from ..messages import Message
-from .base import Attachment, Day, Document, Line, MinutesReference, Model, Person, Prose, Region, RuleError, Signatory, Text, add_months
+from .base import (
+    Attachment,
+    Day,
+    Document,
+    Genre,
+    Line,
+    MinutesReference,
+    Model,
+    Person,
+    Prose,
+    Region,
+    RuleError,
+    Signatory,
+    Text,
+    add_months,
+)
 from .granskningsprotokoll import Granskningsprotokoll
 from .references import REFERENCE_TAG, document_tag, loader_for, shape_of
 
@@ -72,6 +87,7 @@ class Svar(Document):
     """The region's answer to a granskningsprotokoll: every requested supplement, signed by the steering group's chair."""
 
     kind_title: ClassVar[str] = "Svar på protokoll"
+    genre: ClassVar[Genre] = "letters"
     step: ClassVar[int] = 10
 
     kind: Literal["svar"] = Field(title="Dokumentslag")
