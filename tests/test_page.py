@@ -22,6 +22,7 @@ pytest.importorskip("selenium", reason="selenium is not installed")
 from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.chrome.service import Service as DriverService
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webelement import WebElement
@@ -87,18 +88,9 @@ class Page:
         field.send_keys(text, Keys.TAB)
 
     def type_date(self, path: str, iso: str) -> None:
-        """Type a date into a date field, its parts in the order the browser's locale shows them."""
-        field = self.into_view(self.field(path))
-        order = self.driver.execute_script(
-            "return new Intl.DateTimeFormat(undefined, {year: 'numeric', month: '2-digit', day: '2-digit'})"
-            ".formatToParts(new Date(2000, 10, 22)).filter(p => p.type !== 'literal').map(p => p.type)"
-        )
-        year, month, day = iso.split("-")
-        parts = {"year": year, "month": month, "day": day}
-        for name in order:  # one part at a time: the browser moves to the next part after each
-            field.send_keys(parts[name])
-        field.send_keys(Keys.TAB)
-        assert field.get_attribute("value") == iso
+        """Type a date into a date field as it is written in Swedish (ÅÅÅÅ-MM-DD), then leave it."""
+        self.type(path, iso)
+        assert self.field(path).get_attribute("value") == iso
 
     def choose(self, path: str, visible_text: str) -> None:
         Select(self.into_view(self.field(path))).select_by_visible_text(visible_text)
@@ -108,6 +100,37 @@ class Page:
         before = len(self.part(path).find_elements(By.CSS_SELECTOR, ":scope .jedi-array-item"))
         self.into_view(self.part(path).find_element(By.CSS_SELECTOR, ".jedi-array-add")).click()
         self.wait.until(lambda _: len(self.part(path).find_elements(By.CSS_SELECTOR, ":scope .jedi-array-item")) > before)
+
+    def press(self, element: WebElement) -> None:
+        """A person's click: the pointer moves onto the element, the button goes down, and comes up a moment later."""
+        self.into_view(element)
+        ActionChains(self.driver).move_to_element(element).click_and_hold().pause(0.15).release().perform()
+
+    def write(self, path: str, text: str) -> WebElement:
+        """Type *text* into a field and stay in it, the focus and the text cursor still there."""
+        field = self.into_view(self.field(path))
+        field.click()
+        field.send_keys(Keys.CONTROL, "a")
+        field.send_keys(text)
+        return field
+
+    def items(self, path: str) -> list[WebElement]:
+        """A list's items in the form."""
+        return self.part(path).find_elements(By.CSS_SELECTOR, ":scope .jedi-array-item")
+
+    def focused(self) -> WebElement:
+        return self.driver.switch_to.active_element
+
+    def tab_to(self, css: str, *, backwards: bool = False, limit: int = 20) -> WebElement:
+        """Press Tab (or Shift+Tab) until the element *css* has the focus, as a keyboard user moves."""
+        for _ in range(limit):
+            if self.driver.execute_script("return document.activeElement.matches(arguments[0])", css):
+                return self.focused()
+            if backwards:
+                ActionChains(self.driver).key_down(Keys.SHIFT).send_keys(Keys.TAB).key_up(Keys.SHIFT).perform()
+            else:
+                ActionChains(self.driver).send_keys(Keys.TAB).perform()
+        raise AssertionError(f"{limit} presses of Tab did not reach {css}; the focus is on {self.focused().get_attribute('outerHTML')[:200]}")
 
     def upload(self, input_id: str, *files: Path) -> None:
         self.driver.find_element(By.ID, input_id).send_keys("\n".join(str(file) for file in files))
@@ -243,6 +266,75 @@ def test_a_samverkansavtal_filled_in_from_the_empty_form_becomes_a_pdf(page):
     for words in ("Teknikcollege Norrå", "Norrå kommun", "Västerå kommun", "Österå kommun", "1 januari 2027", "40 000 kr"):
         assert words in text
     page.status_says(f"{pdf.name} är nedladdad")
+
+
+@pytest.mark.parametrize(
+    ("path", "text", "leave"),
+    [("region", "Norrå", False), ("date", "2026-11-22", False), ("date", "2026-11-22", True)],
+    ids=["typing", "a date", "a date and Tab"],
+)
+def test_lagg_till_pressed_straight_after_typing_adds_an_item(page, path, text, leave):
+    field = page.write(path, text)
+    if leave:
+        field.send_keys(Keys.TAB)
+    page.press(page.part("parties").find_element(By.CSS_SELECTOR, ".jedi-array-add"))
+    assert len(page.items("parties")) == 1
+    assert page.field(path).get_attribute("value") == text
+
+
+def test_ta_bort_pressed_straight_after_typing_removes_the_item(page):
+    page.add("parties")
+    page.add("parties")
+    page.write("parties/1/name", "Västerå kommun")
+    [first, _] = page.items("parties")
+    page.press(first.find_element(By.CSS_SELECTOR, ".jedi-array-delete"))
+    assert len(page.items("parties")) == 1
+    assert page.field("parties/0/name").get_attribute("value") == "Västerå kommun"
+
+
+def test_a_checkbox_pressed_straight_after_typing_is_ticked(page):
+    page.add("parties")
+    page.write("parties/0/name", "Norrå kommun")
+    page.press(page.field("parties/0/host"))
+    assert page.field("parties/0/host").is_selected()
+    page.write("parties/0/address", "Box 1, 880 10 Norrå")
+    page.press(page.field("parties/0/host"))
+    assert not page.field("parties/0/host").is_selected()
+    page.settled()
+    assert "host: true" not in page.driver.find_element(By.ID, "yaml").get_attribute("value")
+
+
+def test_a_click_held_while_the_check_answers_still_lands(page):
+    page.add("parties")
+    page.type("parties/0/fixed_share", "100 kr")
+    page.settled()
+    page.write("parties/0/fixed_share", "tusen").send_keys(Keys.TAB)
+    # The answer puts a message under the amount, above the button below it: not while the button is held down.
+    add = page.into_view(page.part("parties/0/providers").find_element(By.CSS_SELECTOR, ".jedi-array-add"))
+    ActionChains(page.driver).move_to_element(add).click_and_hold().perform()
+    page.settled()
+    ActionChains(page.driver).move_by_offset(1, 1).release().perform()  # a hand's pointer is never quite still
+    assert len(page.items("parties/0/providers")) == 1
+    page.wait.until(lambda _: "'tusen' är inte ett belopp" in page.part("parties/0/fixed_share").text)
+
+
+def test_adding_and_removing_by_keyboard_keeps_the_focus_in_the_list(page):
+    add = '[data-path="#/parties"] > fieldset > legend .jedi-array-add'
+    page.write("period/years", "3")
+    page.tab_to(add).send_keys(Keys.ENTER)
+    assert page.focused() == page.field("parties/0/name")  # the new item's first field
+    page.focused().send_keys("Norrå kommun")
+    page.tab_to(add, backwards=True).send_keys(Keys.ENTER)
+    assert page.focused() == page.field("parties/1/name")
+    page.focused().send_keys("Västerå kommun")
+    page.tab_to('[data-path="#/parties"] .jedi-array-item[jedi-array-item-index="0"] .jedi-array-delete', backwards=True)
+    page.focused().send_keys(Keys.ENTER)
+    # The item that took its place has the focus.
+    assert [item.find_element(By.CSS_SELECTOR, "input").get_attribute("value") for item in page.items("parties")] == ["Västerå kommun"]
+    assert page.focused() == page.field("parties/0/name")
+    page.tab_to('[data-path="#/parties"] .jedi-array-delete', backwards=True).send_keys(Keys.ENTER)
+    assert page.items("parties") == []
+    assert page.focused() == page.find(add)  # nothing left: the list's add button
 
 
 def test_a_wrong_organisation_number_is_explained_beside_its_field(page):

@@ -256,12 +256,47 @@ function showsBeside(pointer, problem) {
 }
 
 function annotate() {
+  whenReleased(showBeside);
+}
+
+function showBeside() {
   if (state.form) state.form.show([...state.problems, ...state.warnings].filter(inDocument), showsBeside);
 }
 
 function listFindings() {
+  whenReleased(showList);
+}
+
+function showList() {
   fill($("problems"), $("problems-heading"), state.problems);
   fill($("warnings"), $("warnings-heading"), state.warnings);
+}
+
+// --- a click on its way ----------------------------------------------------------------------------------
+
+// A click is a press and a release on the same element. Whatever would move the page's parts while a
+// button is held down (a message appearing beside a field, the list of problems drawn again) waits until
+// it is released and the click has landed; the pointer's release ends the wait, or at the latest HOLD_LIMIT.
+const pointer = { down: false, waiting: new Set(), limit: 0 };
+const HOLD_LIMIT = 2000; // milliseconds
+
+function whenReleased(update) {
+  if (pointer.down) pointer.waiting.add(update);
+  else update();
+}
+
+function pressed() {
+  pointer.down = true;
+  clearTimeout(pointer.limit);
+  pointer.limit = setTimeout(released, HOLD_LIMIT);
+}
+
+function released() {
+  clearTimeout(pointer.limit);
+  pointer.down = false;
+  const waiting = [...pointer.waiting];
+  pointer.waiting.clear();
+  for (const update of waiting) update();
 }
 
 function fill(list, heading, findings) {
@@ -732,6 +767,12 @@ async function start() {
     $("retry").hidden = true;
     state.retry?.();
   });
+  document.addEventListener("pointerdown", pressed, true);
+  document.addEventListener("click", released, true); // the click has found its element: the page may change
+  for (const type of ["pointerup", "pointercancel"]) {
+    document.addEventListener(type, () => setTimeout(released), true); // a release that makes no click
+  }
+  window.addEventListener("blur", released);
   $("form").addEventListener("input", formChanged); // the YAML view and the check follow each keystroke
   $("yaml").addEventListener("input", yamlTyped);
   $("yaml").addEventListener("scroll", () => { $("yaml-lines").scrollTop = $("yaml").scrollTop; });

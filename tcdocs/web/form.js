@@ -132,27 +132,124 @@
     return walk(schema);
   }
 
+  /** The first field of a part of the form a person would type into or choose in, if any. */
+  const firstField = (container) => container?.querySelector(
+    "input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea:not([disabled])");
+
   /**
-   * A date or time field whose value is taken when the person leaves it (or presses Enter). The browser
-   * reports a date as soon as its parts make one (the year 2 of 2026, while 2026 is being typed); taking
-   * that value at once would redraw the form around the field and end the typing there.
+   * A group of fields that stays in place when a value changes. The library empties a group and puts
+   * every field back after each change; a field taken out of the page and put back loses a click that
+   * was on its way to it (the button under the pointer is pressed before a field's change, and released
+   * after it), and its focus. Here a field is moved only when it is out of its place.
+   */
+  class ObjectEditor extends Jedison.EditorObject {
+    static resolves(schema) {
+      return typeOf(schema) === "object" && schema.format === undefined && schema["x-format"] === undefined;
+    }
+
+    refreshEditors() {
+      const slot = this.control.childrenSlot;
+      const disabled = this.disabled || this.instance.isReadOnly();
+      let previous = null;
+      for (const child of this.instance.children) {
+        const box = child.ui.control.container;
+        if (!child.isActive) {
+          box.remove();
+          continue;
+        }
+        const expected = previous ? previous.nextSibling : slot.firstChild;
+        if (box !== expected) slot.insertBefore(box, expected);
+        previous = box;
+        if (child.ui.disabled !== disabled) child.ui[disabled ? "disable" : "enable"]();
+      }
+      for (let extra = previous ? previous.nextSibling : slot.firstChild; extra; extra = previous ? previous.nextSibling : slot.firstChild) {
+        extra.remove();
+      }
+    }
+  }
+
+  /**
+   * A list that draws its items again only when they change (an item added, removed or moved), not
+   * when a value inside one changes: then every item, its buttons and fields stay where they are.
+   * After a person adds an item the focus goes to its first field; after they remove one, to the
+   * item that took its place (or the one before it, or the list's add button).
+   */
+  class ArrayEditor extends Jedison.EditorArray {
+    static resolves(schema) {
+      return typeOf(schema) === "array" && schema.format === undefined && schema["x-format"] === undefined
+        && schema.prefixItems === undefined;
+    }
+
+    addEventListeners() {
+      super.addEventListeners();
+      this.instance.on("item-add", (initiator, item) => {
+        if (initiator === "user") firstField(item?.ui?.control?.container)?.focus();
+      });
+    }
+
+    getButtons(index) {
+      const buttons = super.getButtons(index);
+      // After the library's own listener, which removes the item.
+      buttons.deleteBtn.addEventListener("click", () => {
+        const items = this.instance.children;
+        const neighbour = items[Math.min(index, items.length - 1)];
+        (firstField(neighbour?.ui?.control?.container) ?? this.control.addBtn).focus();
+      });
+      return buttons;
+    }
+
+    refreshUI() {
+      const items = this.instance.children;
+      if (this.drawn && this.drawn.length === items.length && this.drawn.every((item, index) => item === items[index])) {
+        Jedison.Editor.prototype.refreshUI.call(this);
+        this.refreshAddBtn();
+        this.refreshDeleteAllBtn();
+        this.refreshLegendWarning();
+        return;
+      }
+      super.refreshUI();
+      this.drawn = [...items];
+    }
+  }
+
+  /**
+   * A date (ÅÅÅÅ-MM-DD) or a time (TT:MM) as one text field: one Tab stop, and the same way of writing
+   * it whatever the browser's language (a browser's own date field follows its locale, 11/22/2026).
+   * A date written without dashes (20261122) or with one-digit parts (2026-1-5) is written out in full.
    */
   class DateEditor extends Jedison.EditorStringInput {
     static resolves(schema) {
       return schema.type === "string" && ["date", "time"].includes(schema["x-format"]);
     }
 
-    addEventListeners() {
+    build() {
+      super.build();
       const input = this.control.input;
-      const take = () => this.instance.setValue(input.value, true, "user");
-      input.addEventListener("blur", take);
-      input.addEventListener("keydown", (event) => { if (event.key === "Enter") take(); });
+      input.type = "text";
+      input.inputMode = "numeric";
+      input.autocomplete = "off";
+      input.spellcheck = false;
+      input.classList.add(`tc-${this.instance.schema["x-format"]}`);
     }
 
-    refreshUI() {
-      Jedison.EditorString.prototype.refreshUI.call(this);
-      const value = this.instance.getValue() ?? "";
-      if (this.control.input.value !== value) this.control.input.value = value;
+    addEventListeners() {
+      const input = this.control.input;
+      input.addEventListener("change", () => {
+        const written = DateEditor.tidy(input.value, this.instance.schema["x-format"]);
+        if (written !== input.value) input.value = written;
+        this.instance.setValue(written, true, "user");
+      });
+    }
+
+    static tidy(text, format) {
+      const value = text.trim();
+      const date = /^(\d{4})-?(\d{1,2})-?(\d{1,2})$/.exec(value);
+      if (format === "date" && date && (value.includes("-") || value.length === 8)) {
+        return `${date[1]}-${date[2].padStart(2, "0")}-${date[3].padStart(2, "0")}`;
+      }
+      const time = /^(\d{1,2})[:.](\d{2})$/.exec(value);
+      if (format === "time" && time) return `${time[1].padStart(2, "0")}:${time[2]}`;
+      return value;
     }
   }
 
@@ -166,7 +263,7 @@
     constructor(options) {
       this.schema = options.schema;
       this.container = options.container;
-      this.shown = new Set();
+      this.showing = []; // the messages shown beside their fields: [{path, errors}]
       this.quiet = false;
       this.changed = () => {};
       this.edited = () => {};
@@ -178,6 +275,7 @@
       // Every reference offers the attached files, and the file names the data gives (attached or not yet).
       const names = new Set([...files, ...this.referenceNames(data)]);
       this.names = names;
+      this.showing = [];
       this.container.replaceChildren();
       this.jedison = new Jedison.Create({
         container: this.container,
@@ -192,9 +290,10 @@
         // own messages would repeat them in other words, and sooner than a person has finished a field.
         showErrors: "never",
         useConstraintAttributes: false,
-        customEditors: [DateEditor],
+        customEditors: [DateEditor, ObjectEditor, ArrayEditor],
       });
       this.jedison.on("change", (initiator) => {
+        this.reshow();
         this.accessible();
         if (!this.quiet) this.changed(initiator);
       });
@@ -316,20 +415,35 @@
       for (const problem of problems) {
         const instance = this.instanceFor(problem.path);
         if (!instance || !shown(instance.path, problem)) continue;
-        if (!byPointer.has(instance.path)) byPointer.set(instance.path, { instance: this.shownOn(instance), errors: [] });
-        byPointer.get(instance.path).errors.push({
+        if (!byPointer.has(instance.path)) byPointer.set(instance.path, []);
+        byPointer.get(instance.path).push({
           path: instance.path,
           type: problem.severity === "warning" ? "warning" : "error",
           constraint: "service",
           messages: [problem.message],
         });
       }
-      const showing = new Set([...byPointer.values()].map((entry) => entry.instance));
-      for (const instance of this.shown) {
-        if (!showing.has(instance) && instance.ui) instance.ui.showValidationErrors([], true);
+      const before = new Map(this.showing.map((entry) => [entry.path, entry.errors]));
+      this.showing = [...byPointer].map(([path, errors]) => ({ path, errors }));
+      for (const path of before.keys()) {
+        if (!byPointer.has(path)) this.showOn(path, []);
       }
-      for (const { instance, errors } of byPointer.values()) instance.ui?.showValidationErrors(errors, true);
-      this.shown = showing;
+      for (const { path, errors } of this.showing) {
+        if (!same(before.get(path), errors)) this.showOn(path, errors);
+      }
+    }
+
+    /**
+     * Show the messages show() showed last once more: the library clears a field's messages (and those of
+     * the groups around it) when its value changes; they stay until the service has judged the new value.
+     */
+    reshow() {
+      for (const { path, errors } of this.showing) this.showOn(path, errors);
+    }
+
+    showOn(path, errors) {
+      const instance = this.jedison.getInstance(path);
+      if (instance) this.shownOn(instance).ui?.showValidationErrors(errors, true);
     }
 
     /** Where a part shows its messages: a choice between shapes (a reference) shows them on the shape chosen. */
