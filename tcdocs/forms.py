@@ -14,7 +14,7 @@ form without any code for the page:
   longer than a line is a text area; a number may be left empty (``number-nullable``);
 * an amount (pydantic writes a decimal as "a number or a string") is text, sent as the
   person wrote it (``40 000 kr``, ``2,50``), for the service reads it as Swedish;
-* a list's items are numbered after the list (``Parter 1``, ``Parter 2``);
+* a list's items are numbered by the name of one item (``Part 1``, ``Part 2``), from ``labels.yaml``;
 * a mapping keyed by a fixed set of names (the eight criteria) is one part per name;
 * a document that refers to another (``agreement``, ``protocol``) is marked
   ``x-reference`` with the other kind, and offers two branches (``x-branch``): ``file``,
@@ -104,7 +104,7 @@ def _shape(node: Any) -> Any:
         node["properties"] = {key: _shape(value) for key, value in node["properties"].items()}
     if isinstance(node.get("items"), dict):
         item = _shape(node["items"])
-        title = node.get("title")
+        title = item.get("title") or node.get("title")
         item["title"] = f"{title} {{{{ i1 }}}}" if title else "{{ i1 }}"
         node["items"] = item
     _fixed_names(node)

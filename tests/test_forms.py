@@ -84,7 +84,7 @@ def test_the_eight_criteria_are_eight_parts_named_by_their_number_and_name():
     assert assessments["required"] == list(assessments["properties"])
     first = assessments["properties"]["kvalitetssakrad_process"]["properties"]
     assert first["observations"]["title"] == "Iakttagelser" and first["observations"]["x-format"] == "textarea"
-    assert first["strengths"]["items"]["title"] == "Styrkor {{ i1 }}"
+    assert first["strengths"]["items"]["title"] == "Styrka {{ i1 }}"
 
 
 def test_choices_with_a_default_start_on_it_and_those_without_start_empty():
@@ -124,11 +124,25 @@ def test_a_number_may_be_left_empty_and_keeps_its_default():
 def test_lists_number_their_items_and_long_text_gets_a_text_area():
     form = form_schema("samverkansavtal")["properties"]
     assert form["parties"]["title"] == "Parter" and form["parties"]["minItems"] == 3
-    assert form["parties"]["items"]["title"] == "Parter {{ i1 }}"
+    assert form["parties"]["items"]["title"] == "Part {{ i1 }}"  # one item, in the singular
+    assert form["parties"]["items"]["properties"]["providers"]["items"]["properties"]["programmes"]["items"]["title"] == "Utbildning {{ i1 }}"
     party = form["parties"]["items"]["properties"]
     assert party["host"]["title"] == "Värdkommun"
     assert "x-format" not in party["address"]  # an address is one line
     assert form_schema("granskningsprotokoll")["properties"]["overall"]["x-format"] == "textarea"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_list_names_one_item(kind):
+    raw = schema(kind)
+    for model, definition in [(kind, raw), *raw.get("$defs", {}).items()]:
+        for field, node in definition.get("properties", {}).items():
+            for shape in node.get("anyOf", [node]):
+                if shape.get("type") == "array":
+                    assert shape["items"].get("title"), f"{model}.{field}: name one item in templates/labels.yaml (ListItem)"
+    for path, node in fields(kind).items():
+        if "items" in node:
+            assert node["items"]["title"].endswith(" {{ i1 }}"), f"{path}: its items are not numbered"
 
 
 def test_the_kind_is_fixed_and_hidden():

@@ -337,6 +337,17 @@ def test_adding_and_removing_by_keyboard_keeps_the_focus_in_the_list(page):
     assert page.focused() == page.find(add)  # nothing left: the list's add button
 
 
+def test_list_items_are_named_in_the_singular_and_come_only_when_asked_for(page):
+    page.add("parties")
+    assert page.part("parties/0").find_element(By.CSS_SELECTOR, "legend").text == "Part 1"
+    assert page.items("parties")[0].find_element(By.CSS_SELECTOR, ".jedi-array-delete").get_attribute("aria-label") == "Ta bort: Part 1"
+    page.add("parties/0/providers")
+    assert page.part("parties/0/providers/0").find_element(By.CSS_SELECTOR, "legend").text == "Utbildningsanordnare 1"
+    assert page.items("parties/0/providers/0/programmes") == []  # no programme the person did not ask for
+    page.add("parties/0/providers/0/programmes")
+    assert page.part("parties/0/providers/0/programmes/0").find_element(By.CSS_SELECTOR, "legend").text == "Utbildning 1"
+
+
 def test_a_wrong_organisation_number_is_explained_beside_its_field(page):
     page.add("parties")
     page.type("parties/0/name", "Norrå kommun")

@@ -291,6 +291,7 @@
         showErrors: "never",
         useConstraintAttributes: false,
         customEditors: [DateEditor, ObjectEditor, ArrayEditor],
+        enforceMinItems: false, // an item comes when the person adds one, not with the list around it
       });
       this.jedison.on("change", (initiator) => {
         this.reshow();
