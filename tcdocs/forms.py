@@ -16,11 +16,11 @@ form without any code for the page:
   person wrote it (``40 000 kr``, ``2,50``), for the service reads it as Swedish;
 * a list's items are numbered by the name of one item (``Part 1``, ``Part 2``), from ``labels.yaml``;
 * a mapping keyed by a fixed set of names (the eight criteria) is one part per name;
-* a document that refers to another (``agreement``, ``protocol``) is marked
-  ``x-reference`` with the other kind, and offers two branches (``x-branch``): ``file``,
-  the name of a file uploaded with it (the page fills in the names), or ``details``, the
-  other document's details written out (the shape the schema gives for them, or else
-  the other document in full).
+* a field that names another document (``agreement``, ``protocol``) comes marked
+  ``x-reference`` with the other kind from its model (:func:`~tcdocs.models.references.mark_references`),
+  and offers two branches (``x-branch``): ``file``, the name of a file uploaded with it
+  (the page fills in the names), or ``details``, the other document's details written
+  out (the shape the schema gives for them, or else the other document in full).
 
 Everything here is structure; the words the page adds (the name of the empty choice, of
 the two branches of a reference) are the page's, in the reader's language.
@@ -79,6 +79,8 @@ def _shape(node: Any) -> Any:
     if not isinstance(node, dict):
         return node
     node = {key: value for key, value in node.items() if key not in _VALIDATION_ONLY}
+    if "x-reference" in node:
+        return _reference(node)
     arms = node.pop("anyOf", None)
     if arms is None and "enum" not in node:
         arms = node.pop("oneOf", None)
@@ -149,11 +151,8 @@ def _is_document(node: Any) -> bool:
 
 
 def _union(node: dict[str, Any], arms: list[Any]) -> dict[str, Any]:
-    """One of several shapes: a reference to a document, an optional value, or an amount."""
+    """One of several shapes: an optional value, or an amount."""
     others = [arm for arm in arms if not _is_null(arm)]
-    documents = [arm for arm in others if _is_document(arm)]
-    if documents:
-        return _reference(node, others, documents)
     if len(others) == 1:
         inner = _shape(others[0])
         merged = {**inner, **node}  # the field's own title, help and default win over its type's
@@ -167,18 +166,20 @@ def _union(node: dict[str, Any], arms: list[Any]) -> dict[str, Any]:
     return {**node, "anyOf": [_shape(arm) for arm in others]}
 
 
-def _reference(node: dict[str, Any], others: list[Any], documents: list[Any]) -> dict[str, Any]:
-    """A document that refers to another: the name of a file uploaded with it, or the other's details.
+def _reference(node: dict[str, Any]) -> dict[str, Any]:
+    """A field that names another document: the name of a file uploaded with it, or the other's details.
 
     The details are the shape the schema gives for them (a hängavtal's summary of its
     samverkansavtal), or else the other document itself, written out in full.
     """
+    field: dict[str, Any] = {key: node.pop(key) for key in ("title", "description", "x-reference") if key in node}
     node.pop("default", None)
-    kind = documents[0]["properties"]["kind"].get("const", "")
+    arms = node.pop("anyOf", None) or node.pop("oneOf", None) or [node]
+    shapes = [arm for arm in arms if not _is_null(arm)]
     details = []
-    for arm in [arm for arm in others if not _is_document(arm)] or documents:
+    for arm in [arm for arm in shapes if not _is_document(arm)] or shapes:
         branch = _shape(arm)
         branch.pop("title", None)  # a model's class name; the branch takes the field's title
         details.append({**branch, "x-branch": "details"})
     uploaded = {"type": "string", "enum": [""], "x-enumTitles": [""], "x-branch": "file"}
-    return {**node, "anyOf": [uploaded, *details], "x-reference": kind}
+    return {**field, "anyOf": [uploaded, *details]}

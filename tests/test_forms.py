@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import json
+import typing
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from pydantic import BaseModel
 
 import tcdocs
 from tcdocs.catalogue import schema
 from tcdocs.errors import UsageError
 from tcdocs.forms import form_schema
+from tcdocs.models import KINDS as MODELS
+from tcdocs.models import Document
+from tcdocs.models.references import referred
 
 from .conftest import CRITERIA_HEADINGS
 
@@ -125,7 +130,9 @@ def test_lists_number_their_items_and_long_text_gets_a_text_area():
     form = form_schema("samverkansavtal")["properties"]
     assert form["parties"]["title"] == "Parter" and form["parties"]["minItems"] == 3
     assert form["parties"]["items"]["title"] == "Part {{ i1 }}"  # one item, in the singular
-    assert form["parties"]["items"]["properties"]["providers"]["items"]["properties"]["programmes"]["items"]["title"] == "Utbildning {{ i1 }}"
+    provider = form["parties"]["items"]["properties"]["providers"]["items"]
+    assert provider["title"] == "Utbildningsanordnare {{ i1 }}"
+    assert provider["properties"]["programmes"]["items"]["title"] == "Utbildning {{ i1 }}"
     party = form["parties"]["items"]["properties"]
     assert party["host"]["title"] == "Värdkommun"
     assert "x-format" not in party["address"]  # an address is one line
@@ -166,16 +173,47 @@ def test_a_reference_is_an_attached_file_or_the_other_documents_details(kind, fi
     assert [name for name in details if name in written["properties"]] == details
 
 
+def models_in(annotation: Any) -> Iterator[type[BaseModel]]:
+    """The models a field's type holds: itself, or in a list, an optional, a union or an Annotated."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation
+    for argument in typing.get_args(annotation):
+        yield from models_in(argument)
+
+
+def every_model() -> Iterator[type[BaseModel]]:
+    seen: set[type[BaseModel]] = set()
+    waiting: list[type[BaseModel]] = list(MODELS.values())
+    while waiting:
+        model = waiting.pop()
+        if model not in seen:
+            seen.add(model)
+            yield model
+            waiting += [inner for info in model.model_fields.values() for inner in models_in(info.annotation)]
+
+
 @pytest.mark.parametrize("kind", KINDS)
-def test_every_document_a_kind_refers_to_is_a_reference_in_its_form(kind):
-    raw = schema(kind)
-    documents = {name for name, node in raw.get("$defs", {}).items() if "kind" in node.get("properties", {})}
-    referring = [
-        key for key, node in raw["properties"].items()
-        if any(arm.get("$ref", "").rsplit("/", 1)[-1] in documents for arm in node.get("anyOf", []) + node.get("oneOf", []))
-    ]
+def test_every_field_that_names_another_document_offers_its_file_in_the_form(kind):
+    named = {field: other.kind_name() for field, other in referred(MODELS[kind]).items()}
     form = form_schema(kind)["properties"]
-    assert [key for key in form if "x-reference" in form[key]] == referring
+    assert {key: node["x-reference"] for key, node in form.items() if "x-reference" in node} == named
+    for field in named:
+        assert [arm["x-branch"] for arm in form[field]["anyOf"]] == ["file", "details"]
+        assert form[field]["title"] == MODELS[kind].model_fields[field].title
+
+
+def test_a_document_inside_another_is_always_named_through_a_reference():
+    # So that every kind, present and future, offers the other document's file on the page.
+    for model in every_model():
+        for field, info in model.model_fields.items():
+            if any(issubclass(inner, Document) for inner in models_in(info.annotation)):
+                assert field in referred(model), f"{model.__name__}.{field} holds a document but names none: use loader_for"
+
+
+def test_a_document_written_out_inside_another_offers_its_own_references():
+    # The ansökan inside a granskningsprotokoll, written out, names its samverkansavtal by its file too.
+    written = form_schema("granskningsprotokoll")["properties"]["application"]["anyOf"][1]
+    assert written["properties"]["agreement"]["x-reference"] == "samverkansavtal"
 
 
 def test_an_unknown_kind_is_a_usage_error():

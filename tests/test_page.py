@@ -28,6 +28,8 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
+from tcdocs.batch import validate_files
+
 from .conftest import EXAMPLES
 from .reading import flat, pdf_pages
 from .test_server import Service, start
@@ -130,7 +132,8 @@ class Page:
                 ActionChains(self.driver).key_down(Keys.SHIFT).send_keys(Keys.TAB).key_up(Keys.SHIFT).perform()
             else:
                 ActionChains(self.driver).send_keys(Keys.TAB).perform()
-        raise AssertionError(f"{limit} presses of Tab did not reach {css}; the focus is on {self.focused().get_attribute('outerHTML')[:200]}")
+        where = (self.focused().get_attribute("outerHTML") or "")[:200]
+        raise AssertionError(f"{limit} presses of Tab did not reach {css}; the focus is on {where}")
 
     def upload(self, input_id: str, *files: Path) -> None:
         self.driver.find_element(By.ID, input_id).send_keys("\n".join(str(file) for file in files))
@@ -414,6 +417,32 @@ def referred_to(text: str) -> list[Path]:
         path = EXAMPLES / name
         found += [path, *referred_to(path.read_text(encoding="utf-8"))]
     return sorted(set(found))
+
+
+@pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.yaml")), ids=lambda path: path.stem)
+def test_every_example_opened_with_the_documents_it_names_is_judged_as_on_the_command_line(page, example):
+    [outcome] = validate_files([example])  # what tcdocs validate says
+    text = example.read_text(encoding="utf-8")
+    page.upload("open-file", example)
+    page.wait.until(lambda d: d.find_element(By.ID, "kind").get_attribute("value") == re.search(r"^kind: (\w+)", text, re.M)[1])
+    referred = referred_to(text)
+    if referred:
+        page.upload("attach-files", *referred)
+        for path in referred:
+            assert path.name in page.text("attached")
+    page.settled()
+    if outcome.error is not None:
+        page.status_says("problem att rätta")
+        return
+    page.status_says("Inga problem")
+    warnings = len(outcome.warnings)
+    assert len(page.driver.find_elements(By.CSS_SELECTOR, "#warnings li")) == warnings
+    if warnings:
+        page.status_says(f"{warnings} varning")
+    for field in re.findall(r"^(\w+): \w+\.yaml", text, re.M):  # each named document is chosen among the attached files
+        how, chosen = page.part(field).find_elements(By.CSS_SELECTOR, "select")
+        assert Select(how).first_selected_option.text == "En bifogad fil"
+        assert Select(chosen).first_selected_option.text == re.search(rf"^{field}: (\S+)", text, re.M)[1]
 
 
 def test_a_late_granskningsprotokoll_shows_its_warning(page, tmp_path):

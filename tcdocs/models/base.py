@@ -72,8 +72,16 @@ class Model(BaseModel):
         str_strip_whitespace=True,
         frozen=True,
         defer_build=True,
-        json_schema_extra=lambda schema: schema.pop("description", None),
+        json_schema_extra=lambda schema, model: _schema_extra(schema, model),
     )
+
+
+def _schema_extra(schema: dict[str, Any], model: type[BaseModel]) -> None:
+    """A model's JSON Schema as an editor and the page's form read it: no class docstring, references marked."""
+    from .references import mark_references  # references builds on this module
+
+    schema.pop("description", None)
+    mark_references(schema, model)
 
 
 def _check_organisation_number(value: str) -> str:

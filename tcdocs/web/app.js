@@ -673,6 +673,7 @@ async function attach() {
   const input = $("attach-files");
   const chosen = [...input.files];
   input.value = "";
+  document.body.dataset.busy = "true"; // the files are read, then the data is checked with them
   for (const file of chosen) {
     const text = await readText(file);
     if (text === null) continue;
