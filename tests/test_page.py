@@ -363,22 +363,70 @@ def test_a_wrong_organisation_number_is_explained_beside_its_field(page):
     assert field.get_attribute("aria-invalid") == "true"
     described = [page.driver.find_element(By.ID, name).text for name in field.get_attribute("aria-describedby").split()]
     assert any("fel kontrollsiffra" in text for text in described)
-    # A field nobody has touched yet keeps quiet beside it; the list names everything.
+    # A field nobody has touched yet keeps quiet, beside it and in the list, until the person asks.
     assert "måste fyllas i" not in page.part("region").text
-    assert "Region: fältet måste fyllas i" in page.text("problems")
+    assert "Region" not in page.text("problems")
+    page.status_says("1 problem att rätta.")
     assert_accessible(page, "a problem beside its field")
-    # The list's entry moves the focus to the field; its line number to the line in the YAML view.
+    page.press(page.find("#show-all"))
+    assert "Region: fältet måste fyllas i" in page.text("problems")
+    assert "måste fyllas i" in page.part("region").text
+    # The list names a field as the form does, and its entry moves the focus to the field.
     [item] = [item for item in page.driver.find_elements(By.CSS_SELECTOR, "#problems li") if "Organisationsnummer" in item.text]
-    item.find_element(By.CSS_SELECTOR, ".to-field").click()
-    assert page.driver.switch_to.active_element == page.field("parties/0/org_number")
-    line = item.find_element(By.CSS_SELECTOR, ".to-line")
-    number = int(line.text.split()[-1])
-    line.click()
+    assert item.text.startswith("Part 1 › Organisationsnummer: 212999-0078 har fel kontrollsiffra")
+    assert "rad" not in page.text("problems")  # no way into the YAML text where the form has the field
+    page.press(item.find_element(By.CSS_SELECTOR, ".to-field"))
+    assert page.focused() == page.field("parties/0/org_number")
+
+
+def test_the_empty_form_says_how_much_is_missing_and_lists_it_when_asked(page):
+    page.status_says("Inte klart än:")
+    assert re.fullmatch(r"Inte klart än: \d+ uppgifter saknas eller behöver rättas\.", page.text("status"))
+    assert not page.find("#problems").is_displayed()
+    assert page.driver.find_elements(By.CSS_SELECTOR, "#form [aria-invalid=true]") == []
+    show_all = page.find("#show-all")
+    assert show_all.text == "Visa vad som saknas"
+    page.press(show_all)
+    assert "Diarienummer: fältet måste fyllas i" in page.text("problems")
+    assert "rad 1" not in page.text("problems")
+    assert page.focused() == page.find("#problems li button")  # the first of them, to be read or followed
+    page.status_says("problem att rätta")
+    assert not page.find("#show-all").is_displayed()
+
+
+def test_what_must_be_filled_in_is_marked(page):
+    assert page.text("required-hint") == "Fält markerade med * måste fyllas i."
+
+    def marked(path: str) -> bool:
+        label = page.part(path).find_element(By.CSS_SELECTOR, ":scope > label > span, :scope > fieldset > legend .jedi-legend")
+        mark = page.driver.execute_script("return getComputedStyle(arguments[0], '::after').content", label)
+        return "*" in mark
+
+    assert marked("region") and page.field("region").get_attribute("aria-required") == "true"
+    assert not marked("version") and page.field("version").get_attribute("aria-required") is None
+    assert marked("parties")  # at least three
+    assert not marked("local_colleges")
+    page.add("parties")
+    assert marked("parties/0/name") and page.field("parties/0/name").get_attribute("aria-required") == "true"
+    assert not marked("parties/0/signatory/place")
+    assert not marked("steering_group/chair/name")  # the chair may be left out altogether
+    assert_accessible(page, "the marks of what must be filled in")
+
+
+def test_a_problem_in_the_yaml_text_leads_to_its_line(page):
+    page.find("#yaml-view summary").click()
     yaml = page.driver.find_element(By.ID, "yaml")
-    assert page.driver.switch_to.active_element == yaml
+    yaml.click()
+    yaml.send_keys(Keys.CONTROL, "a")
+    yaml.send_keys("kind: samverkansavtal\ndnr: KS 2026/55\nregion: [Norrå\n")
+    page.settled()
+    [item] = page.driver.find_elements(By.CSS_SELECTOR, "#problems li")
+    assert "(YAML-vyn, rad" in item.text
+    number = int(re.search(r"rad (\d+)\)", item.text)[1])
+    page.press(item.find_element(By.CSS_SELECTOR, "button"))
+    assert page.focused() == yaml
     cursor_line = page.driver.execute_script("const a = arguments[0]; return a.value.slice(0, a.selectionStart).split('\\n').length", yaml)
     assert cursor_line == number
-    assert yaml.get_attribute("value").splitlines()[number - 1].strip() == "org_number: 212999-0078"
 
 
 def test_a_hangavtal_with_its_samverkansavtal_attached_renders_and_survives_a_reload(page, tmp_path):
@@ -577,7 +625,7 @@ def test_a_lost_connection_is_said_and_can_be_tried_again(page):
         page.driver.execute_cdp_cmd("Network.emulateNetworkConditions", {**offline, "offline": False})
     page.find("#retry").click()
     page.settled()
-    page.status_says("problem att rätta")
+    page.status_says("uppgifter saknas")  # the service's answer: the rest of the form is still to fill in
     assert not page.find("#retry").is_displayed()
 
 
@@ -589,7 +637,9 @@ def test_the_page_speaks_english_when_the_browser_asks(page):
         assert page.find("html").get_attribute("lang") == "en"
         assert page.find("h1").text == "tcdocs – Teknikcollege documents"
         assert page.find("#pdf").text == "Download PDF"
-        assert "dnr: this field is required" in page.text("problems")
+        page.status_says("Not ready yet:")
+        page.find("#show-all").click()
+        assert "Diarienummer: this field is required" in page.text("problems")  # named by its label, as the form shows it
         page.add("parties")
         assert page.part("parties").find_element(By.CSS_SELECTOR, ".jedi-array-delete").text == "Remove"
     finally:
@@ -612,7 +662,7 @@ def test_the_page_asks_for_the_services_key_once(browser, guarded_service):
     guarded.find("#token").send_keys("hemlig-nyckel-0123456789", Keys.ENTER)
     guarded.wait.until(lambda d: d.execute_script("return document.body.dataset.ready === 'true'"))
     guarded.settled()
-    guarded.status_says("problem att rätta")
+    guarded.status_says("uppgifter saknas")
     guarded.driver.refresh()  # the same tab: the key is kept
     guarded.wait.until(lambda d: d.execute_script("return document.body.dataset.ready === 'true'"))
     guarded.settled()

@@ -144,6 +144,7 @@ function say(text, tone = "") {
   $("status").textContent = text;
   $("status").className = tone;
   $("retry").hidden = true;
+  $("show-all").hidden = true;
 }
 
 function lost(retry, timedOut) {
@@ -208,15 +209,37 @@ function show(answer, latest) {
   annotate();
   if (!latest) return;
   if (!timers.check) document.body.dataset.busy = "false"; // else an edit since is about to be checked
-  const problems = answer.problems.length;
-  const warnings = answer.warnings.length;
-  if (problems > 0) {
-    say(counted(problems, t("1 problem to fix."), t("{count} problems to fix.", { count: problems })), "error");
+  sayOutcome();
+}
+
+/**
+ * Say what the last answer means for the person: the problems listed (those of the fields they filled
+ * in, or all of them once asked for), how many more there are, or that the document is ready.
+ */
+function sayOutcome() {
+  const listed = state.problems.filter(isListed).length;
+  const waiting = state.problems.length - listed;
+  const warnings = state.warnings.length;
+  if (listed > 0) {
+    say(counted(listed, t("1 problem to fix."), t("{count} problems to fix.", { count: listed })), "error");
+  } else if (waiting > 0) {
+    say(counted(waiting, t("Not ready yet: 1 field is missing or needs fixing."),
+      t("Not ready yet: {count} fields are missing or need fixing.", { count: waiting })));
   } else if (warnings > 0) {
     say(counted(warnings, t("No problems, but 1 warning."), t("No problems, but {count} warnings.", { count: warnings })), "warning");
   } else {
     say(t("No problems. The preview shows the document."), "ok");
   }
+  $("show-all").hidden = waiting === 0;
+}
+
+/** Show every problem, in the list and beside its field, and move to the first one (the person asked). */
+function showEverything() {
+  state.showAll = true;
+  showList();
+  showBeside();
+  sayOutcome();
+  $("problems").querySelector("button")?.focus();
 }
 
 // The frame is never hidden: Chromium does not paint a frame that was loaded while hidden and shown after.
@@ -268,8 +291,18 @@ function listFindings() {
 }
 
 function showList() {
-  fill($("problems"), $("problems-heading"), state.problems);
+  fill($("problems"), $("problems-heading"), state.problems.filter(isListed));
   fill($("warnings"), $("warnings-heading"), state.warnings);
+}
+
+/**
+ * Whether a problem is in the list: one about a field the person filled in or changed (as beside the
+ * field), or every one once the person asked for them, tried to download, or opened a file. A form
+ * that has only just been opened lists nothing in red: the status says how much is still missing.
+ */
+function isListed(problem) {
+  if (!inDocument(problem) || !problem.path || !state.form) return true;
+  return showsBeside(state.form.instanceFor(problem.path).path, problem);
 }
 
 // --- a click on its way ----------------------------------------------------------------------------------
@@ -300,35 +333,39 @@ function released() {
 }
 
 function fill(list, heading, findings) {
-  list.replaceChildren(...findings.map(finding));
+  const said = JSON.stringify(findings);
+  if (list.dataset.said !== said) {
+    list.replaceChildren(...findings.map(finding));
+    list.dataset.said = said;
+  }
   list.hidden = heading.hidden = findings.length === 0;
 }
 
+/**
+ * A problem in the list, named as the form names its field. One in the document moves to its field;
+ * one about the YAML text as a whole (no field), to its line in the YAML view.
+ */
 function finding(problem) {
   const item = document.createElement("li");
   item.className = problem.severity === "warning" ? "warning" : "problem";
-  const said = problem.field ? `${problem.field}: ${problem.message}` : problem.message;
   if (!inDocument(problem)) {
-    item.textContent = problem.line
-      ? t("In {file}, line {line}: {problem}", { file: problem.file, line: problem.line, problem: said })
-      : t("In {file}: {problem}", { file: problem.file, problem: said });
+    const said = problem.field ? `${problem.field}: ${problem.message}` : problem.message;
+    item.textContent = t("In {file}: {problem}", { file: problem.file, problem: said });
     return item;
   }
-  const toField = button(said, "to-field", () => {
-    if (!problem.path && problem.line) {
-      toLine(problem.line, problem.column); // about the text as a whole (its YAML), not one field
+  const field = (problem.path && state.form?.labelOf(problem.path)) || problem.field;
+  const said = field ? `${field}: ${problem.message}` : problem.message;
+  const inText = !problem.path && problem.line;
+  const words = inText ? t("{problem} (the YAML view, line {line})", { problem: said, line: problem.line }) : said;
+  item.append(button(words, "to-field", () => {
+    if (inText) {
+      toLine(problem.line, problem.column);
       return;
     }
     state.touched.add(state.form.instanceFor(problem.path).path);
     annotate();
     if (!state.form.focus(problem.path) && problem.line) toLine(problem.line, problem.column);
-  });
-  item.append(toField);
-  if (problem.line) {
-    const line = button(t("line {line}", { line: problem.line }), "to-line", () => toLine(problem.line, problem.column));
-    line.setAttribute("aria-label", t("line {line} in the YAML view", { line: problem.line }));
-    item.append(" ", line);
-  }
+  }));
   return item;
 }
 
@@ -344,6 +381,7 @@ function button(text, className, action) {
 /** After a refused download: every problem beside its field, and the first one in view with the focus. */
 function toFirstProblem() {
   state.showAll = true;
+  listFindings();
   annotate();
   const first = state.problems.find(inDocument);
   if (!first) return;
@@ -531,6 +569,7 @@ async function showKind(kind, data, text) {
 function formChanged() {
   state.yaml = dump(state.form.document());
   showYaml();
+  listFindings();
   annotate();
   checkSoon();
   keepDraftSoon();
@@ -764,6 +803,7 @@ async function start() {
   $("attach-files").addEventListener("change", attach);
   $("pdf").addEventListener("click", () => download("pdf"));
   $("docx").addEventListener("click", () => download("docx"));
+  $("show-all").addEventListener("click", showEverything);
   $("retry").addEventListener("click", () => {
     $("retry").hidden = true;
     state.retry?.();

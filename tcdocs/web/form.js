@@ -100,6 +100,25 @@
     }
   }
 
+  /**
+   * Which parts of a form must be filled in: a Map from form path to true, with every list position
+   * written as "*" (the name of any party). A field is needed when its group needs it and the group itself is needed; an
+   * item of a list is there because the person added it, so what it needs is needed.
+   */
+  function neededParts(schema) {
+    const needed = new Map();
+    const walk = (node, path, required) => {
+      if (!isObject(node)) return;
+      needed.set(path, needed.get(path) || required);
+      for (const arm of node.anyOf ?? []) walk(arm, path, required);
+      const inside = new Set(node.required ?? []);
+      for (const [key, part] of Object.entries(node.properties ?? {})) walk(part, `${path}/${key}`, required && inside.has(key));
+      if (isObject(node.items)) walk(node.items, `${path}/*`, true);
+    };
+    walk(schema, "#", true);
+    return needed;
+  }
+
   /** Whether a document of this form refers to other documents (and so may come with attached files). */
   function refersToOthers(schema) {
     return JSON.stringify(schema).includes('"x-reference"');
@@ -400,6 +419,30 @@
       return chosen;
     }
 
+    /**
+     * A field as the form names it, by the titles from the document down to it, an item of a list by its
+     * own name (parties[0].org_number is "Part 1 › Organisationsnummer"); null if the form has no such field.
+     */
+    labelOf(path) {
+      let node = this.schema;
+      const names = [];
+      for (const part of toPointer(path).split("/").slice(1)) {
+        const key = part.replaceAll("~1", "/").replaceAll("~0", "~");
+        if (node["x-reference"]) node = details(node);
+        if (/^\d+$/.test(key) && isObject(node.items)) {
+          node = node.items;
+          names.pop(); // the list's title: its item names itself
+          names.push(String(node.title ?? "").replace("{{ i1 }}", String(Number(key) + 1)).trim());
+        } else if (isObject(node.properties?.[key])) {
+          node = node.properties[key];
+          names.push(node.title ?? key);
+        } else {
+          return null;
+        }
+      }
+      return names.join(" › ");
+    }
+
     /** The form's nearest part for a problem's path: the field itself, or the list or group that holds it. */
     instanceFor(path) {
       let pointer = toPointer(path);
@@ -465,8 +508,29 @@
       return true;
     }
 
+    /**
+     * Mark what must be filled in: a field (an asterisk after its label, and aria-required) and a list that
+     * needs at least one item. A group says nothing of its own: its fields do.
+     */
+    markNeeded() {
+      this.needed ??= neededParts(this.schema);
+      for (const part of this.container.querySelectorAll("[data-path]")) {
+        const type = part.dataset.type;
+        const node = this.jedison.getInstance(part.dataset.path)?.schema ?? {};
+        const required = this.needed.get(part.dataset.path.replace(/\/\d+(?=\/|$)/g, "/*")) === true
+          && node["x-hidden"] !== true && type !== "object" && (type !== "array" || (node.minItems ?? 0) > 0);
+        part.classList.toggle("tc-required", required);
+        const input = part.querySelector(":scope > input, :scope > select, :scope > textarea");
+        if (input && type !== "array") {
+          if (required) input.setAttribute("aria-required", "true");
+          else input.removeAttribute("aria-required");
+        }
+      }
+    }
+
     /** What the library leaves unnamed, named: a switcher by its field, each list item's buttons by their item. */
     accessible() {
+      this.markNeeded();
       for (const label of this.container.querySelectorAll(".jedi-switcher > label")) {
         // The choice of shape (an attached file, or the details written out) gets a visible name of its own.
         const owner = label.closest("[data-path]");
