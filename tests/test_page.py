@@ -414,9 +414,9 @@ def test_what_must_be_filled_in_is_marked(page):
 
 
 def test_a_problem_in_the_yaml_text_leads_to_its_line(page):
-    page.find("#yaml-view summary").click()
+    page.press(page.find("#yaml-view summary"))
     yaml = page.driver.find_element(By.ID, "yaml")
-    yaml.click()
+    page.press(yaml)
     yaml.send_keys(Keys.CONTROL, "a")
     yaml.send_keys("kind: samverkansavtal\ndnr: KS 2026/55\nregion: [Norrå\n")
     page.settled()
@@ -523,7 +523,7 @@ def test_a_reload_keeps_the_draft(page):
 
 
 @pytest.mark.parametrize(("width", "zoom"), [(400, 1), (1280, 2)], ids=["400px", "200%"])
-def test_a_narrow_window_or_a_large_zoom_gives_one_column_without_sideways_scrolling(page, width, zoom):
+def test_a_narrow_window_or_a_large_zoom_gives_one_column_with_the_outcome_in_view(page, width, zoom):
     page.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                                 {"width": width // zoom, "height": 800 // zoom, "deviceScaleFactor": zoom, "mobile": False})
     try:
@@ -536,6 +536,21 @@ def test_a_narrow_window_or_a_large_zoom_gives_one_column_without_sideways_scrol
         )
         assert sizes["scroll"] <= sizes["client"]
         assert sizes["check"] > sizes["data"]  # one column: the check comes after the form
+        # Far down the form, the check's outcome and the downloads are in the window, and the field being
+        # filled in is not under them.
+        page.write("process_leader/name", "Dana Holm")
+        for _ in range(3):
+            ActionChains(page.driver).send_keys(Keys.TAB).perform()
+        page.settled()
+        page.status_says("1 problem att rätta.")
+        seen = page.driver.execute_script(
+            "const box = (e) => e.getBoundingClientRect(); const bar = box(document.getElementById('outcome'));"
+            "const shown = (id) => { const b = box(document.getElementById(id));"
+            "                        return b.top >= 0 && b.bottom <= innerHeight && b.height > 0; };"
+            "return {status: shown('status'), pdf: shown('pdf'), docx: shown('docx'),"
+            "        focus: box(document.activeElement).bottom <= bar.top && box(document.activeElement).top >= 0}"
+        )
+        assert seen == {"status": True, "pdf": True, "docx": True, "focus": True}
         assert_accessible(page, f"{width} px at {zoom * 100} %")
     finally:
         page.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
@@ -543,11 +558,11 @@ def test_a_narrow_window_or_a_large_zoom_gives_one_column_without_sideways_scrol
 
 def test_the_yaml_view_and_the_form_follow_each_other(page):
     page.type("region", "Norrå")
-    page.find("#yaml-view summary").click()
+    page.press(page.find("#yaml-view summary"))
     yaml = page.driver.find_element(By.ID, "yaml")
     page.wait.until(lambda _: "region: Norrå" in yaml.get_attribute("value"))
     assert page.text("yaml-lines").startswith("1 2 3")
-    yaml.click()
+    page.press(yaml)
     yaml.send_keys(Keys.CONTROL, "a")
     yaml.send_keys("kind: samverkansavtal\ndnr: KS 2026/55\nregion: Västerå\n")
     page.wait.until(lambda _: page.field("region").get_attribute("value") == "Västerå")

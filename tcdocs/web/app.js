@@ -808,6 +808,10 @@ async function start() {
     $("retry").hidden = true;
     state.retry?.();
   });
+  // The outcome's height, for the room the page keeps free under it where it stays at the window's bottom.
+  new ResizeObserver(([entry]) => {
+    document.documentElement.style.setProperty("--outcome-height", `${Math.ceil(entry.borderBoxSize[0].blockSize)}px`);
+  }).observe($("outcome"));
   document.addEventListener("pointerdown", pressed, true);
   document.addEventListener("click", released, true); // the click has found its element: the page may change
   for (const type of ["pointerup", "pointercancel"]) {
