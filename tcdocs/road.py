@@ -27,7 +27,8 @@ from .loader import DEFAULT_LIMITS, Limits, Located, Sources, load_located, read
 from .messages import Message, say
 from .models.base import Document, Due, name_key
 from .models.text import FIRST_DAY, LAST_DAY
-from .wording import labels, template_roots
+from .resources import template_roots
+from .wording import labels
 
 __all__ = [
     "Case",

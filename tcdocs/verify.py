@@ -7,13 +7,14 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
+from ._version import __version__
 from .content import PROVENANCE_FILE
 from .errors import TcdocsError, UsageError, shown
 from .loader import check_data, load_checked, read_json
 from .messages import Message
 from .models.base import Document
-from .rendering import RenderOptions, canonical_data, render_formats
+from .options import RenderOptions
+from .rendering import canonical_data, render_formats
 
 __all__ = ["Provenance", "Verification", "provenance", "verify"]
 

@@ -15,28 +15,14 @@ from markupsafe import Markup, escape
 
 from .content import Content, Header, parse_content
 from .errors import TcdocsError, TemplateError
+from .fonts import unsupported
 from .formatting import NBSP, formatter
-from .layout import table_widths, unsupported
+from .layout import table_widths
 from .messages import Message
 from .models.base import Document, Signer
+from .resources import template_roots
 
-__all__ = ["ContainedLoader", "LimitedSandbox", "builtin_templates", "environment", "render_content", "render_template", "template_roots"]
-
-_PACKAGE = Path(__file__).resolve().parent
-
-
-def builtin_templates() -> Path:
-    """The templates shipped with tcdocs: inside the wheel, or beside the package in a checkout."""
-    for candidate in (_PACKAGE / "templates", _PACKAGE.parent / "templates"):
-        if (candidate / "house").is_dir():
-            return candidate
-    raise TemplateError(Message("the built-in templates are missing; reinstall tcdocs"))
-
-
-def template_roots(user: Path | None = None) -> tuple[Path, ...]:
-    """Where templates are looked up, a user's folder first so it can override."""
-    builtin = builtin_templates()
-    return (user.resolve(), builtin) if user is not None else (builtin,)
+__all__ = ["ContainedLoader", "LimitedSandbox", "environment", "labels", "render_content", "render_template"]
 
 
 def _paragraphs(text: str) -> Markup:

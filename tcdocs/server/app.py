@@ -24,7 +24,7 @@ from pydantic.json_schema import models_json_schema
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
-from .. import __version__
+from .._version import __version__
 from ..catalogue import kinds
 from ..messages import Message, say
 from ..models import KINDS

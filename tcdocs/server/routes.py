@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from .. import __version__
+from .._version import __version__
 from ..catalogue import kinds, schema, starter
 from ..errors import LoadError, Problem, TcdocsError
 from ..forms import form_schema

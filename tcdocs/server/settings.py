@@ -8,7 +8,7 @@ from ..batch import default_jobs
 from ..errors import UsageError
 from ..loader import DEFAULT_LIMITS
 from ..messages import Message
-from ..rendering import MAX_TIMEOUT, MIN_TIMEOUT
+from ..timelimit import BODY_LIMITS, RENDER_LIMITS
 
 __all__ = ["ServiceSettings"]
 
@@ -32,11 +32,7 @@ class ServiceSettings:
     token: str | None = None
 
     def __post_init__(self) -> None:
-        if not (MIN_TIMEOUT <= self.timeout <= MAX_TIMEOUT):  # also refuses NaN
-            raise UsageError(
-                Message("the time limit must be a number of seconds from {least:g} to {most:g}", least=MIN_TIMEOUT, most=MAX_TIMEOUT)
-            )
-        if not (0.1 <= self.body_timeout <= 3600):
-            raise UsageError(Message("the body time limit must be a number of seconds from 0.1 to 3600"))
+        RENDER_LIMITS.check(self.timeout)
+        BODY_LIMITS.check(self.body_timeout)
         if self.token is not None and len(self.token) < 16:
             raise UsageError(Message("the token must be at least 16 characters long"))

@@ -19,7 +19,8 @@ from ..batch import warm_up
 from ..errors import RenderError, RenderTimeout, TemplateError
 from ..messages import Message
 from ..models.base import Document
-from ..rendering import RenderOptions, render_formats
+from ..rendering import render_formats
+from ..timelimit import alarm
 from .answers import Refusal
 from .metrics import Metrics
 from .settings import ServiceSettings
@@ -40,8 +41,9 @@ def _worker_start() -> None:
 
 
 def _render_job(doc: Document, fmt: str, timeout: float) -> bytes:
-    # Runs in a worker process: its main thread, so the time limit's signal works there.
-    return render_formats(doc, (fmt,), RenderOptions(timeout=timeout))[fmt]
+    # Runs in the main thread of a worker process, which is the service's own: the alarm is its to arm.
+    with alarm(timeout):
+        return render_formats(doc, (fmt,))[fmt]
 
 
 class Renderer:
