@@ -12,7 +12,7 @@ from ._version import __version__
 from .backends import FORMATS
 from .catalogue import kinds, schema, starter
 from .errors import LoadError, OutputError, Problem, RenderError, TcdocsError, TemplateError, UsageError
-from .loader import Checked, Files, Limits, Sources, Uploads, check_data, load, load_checked, load_text, validate_data
+from .loader import Checked, Files, Limits, Sources, Uploads, check_data, load, load_checked, load_text
 from .models.ansokan import Account, Ansokan, AppliedProgramme, Company, LocalGroup
 from .models.aterkoppling import Aterkoppling, InterestReference
 from .models.base import Attachment, CertificationPeriod, Document, MinutesReference, Party, PartyType, Person, Signatory
@@ -148,6 +148,5 @@ __all__ = [
     "render_formats",
     "schema",
     "starter",
-    "validate_data",
     "verify",
 ]

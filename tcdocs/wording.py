@@ -18,6 +18,7 @@ from .errors import TcdocsError, TemplateError
 from .fonts import unsupported
 from .formatting import NBSP, formatter
 from .layout import table_widths
+from .loader import read_data
 from .messages import Message
 from .models.base import Document, Signer
 from .resources import template_roots
@@ -206,15 +207,13 @@ def labels(roots: tuple[Path, ...]) -> dict[str, dict[str, str]]:
     Keys are a choice's type (``PartyType``) or its model and field (``Financing.model``).
     Raises :class:`TemplateError` if a labels file is not valid YAML.
     """
-    from .loader import read_yaml
-
     found: dict[str, dict[str, str]] = {}
     for root in reversed(roots):
         path = root / LABELS_FILE
         if not path.is_file():
             continue
         try:
-            data, _ = read_yaml(path.read_text(encoding="utf-8"), LABELS_FILE)
+            data, _ = read_data(path.read_bytes(), LABELS_FILE)
         except (OSError, UnicodeDecodeError, TcdocsError) as exc:
             raise TemplateError(Message("the labels cannot be read: {error}", error=exc), LABELS_FILE) from None
         for group, names in (data or {}).items():

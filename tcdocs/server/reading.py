@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Path, Request
 
 from ..errors import LoadError, Problem, UsageError
-from ..loader import Uploads, check_data, read_json, read_yaml
+from ..loader import Uploads, check_data, read_data
 from ..messages import Message
 from ..models import KINDS
 from ..models.base import Document
@@ -93,15 +93,11 @@ async def read_case(request: Request, service: Service, today: dt.date) -> Case:
 
 
 def _parse(raw: bytes, media: str, name: str) -> tuple[Any, dict[Any, Any]]:
-    """A document's data and positions from YAML or JSON bytes."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise LoadError([Problem(Message("the data is not UTF-8 text; save it as UTF-8"), "", name)]) from None
+    """A document's data and positions from YAML or JSON bytes, as its media type or file name says."""
     if media in YAML_TYPES or name.lower().endswith((".yaml", ".yml")):
-        return read_yaml(text, name)
+        return read_data(raw, name, syntax="YAML")
     if media in JSON_TYPES or media.endswith("+json") or name.lower().endswith(".json"):
-        return read_json(text, name)
+        return read_data(raw, name, syntax="JSON")
     raise Refusal(415, Message("send the data as application/json or application/yaml"))
 
 
