@@ -141,7 +141,7 @@ def bare_html(doc: tcdocs.Document) -> tuple[str, str]:
     """The same page tcdocs lays out, linking the house stylesheet as a plain WeasyPrint user would."""
     from tcdocs.backends.pdf import page_html
     from tcdocs.rendering import content_for
-    from tcdocs.wording import template_roots
+    from tcdocs.resources import template_roots
 
     roots = template_roots()
     html = page_html(content_for(doc), roots).replace("</head>", '<link rel="stylesheet" href="house/house.css"></head>')

@@ -8,12 +8,11 @@
 WeasyPrint and docxtpl are imported only when a PDF or DOCX is first rendered.
 """
 
-__version__ = "0.1.0"
-
+from ._version import __version__
 from .backends import FORMATS
 from .catalogue import kinds, schema, starter
 from .errors import LoadError, OutputError, Problem, RenderError, TcdocsError, TemplateError, UsageError
-from .loader import Checked, Files, Limits, Sources, Uploads, check_data, load, load_checked, load_text, validate_data
+from .loader import Checked, Files, Limits, Sources, Uploads, check_data, load, load_checked, load_text
 from .models.ansokan import Account, Ansokan, AppliedProgramme, Company, LocalGroup
 from .models.aterkoppling import Aterkoppling, InterestReference
 from .models.base import Attachment, CertificationPeriod, Document, MinutesReference, Party, PartyType, Person, Signatory
@@ -56,7 +55,8 @@ from .models.samverkansavtal import (
 )
 from .models.styrgruppsprotokoll import Action, Item, Member, NextMeeting, Styrgruppsprotokoll
 from .models.svar import Answer, RequestsReference, Svar
-from .rendering import DEFAULT_OPTIONS, PDF_VARIANTS, RenderOptions, canonical_data, render, render_formats
+from .options import DEFAULT_OPTIONS, PDF_VARIANTS, RenderOptions
+from .rendering import canonical_data, render, render_formats
 from .verify import Verification, verify
 
 __all__ = [
@@ -148,6 +148,5 @@ __all__ = [
     "render_formats",
     "schema",
     "starter",
-    "validate_data",
     "verify",
 ]

@@ -7,7 +7,8 @@ from importlib import resources
 from typing import Any
 
 from .models import KINDS, model_for
-from .wording import labels, template_roots
+from .resources import template_roots
+from .wording import labels
 
 __all__ = ["kinds", "schema", "schema_json", "starter"]
 

@@ -55,9 +55,8 @@ __all__ = [
     "load",
     "load_checked",
     "load_text",
-    "read_json",
-    "read_yaml",
-    "validate_data",
+    "read_data",
+    "read_document",
 ]
 
 Path_ = tuple[str | int, ...]
@@ -239,16 +238,28 @@ def _check_characters(text: str, file: str | None) -> None:
         raise LoadError([Problem(Message("found {character}", character=describe_illegal(text[index])), "", file, line, column)])
 
 
-def read_yaml(
-    text: str, file: str | None = None, limits: Limits = DEFAULT_LIMITS, syntax: str = "YAML"
+def read_data(
+    source: bytes | str, file: str | None = None, limits: Limits = DEFAULT_LIMITS, syntax: str | None = None
 ) -> tuple[Any, dict[Path_, Position]]:
-    """Parse YAML *text* into plain data and the position of every key and item.
+    """One document's bytes (or text) as plain data, and the position of every key and item in it.
 
-    Raises :class:`LoadError` for syntax errors, duplicate keys, tags, anchors,
-    aliases and anything past *limits*. *syntax* names the format in messages.
+    Every document is read here, from a file, an upload or a request, so its size is
+    checked here and nowhere else: in bytes, against ``limits.max_bytes``. *syntax* is
+    ``"YAML"`` or ``"JSON"``; by default a *file* named ``.json`` is JSON, any other YAML.
+    Raises :class:`LoadError` for bytes that are not UTF-8, syntax errors, duplicate keys,
+    tags, anchors, aliases and anything past *limits*.
     """
-    if len(text) > limits.max_bytes:
-        raise LoadError([Problem(Message("the file is larger than {count} bytes", count=limits.max_bytes), "", file, 1, 1)])
+    raw = source.encode("utf-8", "surrogatepass") if isinstance(source, str) else source
+    if len(raw) > limits.max_bytes:
+        raise LoadError([Problem(Message("the data is larger than {count} bytes", count=limits.max_bytes), "", file, 1, 1)])
+    text = source if isinstance(source, str) else _decode(raw, file)
+    if syntax is None:
+        syntax = "JSON" if (file or "").lower().endswith(".json") else "YAML"
+    return _read_json(text, file, limits) if syntax == "JSON" else _read_yaml(text, file, limits)
+
+
+def _read_yaml(text: str, file: str | None, limits: Limits, syntax: str = "YAML") -> tuple[Any, dict[Path_, Position]]:
+    """Parse YAML *text* (or JSON, which is YAML's flow style: *syntax* names it in messages)."""
     _check_characters(text, file)
     reader = _Reader(file, limits)
     try:
@@ -296,10 +307,6 @@ _YAML_SYNTAX: tuple[tuple[str, str], ...] = (
 )
 
 
-def _too_deep(limits: Limits) -> Message:
-    return Message("the data is nested more than {count} levels deep", count=limits.max_depth)
-
-
 def _syntax(syntax: str, detail: str) -> Message:
     for words, meaning in _YAML_SYNTAX:
         if words in detail:
@@ -308,15 +315,13 @@ def _syntax(syntax: str, detail: str) -> Message:
     return Message("{syntax} syntax: the text cannot be read here; compare this line with the lines around it", syntax=syntax)
 
 
-def read_json(text: str, file: str | None = None, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, dict[Path_, Position]]:
-    """Parse JSON *text* as :func:`read_yaml` parses YAML: the same limits, duplicate keys
-    refused, every value kept as written for the model to convert, every position kept.
+def _read_json(text: str, file: str | None, limits: Limits) -> tuple[Any, dict[Path_, Position]]:
+    """Parse JSON *text* as YAML is parsed: the same limits, duplicate keys refused, every
+    value kept as written for the model to convert, every position kept.
 
     JSON is YAML's flow style, so one reader serves both, and a request in JSON is held
-    to exactly the rules of a file in YAML. Raises :class:`LoadError`.
+    to exactly the rules of a file in YAML.
     """
-    if len(text) > limits.max_bytes:
-        raise LoadError([Problem(Message("the data is larger than {count} bytes", count=limits.max_bytes), "", file, 1, 1)])
     # YAML accepts more than JSON ('{"a": }'), so JSON's own grammar is checked first;
     # numbers stay text, as YAML keeps them, and no depth can overflow the stack.
     try:
@@ -327,7 +332,7 @@ def read_json(text: str, file: str | None = None, limits: Limits = DEFAULT_LIMIT
         raise LoadError(
             [Problem(Message("the data is nested more than {count} levels deep", count=limits.max_depth), "", file, 1, 1)]
         ) from None
-    return read_yaml(text, file, limits, syntax="JSON")
+    return _read_yaml(text, file, limits, syntax="JSON")
 
 
 def _no_constant(name: str) -> Any:
@@ -397,10 +402,6 @@ class Uploads(Sources):
     def find(self, name: str, referrer: str | None) -> tuple[str, bytes, object]:
         for given, raw in self.files.items():
             if given == name or Path(given).name == Path(name).name:
-                if len(raw) > self.limits.max_bytes:
-                    raise LoadError(
-                        [Problem(Message("the file is larger than {count} bytes", count=self.limits.max_bytes), "", given, 1, 1)]
-                    )
                 return given, raw, Path(given).name
         if self.files:
             message = Message("no file named '{name}' was given with the document (given: {names}); add it",
@@ -444,9 +445,7 @@ class _Resolver:
                     )
                 ]
             )
-        text = _decode(raw, shown_name)
-        read = read_json if shown_name.lower().endswith(".json") else read_yaml
-        data, positions = read(text, shown_name, self.sources.limits)
+        data, positions = read_data(raw, shown_name, self.sources.limits)
         self.reading.append(key)
         try:
             checked = _check(data, shown_name, positions, self)
@@ -457,29 +456,19 @@ class _Resolver:
         return checked.doc
 
 
-def validate_data(
-    data: Any,
-    file: str | None = None,
-    positions: Mapping[Path_, Position] | None = None,
-    sources: Sources | None = None,
-) -> Document:
-    """Validate plain data (as from YAML or JSON) into the model its ``kind`` names.
-
-    *positions* maps field paths to (line, column) so problems point into the file;
-    *sources* is where the documents it refers to by name are read from (none: such a
-    document must be given inline). Raises :class:`LoadError` with every problem found.
-    """
-    return check_data(data, file, positions, sources).doc
-
-
 def check_data(
     data: Any,
     file: str | None = None,
     positions: Mapping[Path_, Position] | None = None,
     sources: Sources | None = None,
 ) -> Checked:
-    """:func:`validate_data`, also returning the warnings about the document and the
-    documents it refers to, each located in its own file."""
+    """Validate plain data (as from YAML or JSON) into the model its ``kind`` names, with its warnings.
+
+    *positions* maps field paths to (line, column) so problems point into the file;
+    *sources* is where the documents it refers to by name are read from (none: such a
+    document must be given inline). The warnings include those of the documents it
+    refers to, each located in its own file. Raises :class:`LoadError` with every problem found.
+    """
     return _check(data, file, positions or {}, _Resolver(sources) if sources is not None else None)
 
 
@@ -650,8 +639,8 @@ def load_text(text: str, file: str | None = None, sources: Sources | None = None
 
     Without *sources*, a document it refers to must be written out inline.
     """
-    data, positions = read_yaml(text, file, limits)
-    return validate_data(data, file, positions, sources)
+    data, positions = read_data(text, file, limits, syntax="YAML")
+    return check_data(data, file, positions, sources).doc
 
 
 def load(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Document:
@@ -668,7 +657,8 @@ def load_checked(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Checked:
     A warning does not stop the document: a granskningsprotokoll sent more than a
     month after the visit still renders, and the command line reports it.
     """
-    located = load_located(path, limits)
+    path = Path(path)
+    located = read_document(path.name, Files(path.parent, limits))
     return Checked(located.doc, located.warnings)
 
 
@@ -687,37 +677,21 @@ class Located(NamedTuple):
         return Problem(message, _dotted(path), self.file, line, column, severity=severity, label=label_of(type(self.doc), path))
 
 
-def load_located(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Located:
-    """:func:`load_checked`, also keeping where the fields are. Raises :class:`LoadError`."""
-    path = Path(path)
-    name = shown(path)
-    raw = read_file(path, limits)
-    try:
-        key: object = path.resolve()
-    except (OSError, RuntimeError):
-        key = None
-    return _located(name, raw, _Resolver(Files(path.parent, limits), first=key), limits)
+def read_document(name: str, sources: Sources) -> Located:
+    """The document *sources* hold as *name* (a file beside others, or one of files uploaded
+    together), validated, with the documents it refers to read from the same *sources*.
 
-
-def read_located(name: str, raw: bytes, sources: Sources) -> Located:
-    """The document in *raw*, named *name*, whose references are found in *sources* (files uploaded
-    together with it). Raises :class:`LoadError`."""
-    return _located(name, raw, _Resolver(sources, first=Path(name).name), sources.limits)
-
-
-def _located(name: str, raw: bytes, resolver: _Resolver, limits: Limits) -> Located:
-    text = _decode(raw, name)
-    read = read_json if name.lower().endswith(".json") else read_yaml
-    data, positions = read(text, name, limits)
-    checked = _check(data, name, positions, resolver)
-    return Located(name, checked.doc, checked.warnings, positions)
+    Raises :class:`LoadError`.
+    """
+    shown_name, raw, key = sources.find(name, None)
+    data, positions = read_data(raw, shown_name, sources.limits)
+    checked = _check(data, shown_name, positions, _Resolver(sources, first=key))
+    return Located(shown_name, checked.doc, checked.warnings, positions)
 
 
 def dump_yaml(doc: Document) -> str:
     """*doc*'s data as a YAML file that :func:`load` reads back to the same document: ``kind`` first,
     empty fields left out."""
-    import io
-
     data = doc.model_dump(mode="json", exclude_none=True)
     ordered = {"kind": data.pop("kind"), **data}
     yaml = YAML(typ="safe", pure=True)
@@ -730,7 +704,8 @@ def dump_yaml(doc: Document) -> str:
 
 
 def read_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> bytes:
-    """The bytes of the regular file at *path*, at most ``limits.max_bytes`` of them.
+    """The bytes of the regular file at *path*: at most one more than ``limits.max_bytes``, so
+    that :func:`read_data` can say the file is too large without the whole of it being read.
 
     A folder, a device (``/dev/zero``), a pipe (which would wait for a writer forever)
     or a symlink loop is refused with :class:`LoadError`, before anything is read.
@@ -751,8 +726,6 @@ def read_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> bytes:
             raw = stream.read(limits.max_bytes + 1)
         except OSError as exc:
             raise LoadError([Problem(Message("cannot read the file: {reason}", reason=_reason(exc)), "", name)]) from None
-    if len(raw) > limits.max_bytes:
-        raise LoadError([Problem(Message("the file is larger than {count} bytes", count=limits.max_bytes), "", name, 1, 1)])
     return raw
 
 

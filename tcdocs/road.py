@@ -23,11 +23,12 @@ from pathlib import Path
 from typing import Any
 
 from .errors import LoadError, Problem, UsageError
-from .loader import DEFAULT_LIMITS, Limits, Located, Sources, load_located, read_located, validate_data
+from .loader import DEFAULT_LIMITS, Files, Limits, Located, Sources, check_data, read_document
 from .messages import Message, say
 from .models.base import Document, Due, name_key
 from .models.text import FIRST_DAY, LAST_DAY
-from .wording import labels, template_roots
+from .resources import template_roots
+from .wording import labels
 
 __all__ = [
     "Case",
@@ -209,7 +210,7 @@ def read_case(folder: Path, today: dt.date, limits: Limits = DEFAULT_LIMITS) -> 
         problems.append(Problem(Message("no YAML or JSON documents in this folder"), "", str(folder)))
     for path in paths:
         try:
-            located.append(load_located(path, limits))
+            located.append(read_document(path.name, Files(folder, limits)))
         except LoadError as exc:
             problems += exc.problems
     return case_from_files(located, today, problems)
@@ -219,9 +220,9 @@ def case_from_uploads(files: dict[str, bytes], sources: Sources, today: dt.date)
     """The case whose documents are *files* (name: bytes) uploaded together; their references
     are found among them through *sources*."""
     located, problems = [], []
-    for name, raw in sorted(files.items()):
+    for name in sorted(files):
         try:
-            located.append(read_located(name, raw, sources))
+            located.append(read_document(name, sources))
         except LoadError as exc:
             problems += exc.problems
     return case_from_files(located, today, problems)
@@ -568,7 +569,7 @@ def overview(case: Case, language: str = "sv") -> Document:
         raise LoadError([Problem(Message("none of the case's documents could be read, so there is no overview to write"), "", None)])
     # Checked as any document's data is, so what the overview cannot hold (a file name the house
     # font cannot show, hundreds of problems) is a located problem, not a crash.
-    return validate_data(
+    return check_data(
         {
             "kind": "arendeoversikt",
             "dnr": case.dnr,
@@ -584,4 +585,4 @@ def overview(case: Case, language: str = "sv") -> Document:
             "problems": [_problem_line(p, language) for p in case.problems],
         },
         file=f"arendeoversikt-{case.region}",
-    )
+    ).doc

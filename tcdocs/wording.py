@@ -15,28 +15,15 @@ from markupsafe import Markup, escape
 
 from .content import Content, Header, parse_content
 from .errors import TcdocsError, TemplateError
+from .fonts import unsupported
 from .formatting import NBSP, formatter
-from .layout import table_widths, unsupported
+from .layout import table_widths
+from .loader import read_data
 from .messages import Message
 from .models.base import Document, Signer
+from .resources import template_roots
 
-__all__ = ["ContainedLoader", "LimitedSandbox", "builtin_templates", "environment", "render_content", "render_template", "template_roots"]
-
-_PACKAGE = Path(__file__).resolve().parent
-
-
-def builtin_templates() -> Path:
-    """The templates shipped with tcdocs: inside the wheel, or beside the package in a checkout."""
-    for candidate in (_PACKAGE / "templates", _PACKAGE.parent / "templates"):
-        if (candidate / "house").is_dir():
-            return candidate
-    raise TemplateError(Message("the built-in templates are missing; reinstall tcdocs"))
-
-
-def template_roots(user: Path | None = None) -> tuple[Path, ...]:
-    """Where templates are looked up, a user's folder first so it can override."""
-    builtin = builtin_templates()
-    return (user.resolve(), builtin) if user is not None else (builtin,)
+__all__ = ["ContainedLoader", "LimitedSandbox", "environment", "labels", "render_content", "render_template"]
 
 
 def _paragraphs(text: str) -> Markup:
@@ -220,15 +207,13 @@ def labels(roots: tuple[Path, ...]) -> dict[str, dict[str, str]]:
     Keys are a choice's type (``PartyType``) or its model and field (``Financing.model``).
     Raises :class:`TemplateError` if a labels file is not valid YAML.
     """
-    from .loader import read_yaml
-
     found: dict[str, dict[str, str]] = {}
     for root in reversed(roots):
         path = root / LABELS_FILE
         if not path.is_file():
             continue
         try:
-            data, _ = read_yaml(path.read_text(encoding="utf-8"), LABELS_FILE)
+            data, _ = read_data(path.read_bytes(), LABELS_FILE)
         except (OSError, UnicodeDecodeError, TcdocsError) as exc:
             raise TemplateError(Message("the labels cannot be read: {error}", error=exc), LABELS_FILE) from None
         for group, names in (data or {}).items():

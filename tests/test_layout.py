@@ -11,7 +11,8 @@ from lxml import etree
 
 import tcdocs
 from tcdocs.content import parse_content
-from tcdocs.layout import TEXT_WIDTH_MM, column_widths, text_width
+from tcdocs.fonts import text_width
+from tcdocs.layout import TEXT_WIDTH_MM, column_widths
 
 from .conftest import EXAMPLE_NAMES
 

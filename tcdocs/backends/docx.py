@@ -22,22 +22,20 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 from xml.sax.saxutils import escape
 
 from docxtpl import DocxTemplate
 from lxml import etree
 from markupsafe import Markup
 
-from .. import __version__
+from .._version import __version__
 from ..content import Content, keeps_together
 from ..errors import RenderError, TemplateError
 from ..layout import rows_of
 from ..messages import Message
+from ..options import RenderOptions
 from ..wording import LimitedSandbox
-
-if TYPE_CHECKING:
-    from ..rendering import RenderOptions
 
 __all__ = ["normalise_docx", "write"]
 

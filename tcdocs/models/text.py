@@ -20,6 +20,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field
 
+from ..fonts import text_width, unsupported
 from ..messages import Message
 
 __all__ = [
@@ -77,8 +78,6 @@ def clean_text(value: str) -> str:
     index = first_illegal(value)
     if index is not None:
         raise ValueError(Message("character {number} is {what}", number=index + 1, what=describe_illegal(value[index])))
-    from ..layout import unsupported
-
     invisible = _invisible()
     missing = [char for char in unsupported(value) if not invisible.match(char)]
     if missing:
@@ -142,16 +141,12 @@ DNR_WIDTH_MM = 70.0
 
 
 def _fits_header(value: str) -> str:
-    from ..layout import text_width
-
     if text_width(f"Teknikcollege {value}", 11, bold=True) > ISSUER_WIDTH_MM:
         raise ValueError(Message("'Teknikcollege {region}' is too long for the page header; shorten the region's name", region=value))
     return value
 
 
 def _fits_dnr(value: str) -> str:
-    from ..layout import text_width
-
     if text_width(f"Dnr {value}", 9) > DNR_WIDTH_MM:
         raise ValueError(Message("the Dnr is too long for the page header; a Dnr such as 'KS 2026/0412' fits"))
     return value
