@@ -16,7 +16,7 @@ from tcdocs.errors import UsageError
 from tcdocs.forms import form_schema
 from tcdocs.models import KINDS as MODELS
 from tcdocs.models import Document
-from tcdocs.models.references import referred
+from tcdocs.models.base import referred
 
 from .conftest import CRITERIA_HEADINGS
 

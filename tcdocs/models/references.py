@@ -19,12 +19,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from pydantic import BaseModel, ValidationInfo
+from pydantic import ValidationInfo
 
 from ..messages import Lines, Message
 from .base import Document
 
-__all__ = ["REFERENCE_TAG", "Loader", "document_tag", "load_reference", "loader_for", "mark_references", "referred", "shape_of"]
+__all__ = ["REFERENCE_TAG", "Loader", "document_tag", "load_reference", "loader_for", "shape_of"]
 
 REFERENCE_TAG = "<reference>"
 """The union tag for a document written out by hand. Tags are in angle brackets, which no
@@ -51,8 +51,9 @@ def shape_of(expected: type[Document]) -> Callable[[Any], str]:
 class Loader:
     """A before-validator that replaces a name by the document of kind *expected* it names.
 
-    It is also how a field is known to name another document (:func:`referred`): the
-    schema marks such a field, so that a form offers the other document's file.
+    It is also how a field is known to name another document
+    (:func:`~tcdocs.models.base.referred`): the schema marks such a field, so that a form
+    offers the other document's file.
     """
 
     def __init__(self, expected: type[Document], field: str) -> None:
@@ -66,31 +67,6 @@ class Loader:
 def loader_for(expected: type[Document], field: str) -> Loader:
     """A before-validator that replaces a path by the document of kind *expected* it names."""
     return Loader(expected, field)
-
-
-def referred(model: type[BaseModel]) -> dict[str, type[Document]]:
-    """The fields of *model* that name another document (they have a :class:`Loader`), with its kind."""
-    found: dict[str, type[Document]] = {}
-    for name, info in model.model_fields.items():
-        for meta in info.metadata:
-            loader = getattr(meta, "func", None)
-            if isinstance(loader, Loader):
-                found[name] = loader.expected
-    return found
-
-
-def mark_references(schema: dict[str, Any], model: type[BaseModel]) -> None:
-    """Mark each field of *model*'s JSON Schema that names another document: ``x-reference`` with its kind.
-
-    A form offers such a field as the name of the other document's file, or its details written out.
-    """
-    for name, expected in referred(model).items():
-        node = schema.get("properties", {}).get(name)
-        if isinstance(node, dict):
-            node["x-reference"] = expected.kind_name()
-            title = model.model_fields[name].title
-            if title:
-                node.setdefault("title", title)  # pydantic leaves it out when it is the other model's own
 
 
 def load_reference(value: Any, info: ValidationInfo, expected: type[Document], field: str) -> Any:
