@@ -69,7 +69,7 @@ def _inline(node: Any, definitions: dict[str, Any], expanding: frozenset[str]) -
         if name in expanding:
             return extra
         target = copy.deepcopy(definitions[name])
-        if "enum" in target and "title" in extra:
+        if "enum" in target:
             target.pop("description", None)  # it describes the type by its raw values; the field has its own words
         return _inline({**target, **extra}, definitions, expanding | {name})
     return {key: _inline(value, definitions, expanding) for key, value in node.items()}

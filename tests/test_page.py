@@ -512,6 +512,45 @@ def test_a_late_granskningsprotokoll_shows_its_warning(page, tmp_path):
     assert "mer än en månad efter granskningsbesöket" in page.part("sent").text
 
 
+SAVED = "Öppna filen som sparades med ”Spara uppgifter”."
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "said"),
+    [
+        ("avtal.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\x00\x00",
+         "avtal.pdf är ett färdigt dokument. Öppna uppgifterna som det gjordes av: filen som sparades med ”Spara uppgifter”."),
+        ("logga.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+         f"logga.png är ingen fil med uppgifter (det kan vara ett dokument eller en bild). {SAVED}"),
+        ("anteckningar.txt", "Möte: [tisdag\n".encode(),
+         f"anteckningar.txt går inte att läsa: texten är inte skriven som uppgifter (rad 2). {SAVED}"),
+        ("lista.yaml", "- Norrå\n- Västerå\n".encode(), f"lista.yaml säger inte vilket dokument uppgifterna gäller. {SAVED}"),
+    ],
+    ids=["a PDF", "a picture", "text", "data of no kind"],
+)
+def test_a_wrong_file_is_refused_in_plain_swedish(page, tmp_path, name, content, said):
+    page.type("dnr", "KS 2026/12")
+    wrong = tmp_path / name
+    wrong.write_bytes(content)
+    page.upload("open-file", wrong)
+    page.status_says(said)
+    assert page.field("dnr").get_attribute("value") == "KS 2026/12"  # nothing was replaced
+
+
+def test_a_wrong_file_is_not_attached(page, tmp_path):
+    page.upload("open-file", EXAMPLES / "hangavtal.yaml")
+    page.wait.until(lambda d: d.find_element(By.ID, "kind").get_attribute("value") == "hangavtal")
+    page.settled()
+    wrong = tmp_path / "samverkansavtal.pdf"
+    wrong.write_bytes(b"%PDF-1.7\n\x00\x00")
+    page.upload("attach-files", wrong)
+    page.wait.until(lambda _: "samverkansavtal.pdf är ett färdigt dokument." in page.text("attach-note"))
+    assert "samverkansavtal.pdf" not in page.text("attached")
+    page.upload("attach-files", EXAMPLES / "samverkansavtal.yaml")
+    page.status_says("Inga problem")
+    assert not page.find("#attach-note").is_displayed()
+
+
 def test_a_reload_keeps_the_draft(page):
     page.type("dnr", "KS 2026/901")
     page.type("region", "Mellanå")
@@ -650,7 +689,7 @@ def test_the_page_speaks_english_when_the_browser_asks(page):
     try:
         page.open()
         assert page.find("html").get_attribute("lang") == "en"
-        assert page.find("h1").text == "tcdocs – Teknikcollege documents"
+        assert page.find("h1").text == "Teknikcollege documents" and page.driver.title == "Teknikcollege documents"
         assert page.find("#pdf").text == "Download PDF"
         page.status_says("Not ready yet:")
         page.find("#show-all").click()

@@ -26,7 +26,7 @@ class OverviewStep(Model):
     step: int = Field(ge=1, le=13, title="Steg")
     date: Day | None = Field(None, title="Datum")
     documents: list[Line] = Field(default_factory=list, max_length=20, title="Dokument")
-    done: YesNo = Field(False, title="Klart", description="Sant när steget är taget.")
+    done: YesNo = Field(False, title="Klart", description="Steget är taget.")
 
 
 class OverviewDeadline(Model):

@@ -56,7 +56,7 @@ class Aterkoppling(Document):
     kind: Literal["aterkoppling"] = Field(title="Dokumentslag")
     interest: InterestField = Field(
         title="Intresseanmälan",
-        description="Filnamnet på intresseanmälan, t.ex. intresseanmalan.yaml, eller dess uppgifter.",
+        description="Intresseanmälan som återkopplingen gäller.",
     )
     received: Day = Field(title="Mottagen", description="Dagen RTS kansli tog emot intresseanmälan.")
     feedback: Prose = Field(title="Återkoppling", description="Kansliets synpunkter; stycken skiljs åt med en tom rad.")
@@ -66,9 +66,7 @@ class Aterkoppling(Document):
         title="Ansökan ska innehålla",
         description="Standard: ansökan enligt RTS mall och de handlingar handboken kräver för ärendet.",
     )
-    membership: YesNo = Field(
-        True, title="Medlemskap i RTS", description="Sant om regionen blir medlem i RTS nu när intresseanmälan är godkänd."
-    )
+    membership: YesNo = Field(True, title="Medlemskap i RTS", description="Regionen blir medlem i RTS nu när intresseanmälan är godkänd.")
     planned_application: Day | None = Field(
         None, title="Planerat datum för ansökan", description="Standard: det datum intresseanmälan anger."
     )

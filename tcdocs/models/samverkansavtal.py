@@ -88,7 +88,7 @@ class AgreementParty(Party):
     host: YesNo = Field(
         False,
         title="Värdkommun",
-        description="Sant för den kommun som anställer processledaren och sköter ekonomin.",
+        description="Den kommun som anställer processledaren och sköter ekonomin.",
     )
     inhabitants: int | None = Field(
         None, ge=1, le=10_000_000, title="Antal invånare", description="Krävs när kostnaden fördelas per invånare."
@@ -125,7 +125,7 @@ class Financing(Model):
 
     model: Literal["fast", "per_invanare"] = Field(
         title="Kostnadsmodell",
-        description="'fast': samma belopp per part och år; 'per_invanare': belopp per invånare och år.",
+        description="Hur parterna delar kostnaderna: samma belopp per part och år, eller ett belopp per invånare och år.",
     )
     amount: Money = Field(title="Belopp", description="Kronor per part och år, eller per invånare och år.")
     rts_fee: Money | None = Field(None, title="Medlemsavgift till RTS", description="Årlig avgift som värdkommunen betalar.")

@@ -24,7 +24,7 @@ class Member(Model):
 
     name: Line = Field(title="Namn")
     organisation: Line = Field(title="Organisation")
-    company: YesNo = Field(False, title="Företag", description="Sant för en företrädare för näringslivet.")
+    company: YesNo = Field(False, title="Företag", description="En företrädare för näringslivet.")
     role: Line | None = Field(None, title="Roll", description="Till exempel rektor eller facklig företrädare.")
 
 
@@ -43,7 +43,7 @@ class Item(Model):
     standard: StandardItem | None = Field(
         None,
         title="Standardpunkt",
-        description="oppnande, justerare, dagordning, foregaende, nasta_mote eller avslutande; ersätter den ifyllda punkten.",
+        description="En av mötets stående punkter, till exempel mötets öppnande; ersätter den ifyllda punkten.",
     )
     dnr: Line | None = Field(None, title="Diarienummer")
     text: Prose | None = Field(None, title="Text", description="Stycken skiljs åt med en tom rad.")

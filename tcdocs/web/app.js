@@ -150,7 +150,7 @@ function say(text, tone = "") {
 function lost(retry, timedOut) {
   say(timedOut
     ? t("The service did not answer in time. Try again in a moment.")
-    : t("No contact with the service. Check that tcdocs serve is running, then try again."), "error");
+    : t("No contact with the service. Check the network connection, or ask whoever runs the service whether it is running, then try again."), "error");
   state.retry = retry;
   $("retry").hidden = false;
   document.body.dataset.busy = "false";
@@ -672,31 +672,50 @@ async function openFile() {
   const [file] = input.files;
   input.value = "";
   if (!file) return;
-  const text = await readText(file);
-  if (text === null) return;
+  const read = await readData(file);
+  if (read === null) return;
+  const replace = await mayReplace(
+    t("Open {file}? The data filled in now is replaced by the file's.", { file: file.name }), t("Open and replace"));
+  if (replace) await startWith(read.kind, read.data, read.text, file.name);
+}
+
+/**
+ * A file of data as this page saves it ({text, data, kind}), or null, having said in plain words why the
+ * file is not one: too large, a finished document or a picture, text that is not data, or data of no kind.
+ */
+async function readData(file, tell = (text) => say(text, "error")) {
+  const saved = { file: file.name, button: t("Save the data") };
+  if (file.size > LARGEST_FILE) {
+    tell(t("{file} is too large to be a file of data. Open the file saved with “{button}”.", saved));
+    return null;
+  }
+  let text;
+  try {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    if (bytes.includes(0)) throw new TypeError("binary");
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch (error) {
+    tell(/\.(pdf|docx?|odt|rtf)$/i.test(file.name)
+      ? t("{file} is a finished document. Open the data it was made from: the file saved with “{button}”.", saved)
+      : t("{file} is not a file of data (it may be a document or a picture). Open the file saved with “{button}”.", saved));
+    return null;
+  }
   let data;
   try {
     data = parse(text);
   } catch (error) {
-    say(t("{file} is not YAML: {reason}", { file: file.name, reason: error.message.split("\n")[0] }), "error");
-    return;
+    const line = error.mark ? error.mark.line + 1 : 0;
+    tell(line
+      ? t("{file} cannot be read: its text is not written as data (line {line}). Open the file saved with “{button}”.", { ...saved, line })
+      : t("{file} cannot be read: its text is not written as data. Open the file saved with “{button}”.", saved));
+    return null;
   }
   const kind = data && typeof data === "object" ? data.kind : undefined;
   if (!state.kinds.includes(kind)) {
-    say(t("{file} does not say which kind of document it is (kind:, for example kind: samverkansavtal).", { file: file.name }), "error");
-    return;
-  }
-  const replace = await mayReplace(
-    t("Open {file}? The data filled in now is replaced by the file's.", { file: file.name }), t("Open and replace"));
-  if (replace) await startWith(kind, data, text, file.name);
-}
-
-async function readText(file) {
-  if (file.size > LARGEST_FILE) {
-    say(t("{file} is too large to be a data file.", { file: file.name }), "error");
+    tell(t("{file} does not say which document its data is for. Open the file saved with “{button}”.", saved));
     return null;
   }
-  return file.text();
+  return { text, data, kind };
 }
 
 function saveData() {
@@ -713,10 +732,20 @@ async function attach() {
   const chosen = [...input.files];
   input.value = "";
   document.body.dataset.busy = "true"; // the files are read, then the data is checked with them
+  const refused = [];
+  let taken = 0;
   for (const file of chosen) {
-    const text = await readText(file);
-    if (text === null) continue;
-    state.files = state.files.filter((known) => known.name !== file.name).concat({ name: file.name, text });
+    const read = await readData(file, (text) => refused.push(text));
+    if (read === null) continue;
+    state.files = state.files.filter((known) => known.name !== file.name).concat({ name: file.name, text: read.text });
+    taken += 1;
+  }
+  // Said beside the attached documents: the check that follows has the status line.
+  $("attach-note").textContent = refused.join(" ");
+  $("attach-note").hidden = refused.length === 0;
+  if (taken === 0) {
+    if (!timers.check && state.answered === state.sent) document.body.dataset.busy = "false";
+    return;
   }
   filesChanged();
   const byKind = {};
