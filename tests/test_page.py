@@ -351,6 +351,32 @@ def test_list_items_are_named_in_the_singular_and_come_only_when_asked_for(page)
     assert page.part("parties/0/providers/0/programmes/0").find_element(By.CSS_SELECTOR, "legend").text == "Utbildning 1"
 
 
+def test_a_date_is_one_field_written_the_swedish_way_whatever_the_browsers_language(page):
+    date = page.field("date")
+    assert date.get_attribute("type") == "text" and date.get_attribute("inputmode") == "numeric"
+    assert "ÅÅÅÅ-MM-DD" in page.part("date").text
+    assert "Skrivs ÅÅÅÅ-MM-DD." in page.part("period/start").text  # said where the field's own help does not say it
+    page.write("dnr", "KS 2026/12")
+    assert page.tab_to("#tc-root-date") == date  # one Tab stop, not one for each part of the date
+    date.send_keys("20261122")
+    ActionChains(page.driver).send_keys(Keys.TAB).perform()
+    assert page.focused() == page.field("region")
+    assert date.get_attribute("value") == "2026-11-22"
+    page.settled()
+    assert "date: 2026-11-22" in page.driver.find_element(By.ID, "yaml").get_attribute("value")
+
+
+def test_a_certification_period_that_starts_before_the_agreement_is_dated_is_warned_of(page):
+    page.press(page.find("#starter"))
+    page.settled()
+    page.status_says("Inga problem")
+    page.type("period/start", "2026-01-01")
+    page.settled()
+    page.status_says("Inga problem, men 1 varning.")
+    assert "certifieringsperioden börjar 2026-01-01, före avtalets datum" in page.part("period/start").text
+    assert "Certifieringsperiod › Från och med: certifieringsperioden börjar 2026-01-01" in page.text("warnings")
+
+
 def test_a_wrong_organisation_number_is_explained_beside_its_field(page):
     page.add("parties")
     page.type("parties/0/name", "Norrå kommun")

@@ -44,6 +44,9 @@ const FORM_WORDS = {
   fileBranch: t("An attached file"),
   detailsBranch: t("The details, written out"),
   shapeOf: (field) => t("{field} is given as", { field }),
+  dateFormat: t("YYYY-MM-DD"),
+  timeFormat: t("HH:MM"),
+  writtenAs: (format) => t("Written {format}.", { format }),
 };
 
 const state = {

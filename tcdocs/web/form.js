@@ -137,6 +137,11 @@
       if (Array.isArray(out["x-enumTitles"])) {
         out["x-enumTitles"] = out["x-enumTitles"].map((title, index) => (out.enum[index] === "" ? words.choose : title));
       }
+      const written = { date: words.dateFormat, time: words.timeFormat }[out["x-format"]];
+      if (written && !String(out.description ?? "").includes(written)) {
+        // How a date is written, where its help does not say it already.
+        out.description = [out.description, words.writtenAs(written)].filter(Boolean).join(" ");
+      }
       if (out["x-branch"] === "file") {
         out.enum = ["", ...names];
         out["x-enumTitles"] = [words.chooseFile, ...names];
@@ -276,7 +281,8 @@
   class DataForm {
     /**
      * options: container (element), schema (the form schema), language, translations (Jedison's own
-     * strings), words ({choose, chooseFile, fileBranch, detailsBranch, shapeOf(title)}), files (names of
+     * strings), words ({choose, chooseFile, fileBranch, detailsBranch, shapeOf(title), dateFormat, timeFormat,
+     * writtenAs(format)}), files (names of
      * attached files), data (the document to show).
      */
     constructor(options) {
