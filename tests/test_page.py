@@ -663,31 +663,39 @@ def test_saved_data_is_the_yaml_named_after_the_kind_and_dnr(page):
     assert saved.read_text(encoding="utf-8") == "kind: samverkansavtal\ndnr: KS 2026/901\n"
 
 
-def test_an_older_answer_never_replaces_a_newer_one(page):
-    page.find("#starter").click()
+def test_a_newer_check_cancels_the_one_on_its_way_and_a_late_answer_is_never_shown(page):
+    page.press(page.find("#starter"))
     page.settled()
     page.status_says("Inga problem")
-    # The next check's answer is held back until the one after it has been shown.
+    # The first check from here on is answered by the service, but its answer is held back until released.
     page.driver.execute_script("""
         const original = window.fetch;
-        window.held = null;
-        window.fetch = async (url, options) => {
-          const response = await original(url, options);
-          if (!String(url).includes('/v1/check/') || window.held !== null) return response;
-          window.held = 'waiting';
-          await new Promise((release) => { window.release = release; });
+        window.checks = [];
+        window.fetch = async (url, options = {}) => {
+          if (!String(url).includes('/v1/check/')) return original(url, options);
+          const {signal, ...rest} = options;
+          const check = {signal, state: 'asked'};
+          window.checks.push(check);
+          const response = await original(url, rest);
+          if (window.checks.length === 1) {
+            check.state = 'held';
+            await new Promise((release) => { window.release = release; });
+          }
           const body = await response.text();
           return {ok: response.ok, status: response.status, headers: response.headers,
-                  json: async () => { setTimeout(() => { window.held = 'done'; }); return JSON.parse(body); }};
+                  json: async () => { setTimeout(() => { check.state = 'answered'; }); return JSON.parse(body); }};
         };""")
     right = page.field("parties/0/org_number").get_attribute("value")
     page.type("parties/0/org_number", "212999-0078")
-    page.wait.until(lambda d: d.execute_script("return window.held === 'waiting'"))
+    page.wait.until(lambda d: d.execute_script("return window.checks[0].state === 'held'"))
+    assert page.driver.execute_script("return window.checks[0].signal.aborted") is False
     page.type("parties/0/org_number", right)
+    page.wait.until(lambda d: d.execute_script("return window.checks.length > 1"))
+    assert page.driver.execute_script("return window.checks[0].signal.aborted") is True  # cancelled by the newer one
     page.settled()
     page.status_says("Inga problem")
-    page.driver.execute_script("window.release()")
-    page.wait.until(lambda d: d.execute_script("return window.held === 'done'"))
+    page.driver.execute_script("window.release()")  # the first answer arrives, last
+    page.wait.until(lambda d: d.execute_script("return window.checks[0].state === 'answered'"))
     assert "Inga problem" in page.text("status")
     assert not page.find("#problems").is_displayed()
     assert page.field("parties/0/org_number").get_attribute("aria-invalid") is None

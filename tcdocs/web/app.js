@@ -18,7 +18,8 @@ const DRAFT_KEY = "tcdocs.draft";
 const TOKEN_KEY = "tcdocs.token";
 const DRAFT_FILES_LIMIT = 1000000; // characters of attached documents kept with the draft; larger ones are attached again
 const LARGEST_FILE = 2000000; // bytes: a data file is a few kilobytes; anything this large is not one
-const CHECK_DELAY = 500; // milliseconds of quiet after an edit before the data is checked
+const CHECK_DELAY = 0; // milliseconds after an edit before the data is checked: at once (a check for older data is cancelled)
+const SLOW_ANSWER = 600; // milliseconds of waiting for a check before the status says it is on its way
 const ANSWER_TIME = 90000; // milliseconds to wait for the service before saying it did not answer
 
 // The form library's own words (buttons of lists), in the reader's language.
@@ -66,6 +67,7 @@ const state = {
   showAll: false, // show every problem beside its field (after opening a file, or trying to download)
   preview: null, // the last preview without problems
   retry: null, // what "Try again" does
+  checking: null, // the AbortController of the check on its way
   schemas: new Map(),
 };
 const timers = { check: 0, yaml: 0, draft: 0 };
@@ -78,13 +80,18 @@ function storedToken() {
   try { return sessionStorage.getItem(TOKEN_KEY); } catch (error) { return null; }
 }
 
-/** fetch() with the service's key, asking the person for the key when the service wants one. */
+/**
+ * fetch() with the service's key, asking the person for the key when the service wants one. It gives up
+ * after ANSWER_TIME (TimeoutError), or when options.signal is aborted (AbortError).
+ */
 async function api(path, options = {}) {
+  const waiting = AbortSignal.timeout(ANSWER_TIME);
+  const signal = options.signal ? AbortSignal.any([options.signal, waiting]) : waiting;
   for (;;) {
     const headers = new Headers(options.headers ?? {});
     const token = storedToken();
     if (token) headers.set("Authorization", `Bearer ${token}`);
-    const response = await fetch(path, { ...options, headers, signal: AbortSignal.timeout(ANSWER_TIME) });
+    const response = await fetch(path, { ...options, headers, signal });
     if (response.status !== 401) return response;
     if (!(await askToken(Boolean(token)))) return response;
   }
@@ -179,23 +186,35 @@ function checkSoon(delay = CHECK_DELAY) {
   timers.check = setTimeout(check, delay);
 }
 
+/**
+ * Check the data as it is now. A check still running for older data is cancelled: its answer is not
+ * wanted any more; and an answer that arrives after a newer one is never shown.
+ */
 async function check() {
   clearTimeout(timers.check);
   timers.check = 0;
   const number = ++state.sent;
+  state.checking?.abort();
+  const checking = new AbortController();
+  state.checking = checking;
   document.body.dataset.busy = "true";
-  say(t("Checking …"), "busy");
+  // Said only when the answer is slow in coming: at every keystroke it would flicker, and be read out.
+  const slow = setTimeout(() => { if (number === state.sent) say(t("Checking …"), "busy"); }, SLOW_ANSWER);
   let answer;
   try {
-    const response = await api(`/v1/check/${encodeURIComponent(state.kind)}`, dataRequest());
+    const response = await api(`/v1/check/${encodeURIComponent(state.kind)}`, { ...dataRequest(), signal: checking.signal });
     if (!response.ok) {
       if (number === state.sent) await refused(response, check);
       return;
     }
     answer = await response.json();
   } catch (error) {
+    if (error.name === "AbortError") return; // a newer check took its place
     if (number === state.sent) lost(check, error.name === "TimeoutError");
     return;
+  } finally {
+    clearTimeout(slow);
+    if (state.checking === checking) state.checking = null;
   }
   if (number <= state.answered) return;
   state.answered = number;
@@ -529,9 +548,11 @@ function readYaml() {
     return;
   }
   $("yaml-status").textContent = "";
-  state.showAll = true;
+  state.showAll = true; // whoever writes the YAML sees every problem
   state.form.setDocument(data);
+  listFindings();
   annotate();
+  if (state.answered === state.sent && !timers.check) sayOutcome();
 }
 
 // --- the form --------------------------------------------------------------------------------------------
