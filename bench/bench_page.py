@@ -1,0 +1,182 @@
+"""How long the page keeps a person waiting: keystroke to preview, and the first PDF after start.
+
+Run after the README's set-up (which installs the ``server`` and ``test`` extras), with
+Debian's ``chromium`` and ``chromium-driver``::
+
+    .venv/bin/python bench/bench_page.py [--keys 30] [--pdfs 5] [--source DIR]
+
+It starts ``tcdocs serve`` on a free loopback port and opens its page in headless Chromium.
+
+* **Keystroke to preview**: the page starts from the template (a samverkansavtal without
+  problems), then one letter at a time is typed at the end of the region's name, waiting
+  for each to show. For each, the time from the key going down (the event's own time
+  stamp, in the page) to the preview frame having loaded the text with that letter and
+  painted it (two animation frames after its load event).
+* **The first PDF after start**: a fresh service (started, and answering ``/healthz``: it
+  says it is ready), its page opened with the template; from the click on "Ladda ner PDF"
+  to the file downloaded, for the first PDF and for the next ones.
+
+``--source DIR`` runs the service and its page from another checkout of tcdocs (for a
+figure side by side with an earlier commit: ``git archive COMMIT | tar -x -C DIR``). A
+measurement, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service as DriverService
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Runs in the page: notes when each key goes down, and when the preview has loaded and painted.
+WATCH = """
+window.benchKeys = [];
+window.benchShown = [];
+document.addEventListener('keydown', (event) => { window.benchKeys.push(event.timeStamp); }, true);
+const view = document.getElementById('view');
+view.addEventListener('load', () => {
+  const html = view.srcdoc;
+  requestAnimationFrame(() => requestAnimationFrame(() => window.benchShown.push({at: performance.now(), html})));
+});
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_service(source: Path | None, log: object) -> tuple[subprocess.Popen[bytes], str]:
+    """The service, once it answers /healthz, and its address."""
+    port = free_port()
+    env = dict(os.environ)
+    if source is not None:
+        env["PYTHONPATH"] = str(source)
+    command = [sys.executable, "-m", "tcdocs", "serve", "--port", str(port), "--jobs", "2"]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log)  # type: ignore[arg-type]
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=2):
+                return process, base
+        except (urllib.error.URLError, ConnectionError):
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise SystemExit("the service did not start") from None
+            time.sleep(0.05)
+
+
+def chromium(downloads: Path) -> webdriver.Chrome:
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium") or shutil.which("chromium-browser") or ""
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1400,1000",
+                     "--lang=sv-SE", "--no-first-run", "--disable-background-networking", "--disable-component-update"):
+        options.add_argument(argument)
+    options.add_experimental_option("prefs", {"download.default_directory": str(downloads), "download.prompt_for_download": False})
+    return webdriver.Chrome(service=DriverService(shutil.which("chromedriver") or "chromedriver"), options=options)
+
+
+def open_template(driver: webdriver.Chrome, base: str) -> None:
+    """The page, fresh, with the template's data checked and previewed."""
+    wait = WebDriverWait(driver, 60)
+    driver.get(f"{base}/")
+    driver.execute_script("localStorage.clear(); sessionStorage.clear();")
+    driver.get(f"{base}/")
+    wait.until(lambda d: d.execute_script("return document.body.dataset.ready === 'true'"))
+    driver.find_element(By.ID, "starter").click()
+    wait.until(lambda d: "region:" in d.execute_script("return document.getElementById('yaml').value"))
+    wait.until(lambda d: d.execute_script("return document.body.dataset.busy === 'false'"))
+    wait.until(lambda d: "Teknikcollege" in d.execute_script("return document.getElementById('view').srcdoc"))
+
+
+def keystrokes(driver: webdriver.Chrome, count: int) -> list[float]:
+    """Milliseconds from each key going down to the preview showing its letter."""
+    wait = WebDriverWait(driver, 30, poll_frequency=0.01)
+    field = driver.find_element(By.CSS_SELECTOR, '[data-path="#/region"] input')
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].focus();", field)
+    driver.execute_script("const f = arguments[0]; f.setSelectionRange(f.value.length, f.value.length);", field)
+    region = field.get_attribute("value") or ""
+    driver.execute_script(WATCH)
+    times: list[float] = []
+    for index in range(count):
+        letter = "abcdefghijklmnopqrstuvwxyz"[index % 26]
+        region += letter
+        field.send_keys(letter)
+        shown = wait.until(lambda d, text=f"Teknikcollege {region}": d.execute_script(
+            "const key = window.benchKeys.at(-1);"
+            "const seen = window.benchShown.find((s) => s.html.includes(arguments[0]));"
+            "return seen ? seen.at - key : null;", text))
+        times.append(float(shown))
+        time.sleep(0.3)  # a pause, so that every key is the last one of its word
+    return times
+
+
+def downloads(driver: webdriver.Chrome, folder: Path, count: int) -> list[float]:
+    """Seconds from each click on the PDF button to its file downloaded."""
+    seconds: list[float] = []
+    for _ in range(count):
+        for old in folder.iterdir():
+            old.unlink()
+        started = time.monotonic()
+        driver.find_element(By.ID, "pdf").click()
+        WebDriverWait(driver, 120, poll_frequency=0.02).until(
+            lambda _: [p for p in folder.glob("*.pdf") if p.stat().st_size > 0] and not list(folder.glob("*.crdownload"))
+        )
+        seconds.append(time.monotonic() - started)
+    return seconds
+
+
+def summary(values: list[float], unit: str, digits: int) -> str:
+    return (f"median {statistics.median(values):.{digits}f} {unit}, min {min(values):.{digits}f}, "
+            f"max {max(values):.{digits}f} (n={len(values)})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--keys", type=int, default=30, help="keystrokes to measure")
+    parser.add_argument("--pdfs", type=int, default=5, help="PDFs to download")
+    parser.add_argument("--source", type=Path, default=None, help="another checkout of tcdocs to run")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch, tempfile.TemporaryFile() as log:
+        folder = Path(scratch)
+        driver = chromium(folder)
+        process, base = start_service(args.source, log)
+        try:
+            open_template(driver, base)
+            pdfs = downloads(driver, folder, args.pdfs)
+            open_template(driver, base)
+            keys = keystrokes(driver, args.keys)
+        finally:
+            driver.quit()
+            process.terminate()
+            process.wait(timeout=30)
+    if args.json:
+        print(json.dumps({"keystroke_ms": keys, "pdf_s": pdfs}))
+        return
+    print(f"keystroke to preview: {summary(keys, 'ms', 0)}")
+    print(f"first PDF after start: {pdfs[0]:.2f} s; the next: {summary(pdfs[1:], 's', 2) if len(pdfs) > 1 else '-'}")
+    if len(pdfs) > 1:
+        print(f"first / warm median: {pdfs[0] / statistics.median(pdfs[1:]):.2f}")
+
+
+if __name__ == "__main__":
+    main()
