@@ -14,6 +14,7 @@ from .catalogue import kinds, schema, starter
 from .errors import LoadError, OutputError, Problem, RenderError, TcdocsError, TemplateError, UsageError
 from .loader import Checked, Files, Limits, Sources, Uploads, check_data, load, load_checked, load_text
 from .models.ansokan import Account, Ansokan, AppliedProgramme, Company, LocalGroup
+from .models.arendeoversikt import Arendeoversikt, OverviewDeadline, OverviewStep
 from .models.aterkoppling import Aterkoppling, InterestReference
 from .models.base import Attachment, CertificationPeriod, Document, MinutesReference, Party, PartyType, Person, Signatory
 from .models.beslut import Beslut, DecisionOutcome, ProtocolReference, Review
@@ -71,6 +72,7 @@ __all__ = [
     "Ansokan",
     "Answer",
     "AppliedProgramme",
+    "Arendeoversikt",
     "Assessment",
     "Aterkoppling",
     "Attachment",
@@ -109,6 +111,8 @@ __all__ = [
     "MinutesReference",
     "NextMeeting",
     "OutputError",
+    "OverviewDeadline",
+    "OverviewStep",
     "Participant",
     "Party",
     "PartyType",

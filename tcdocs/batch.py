@@ -130,7 +130,8 @@ def _context() -> multiprocessing.context.BaseContext:
 
 def warm_up(formats: Sequence[str], options: RenderOptions = DEFAULT_OPTIONS) -> None:
     """Do the work that does not depend on a document: import the backends, compile the
-    wording templates, parse the house stylesheet and load its fonts, look up the locale."""
+    wording templates, parse the house stylesheet and load its fonts, build the house Word
+    file, look up the locale."""
     from .backends import backend
     from .formatting import formatter
     from .models import KINDS
@@ -150,6 +151,10 @@ def warm_up(formats: Sequence[str], options: RenderOptions = DEFAULT_OPTIONS) ->
 
             env.get_template(PAGE_TEMPLATE)
             _house_style(roots)
+        if "docx" in formats:
+            from .backends.docx import _house_file
+
+            _house_file(roots)
     except Exception:  # a broken user template: each file that uses it reports it, located
         return
 

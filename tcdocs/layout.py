@@ -10,16 +10,15 @@ either, and both break lines at the same places.
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 from lxml import etree
 
 from .fonts import MM_PER_PT, face
+from .house import House
 
-__all__ = ["TEXT_WIDTH_MM", "TableStyle", "column_widths", "rows_of", "table_widths"]
-
-TEXT_WIDTH_MM = 163.0
-"""The width of the house page's text area: A4 less margins of 25 and 22 mm."""
+__all__ = ["TableStyle", "column_widths", "rows_of", "table_style", "table_widths"]
 
 _SLACK_MM = 0.6  # what rounding to Word's twips, and a reader's own layout, may add to a word
 
@@ -32,12 +31,13 @@ class TableStyle(NamedTuple):
     equal: bool = False
 
 
-TABLE_STYLES: dict[str, TableStyle] = {
-    "grid": TableStyle(10.0, 2 * 1.8 + 0.2),
-    "plain": TableStyle(10.0, 4.0),
-    "signatures": TableStyle(11.0, 8.0, equal=True),
-}
-"""Must agree with ``house.css`` and the house Word file: cell padding (with the border) and font size."""
+def table_style(house: House, kind: str) -> TableStyle:
+    """How the house sets a table of class *kind*: its cells' text size, and their padding with the rules beside
+    the text (rounded up to a tenth of a mm). Signature blocks share the width equally."""
+    cells = house.cells(kind)
+    _, right, _, left = cells.padding
+    rules = math.ceil(cells.rule.width_mm * 10) / 10 if cells.rule is not None else 0.0
+    return TableStyle(house.cell_type(kind).size, left + right + rules, equal=kind == "signatures")
 
 
 class _Measure(NamedTuple):
@@ -98,15 +98,15 @@ def _measure(cell: etree._Element, style: TableStyle) -> _Measure:
     return _Measure(narrowest + _SLACK_MM, widest + _SLACK_MM)
 
 
-def column_widths(table: etree._Element, available_mm: float = TEXT_WIDTH_MM) -> tuple[float, ...]:
-    """The widths in mm of *table*'s columns, which together fill *available_mm*.
+def column_widths(table: etree._Element, available_mm: float, house: House) -> tuple[float, ...]:
+    """The widths in mm of *table*'s columns, which together fill *available_mm*, in the *house* style.
 
     As a browser's automatic table layout would, but decided once: each column gets
     at least its longest word; if the widest lines all fit, each column gets its widest
     line and the rest is shared out in proportion; otherwise the space beyond the
     longest words goes to the columns that have more text to wrap.
     """
-    style = TABLE_STYLES.get(table.get("class", "grid"), TABLE_STYLES["grid"])
+    style = table_style(house, table.get("class", "grid"))
     rows = rows_of(table)
     columns = max((len(row) for row in rows), default=1)
     if style.equal:
@@ -143,21 +143,22 @@ def _owner(row: etree._Element) -> etree._Element | None:
     return parent
 
 
-def table_widths(body: etree._Element, available_mm: float = TEXT_WIDTH_MM) -> tuple[tuple[float, ...], ...]:
-    """The column widths of every table in *body*, in document order (``body.iter("table")``).
+def table_widths(body: etree._Element, house: House) -> tuple[tuple[float, ...], ...]:
+    """The column widths of every table in *body*, in document order (``body.iter("table")``), filling
+    the *house* page's text width.
 
     A table inside a cell is sized within that cell, less the cell's padding.
     """
     widths: dict[etree._Element, tuple[float, ...]] = {}
     for table in body.iter("table"):
-        space = available_mm
+        space = house.page.text_width
         cell = table.getparent()
         while cell is not None and cell.tag not in ("td", "th"):
             cell = cell.getparent()
         if cell is not None:
             outer = _owner(cell.getparent())
             if outer is not None and outer in widths:
-                style = TABLE_STYLES.get(outer.get("class", "grid"), TABLE_STYLES["grid"])
+                style = table_style(house, outer.get("class", "grid"))
                 space = widths[outer][list(cell.getparent()).index(cell)] - style.padding_mm
-        widths[table] = column_widths(table, space)
+        widths[table] = column_widths(table, space, house)
     return tuple(widths.values())

@@ -235,7 +235,7 @@ def case_from_files(documents: Sequence[Located], today: dt.date, problems: Iter
     """
     if not FIRST_DAY <= today <= LAST_DAY:
         raise UsageError(Message("{day} is not a day of these cases; give a day from 2000 to 2099", day=today.isoformat()))
-    on_road = [d for d in documents if d.doc.kind_name() != "arendeoversikt"]
+    on_road = [d for d in documents if d.doc.in_case]
     case = Case(today, list(on_road), list(problems))
     case.problems += _one_of_each(case.documents)
     case.problems += _one_region(case)
@@ -247,16 +247,12 @@ def case_from_files(documents: Sequence[Located], today: dt.date, problems: Iter
     return case
 
 
-SEVERAL = ("styrgruppsprotokoll", "hangavtal")
-"""Kinds a case may hold many of: minutes of every meeting, a hängavtal for each new party."""
-
-
 def _one_of_each(documents: list[Located]) -> list[Problem]:
     problems: list[Problem] = []
     seen: dict[str, str] = {}
     for located in documents:
         kind = located.doc.kind_name()
-        if kind in SEVERAL:
+        if located.doc.several_per_case:
             continue
         if kind in seen:
             problems.append(

@@ -17,13 +17,14 @@ from .content import Content, Header, parse_content
 from .errors import TcdocsError, TemplateError
 from .fonts import unsupported
 from .formatting import NBSP, formatter
+from .house import Rule, Type, house
 from .layout import table_widths
 from .loader import read_data
 from .messages import Message
 from .models.base import Document, Signer
 from .resources import template_roots
 
-__all__ = ["ContainedLoader", "LimitedSandbox", "environment", "labels", "render_content", "render_template"]
+__all__ = ["ContainedLoader", "LimitedSandbox", "environment", "house_css", "labels", "render_content", "render_template"]
 
 
 def _paragraphs(text: str) -> Markup:
@@ -51,6 +52,46 @@ def _css_string(text: str) -> Markup:
         else:
             out.append(f"\\{ord(char):x} ")
     return Markup('"{}"').format(Markup("".join(out)))
+
+
+def _length(unit: str) -> Any:
+    def length(value: float | tuple[float, ...]) -> Markup:
+        """A measure of the house style (or the four of a padding) in *unit*, as CSS writes it."""
+        values = value if isinstance(value, tuple) else (value,)
+        return Markup(" ".join(f"{float(number):g}{unit}" for number in values))
+
+    return length
+
+
+def _share(value: float) -> Markup:
+    """A share of the width as a CSS percentage: 0.55 is ``55%``."""
+    return Markup(f"{float(value) * 100:g}%")
+
+
+def _colour(value: str) -> Markup:
+    """A house colour (``555555``, checked as six hex digits when the house style is read) as CSS writes it."""
+    return Markup(f"#{value.lower()}")
+
+
+def _rule(rule: Rule) -> Markup:
+    """A house rule as a CSS border: ``0.5pt solid #555555``."""
+    return Markup(f"{float(rule.width):g}pt solid ") + _colour(rule.colour)
+
+
+def _type(style: Type, space: bool = True) -> Markup:
+    """How a house :class:`~tcdocs.house.Type` sets text, as CSS declarations; with *space*, its margins too."""
+    out = [f"font-size: {style.size:g}pt;"]
+    if style.line is not None:
+        out.append(f"line-height: {style.line:g};")
+    if space:
+        out.append(f"margin: {style.before:g}mm 0 {style.after:g}mm;")
+    if style.bold:
+        out.append("font-weight: bold;")
+    if style.italic:
+        out.append("font-style: italic;")
+    if style.colour is not None:
+        out.append(f"color: {_colour(style.colour)};")
+    return Markup(" ".join(out))
 
 
 def _upfirst(text: str) -> str:
@@ -253,6 +294,7 @@ def environment(roots: tuple[Path, ...]) -> SandboxedEnvironment:
     env.filters["css_string"] = _css_string
     env.filters["nobreak"] = _nobreak
     env.filters["label"] = _label_filter(roots)
+    env.filters.update(mm=_length("mm"), pt=_length("pt"), share=_share, colour=_colour, rule=_rule, type=_type)
     env.globals["signer"] = _signer
     return env
 
@@ -354,4 +396,26 @@ def render_content(doc: Document, locale: str, templates: Path | None = None) ->
     if missing:
         # The data is checked when it is read; this is text of the template itself.
         raise TemplateError(Message("it writes {value}, which the house fonts have no letters for", value=" ".join(missing[:10])), name)
-    return Content(header=header, body=body, template=name, tables=table_widths(body))
+    return Content(header=header, body=body, template=name, tables=table_widths(body, house(template_roots(templates))))
+
+
+HOUSE_CSS = "house/house.css"
+HOUSE_CSS_TEMPLATE = "house/house.css.j2"
+
+
+@lru_cache(maxsize=16)
+def house_css(roots: tuple[Path, ...], screen: bool = False) -> tuple[str, Path]:
+    """The house stylesheet of *roots*, and the folder its URLs (the fonts) are relative to.
+
+    A folder's own ``house/house.css`` is taken as it is; otherwise ``house/house.css.j2`` is
+    filled with the house style's measures (:mod:`tcdocs.house`). *screen* leaves out what
+    only a printed page has (the fonts, the page's margins, header and footer), for the
+    service's preview. Raises :class:`TemplateError`.
+    """
+    for root in roots:
+        if (root / HOUSE_CSS).is_file():
+            return (root / HOUSE_CSS).read_text(encoding="utf-8"), root / "house"
+        if (root / HOUSE_CSS_TEMPLATE).is_file():
+            css, _ = render_template(environment(roots), HOUSE_CSS_TEMPLATE, {"house": house(roots), "screen": screen})
+            return css, root / "house"
+    raise TemplateError(Message("template '{name}' not found", name=HOUSE_CSS_TEMPLATE), HOUSE_CSS_TEMPLATE)

@@ -17,9 +17,13 @@ import pikepdf
 import pytest
 
 import tcdocs
+from tcdocs.backends.docx_house import WORD_FONTS, build
 from tcdocs.cli import main
+from tcdocs.house import house
 from tcdocs.options import RenderOptions
+from tcdocs.resources import builtin_templates, template_roots
 from tcdocs.timelimit import alarm
+from tcdocs.wording import house_css
 
 from .conftest import EXAMPLES, ROOT
 from .reading import docx_body, docx_header, pdf_body_pages, pdf_pages
@@ -153,6 +157,16 @@ def user_templates(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
     return folder
 
 
+def house_stylesheet() -> str:
+    """The built-in house stylesheet, filled with the house style's measures: what a folder's own may replace."""
+    return house_css(template_roots())[0]
+
+
+def house_word_file() -> bytes:
+    """The built-in house Word file: what a folder's own ``house/base.docx`` may replace."""
+    return build(house(), builtin_templates() / WORD_FONTS)
+
+
 def render_with(folder: Path, agreement, fmt: str = "pdf") -> bytes:
     return tcdocs.render(agreement, fmt, options=RenderOptions(templates=folder))
 
@@ -177,7 +191,7 @@ def test_template_injection_in_a_wording_template_is_refused(payload, tmp_path, 
 
 @pytest.mark.parametrize("payload", PAYLOADS[:3])
 def test_template_injection_in_the_house_word_file_is_refused(payload, tmp_path, agreement):
-    original = (ROOT / "templates" / "house" / "base.docx").read_bytes()
+    original = house_word_file()
     source, out = zipfile.ZipFile(io.BytesIO(original)), io.BytesIO()
     with zipfile.ZipFile(out, "w") as target:
         for info in source.infolist():
@@ -290,7 +304,7 @@ def test_resources_outside_the_templates_are_refused(head, refused, tmp_path, ag
 
 
 def test_missing_bundled_asset_is_an_error_not_a_fallback_font(tmp_path, agreement):
-    css = (ROOT / "templates" / "house" / "house.css").read_text(encoding="utf-8").replace("fonts/Carlito-Regular.ttf", "fonts/Saknas.ttf")
+    css = house_stylesheet().replace("fonts/Carlito-Regular.ttf", "fonts/Saknas.ttf")
     folder = user_templates(tmp_path, {"house/house.css": css})
     with pytest.raises(tcdocs.TemplateError, match=r"refused to fetch file://.*/fonts/Saknas.ttf: not a file inside the template folders"):
         render_with(folder, agreement)
@@ -490,7 +504,7 @@ def test_letters_no_house_font_has_never_reach_a_document_from_a_template(tmp_pa
 
 def test_a_pdf_that_would_need_a_font_of_the_machine_is_not_written(tmp_path, agreement):
     # A house style that asks for a font by a name the machine resolves: Pango would embed it.
-    css = (ROOT / "templates" / "house" / "house.css").read_text(encoding="utf-8")
+    css = house_stylesheet()
     css = css.replace('font-family: "Carlito"; font-size: 11pt', "font-family: sans-serif; font-size: 11pt")
     folder = user_templates(tmp_path, {"house/house.css": css})
     shutil.copytree(ROOT / "templates" / "house" / "fonts", folder / "house" / "fonts")

@@ -40,7 +40,7 @@ from ..errors import RenderError, TemplateError
 from ..fonts import read_head
 from ..messages import Message
 from ..options import RenderOptions
-from ..wording import environment, render_template
+from ..wording import environment, house_css, render_template
 
 __all__ = ["BundledFetcher", "page_html", "write"]
 
@@ -210,11 +210,6 @@ def _check_size(document: Any) -> None:
             )
 
 
-def _house_folder(roots: tuple[Path, ...]) -> Path:
-    """The template folder whose ``house/house.css`` styles the page: a user's, or the built-in one."""
-    return next((root for root in roots if (root / "house" / "house.css").is_file()), roots[-1])
-
-
 class HouseStyle(NamedTuple):
     """The parsed user-agent and house stylesheets, and the fonts the house style loads."""
 
@@ -239,12 +234,12 @@ def _house_style(roots: tuple[Path, ...]) -> HouseStyle:
     """
     fonts = FontConfiguration()
     fetcher = BundledFetcher(roots)
-    folder = _house_folder(roots) / "house"
+    text, folder = house_css(roots)
     ua = next((root / "house" / "ua.css" for root in roots if (root / "house" / "ua.css").is_file()), folder / "ua.css")
     user_agent = CSS(filename=str(ua), url_fetcher=fetcher)
-    css = folder / "house.css"
-    families = frozenset(name.strip() for name in _FONT_FACE.findall(css.read_text(encoding="utf-8")))
-    return HouseStyle(user_agent, CSS(filename=str(css), url_fetcher=fetcher, font_config=fonts), fonts, families)
+    families = frozenset(name.strip() for name in _FONT_FACE.findall(text))
+    house = CSS(string=text, base_url=folder.as_uri() + "/", url_fetcher=fetcher, font_config=fonts)
+    return HouseStyle(user_agent, house, fonts, families)
 
 
 class _HousePage(HTML):  # type: ignore[misc]
@@ -282,7 +277,7 @@ def write(content: Content, roots: tuple[Path, ...], options: RenderOptions | No
     if WeasyPrint fails or reports an error.
     """
     variant = options.pdf_variant if options is not None else None
-    base = _house_folder(roots)
+    base = house_css(roots)[1].parent
     page = page_html(content, roots, variant)
     _refuse_attachments(page)
     html = _HousePage(string=page, base_url=base.as_uri() + "/", url_fetcher=BundledFetcher(roots))

@@ -44,6 +44,7 @@ class Arendeoversikt(Document):
 
     kind_title: ClassVar[str] = "Ärendeöversikt"
     genre: ClassVar[Genre] = "letters"
+    in_case: ClassVar[bool] = False
 
     kind: Literal["arendeoversikt"] = Field(title="Dokumentslag")
     region: Region = Field(title="Region", description="Regionens namn utan 'Teknikcollege'.")

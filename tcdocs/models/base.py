@@ -269,6 +269,11 @@ class Document(Model):
     or letters and applications)."""
     step: ClassVar[int | None] = None
     """The step of the handbook's road to certification the document belongs to (1–13), or None."""
+    several_per_case: ClassVar[bool] = False
+    """Whether a case may hold several of this kind (minutes of every meeting, a hängavtal for each
+    new party); of any other kind a second one is a problem of the case."""
+    in_case: ClassVar[bool] = True
+    """Whether the document is one of a case's own; the ärendeöversikt is written about a case."""
 
     dnr: Dnr = Field(title="Diarienummer", description="Skrivs i sidhuvudet, t.ex. KS 2026/412.")
     date: Day = Field(title="Datum", description="Dokumentets datum, ÅÅÅÅ-MM-DD.")

@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 
 from ..messages import N_, Message
 
-__all__ = ["CRITERIA", "CRITERIA_KEYS", "Criterion", "criteria_problems", "criterion", "criterion_key", "criterion_title"]
+__all__ = ["CRITERIA", "CRITERIA_KEYS", "Criterion", "criteria_problems", "criterion_key", "criterion_title"]
 
 
 class Criterion(NamedTuple):
@@ -36,11 +36,6 @@ CRITERIA: tuple[Criterion, ...] = (
 """The eight criteria in the order every protocol lists them."""
 
 _BY_KEY = {c.key: c for c in CRITERIA}
-
-
-def criterion(key: str) -> Criterion:
-    """The criterion with *key*; ``KeyError`` if there is none."""
-    return _BY_KEY[key]
 
 
 def criterion_title(key: str) -> str | None:

@@ -175,6 +175,7 @@ class Hangavtal(Document):
 
     kind_title: ClassVar[str] = "Hängavtal"
     genre: ClassVar[Genre] = "agreements"
+    several_per_case: ClassVar[bool] = True
 
     kind: Literal["hangavtal"] = Field(title="Dokumentslag")
     agreement: MainAgreementField = Field(

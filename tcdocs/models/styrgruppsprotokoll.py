@@ -71,6 +71,7 @@ class Styrgruppsprotokoll(Document):
 
     kind_title: ClassVar[str] = "Styrgruppsprotokoll"
     genre: ClassVar[Genre] = "protocols"
+    several_per_case: ClassVar[bool] = True
     MAX_ADJUSTERS: ClassVar[int] = 2
 
     kind: Literal["styrgruppsprotokoll"] = Field(title="Dokumentslag")

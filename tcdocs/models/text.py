@@ -21,6 +21,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BeforeValidator, Field
 
 from ..fonts import text_width, unsupported
+from ..house import house
 from ..messages import Message
 
 __all__ = [
@@ -134,20 +135,18 @@ Address = Annotated[Checked, Field(min_length=1, max_length=300), AfterValidator
 """A postal address of at most five lines, kept as written."""
 
 
-# The page header's boxes, in mm, and the widths their text is allowed: the issuer at top
-# left in 11 pt bold, the Dnr in the right-hand block in 9 pt (house.css, the house Word file).
-ISSUER_WIDTH_MM = 84.0
-DNR_WIDTH_MM = 70.0
-
-
 def _fits_header(value: str) -> str:
-    if text_width(f"Teknikcollege {value}", 11, bold=True) > ISSUER_WIDTH_MM:
+    # The issuer at the page header's top left, in the house style's type and box.
+    header = house().header
+    if text_width(f"Teknikcollege {value}", header.issuer.size, bold=header.issuer.bold) > house().issuer_width:
         raise ValueError(Message("'Teknikcollege {region}' is too long for the page header; shorten the region's name", region=value))
     return value
 
 
 def _fits_dnr(value: str) -> str:
-    if text_width(f"Dnr {value}", 9) > DNR_WIDTH_MM:
+    # A line of the page header's right-hand block.
+    text = house().header.text
+    if text_width(f"Dnr {value}", text.size, bold=text.bold) > house().dnr_width:
         raise ValueError(Message("the Dnr is too long for the page header; a Dnr such as 'KS 2026/0412' fits"))
     return value
 

@@ -16,6 +16,8 @@ from ..catalogue import kinds
 from ..messages import translate
 from ..models.base import Document
 from ..rendering import content_for
+from ..resources import template_roots
+from ..wording import house_css
 
 __all__ = ["POLICY", "PREVIEW_POLICY", "asset_types", "page_html", "preview_html", "web_file"]
 
@@ -86,7 +88,11 @@ def page_html(language: str, token: bool) -> str:
 
 
 def preview_html(doc: Document) -> str:
-    """*doc* as one HTML page, with its page header above it. Raises a :class:`~tcdocs.errors.TcdocsError`."""
+    """*doc* as one HTML page, with its page header above it, in the house style.
+
+    Raises a :class:`~tcdocs.errors.TcdocsError`.
+    """
     content = content_for(doc)
-    style = markupsafe.Markup(web_file("preview.css").decode("utf-8"))
+    house, _ = house_css(template_roots(), screen=True)
+    style = markupsafe.Markup(house + web_file("preview.css").decode("utf-8"))
     return _shell("preview.html", header=content.header, style=style, body=markupsafe.Markup(content.html()))
