@@ -417,6 +417,20 @@ def test_no_worker_outlives_the_service(stop):
     service.close()
 
 
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads the process tree from /proc")
+def test_the_service_is_ready_to_render_when_it_says_it_is_ready():
+    # Its first answer comes after every render worker has started and made a throwaway document,
+    # so that the first PDF a person asks for is as quick as the ones after it (bench/bench_page.py).
+    service = start("--jobs", "2")
+    running = next(service)
+    try:
+        workers = [pid for pid in children(running.process.pid) if "spawn_main" in Path(f"/proc/{pid}/cmdline").read_text()]
+        assert len(workers) == 2
+        assert "2 render workers ready" in running.log_text()
+    finally:
+        service.close()
+
+
 def test_a_port_in_use_is_a_clear_error_with_exit_1(server):
     port = str(server).rsplit(":", 1)[1]
     done = subprocess.run([sys.executable, "-m", "tcdocs", "serve", "--port", port], capture_output=True, text=True, timeout=60)

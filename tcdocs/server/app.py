@@ -52,7 +52,8 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        service.renderer.start()
+        # Ready means ready to render: the workers are started and warm before the service listens.
+        await service.renderer.warm(next(iter(KINDS)))
         try:
             yield
         finally:
