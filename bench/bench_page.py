@@ -8,8 +8,8 @@ Debian's ``chromium`` and ``chromium-driver``::
 It starts ``tcdocs serve`` on a free loopback port and opens its page in headless Chromium.
 
 * **Keystroke to preview**: the page starts from the template (a samverkansavtal without
-  problems), then one letter at a time is typed at the end of the region's name, waiting
-  for each to show. For each, the time from the key going down (the event's own time
+  problems), then one key at a time is pressed at the end of the region's name (a letter,
+  then Backspace, in turn), waiting for each to show. For each, the time from the key going down (the event's own time
   stamp, in the page) to the preview frame having loaded the text with that letter and
   painted it (two animation frames after its load event).
 * **The first PDF after start**: a fresh service (started, and answering ``/healthz``: it
@@ -35,11 +35,14 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from functools import partial
 from pathlib import Path
+from typing import IO
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service as DriverService
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,14 +66,15 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_service(source: Path | None, log: object) -> tuple[subprocess.Popen[bytes], str]:
+def start_service(source: Path | None, log: IO[bytes]) -> tuple[subprocess.Popen[bytes], str]:
     """The service, once it answers /healthz, and its address."""
     port = free_port()
     env = dict(os.environ)
     if source is not None:
         env["PYTHONPATH"] = str(source)
     command = [sys.executable, "-m", "tcdocs", "serve", "--port", str(port), "--jobs", "2"]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log)  # type: ignore[arg-type]
+    # Run from the source folder: python -m puts the working folder first on the path.
+    process = subprocess.Popen(command, env=env, cwd=source, stdout=subprocess.DEVNULL, stderr=log)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while True:
@@ -107,24 +111,39 @@ def open_template(driver: webdriver.Chrome, base: str) -> None:
     wait.until(lambda d: "Teknikcollege" in d.execute_script("return document.getElementById('view').srcdoc"))
 
 
+def shown(driver: webdriver.Chrome, *, region: str) -> float | None:
+    """Milliseconds from the last key going down to the preview painted with *region* in its heading, once it is."""
+    value = driver.execute_script(
+        "const key = window.benchKeys.at(-1);"
+        "const heading = new RegExp('Teknikcollege ' + arguments[0] + '(?![\\p{L}])', 'u');"
+        "const seen = window.benchShown.find((s) => heading.test(s.html) && s.at > key);"
+        "return seen ? seen.at - key : null;",
+        region,
+    )
+    return None if value is None else float(value)
+
+
 def keystrokes(driver: webdriver.Chrome, count: int) -> list[float]:
-    """Milliseconds from each key going down to the preview showing its letter."""
+    """Milliseconds from each key going down to the preview showing what it changed.
+
+    The keys add a letter to the region's name and take it away again (Backspace), in turn,
+    so that the name stays within its length however many keys are measured.
+    """
     wait = WebDriverWait(driver, 30, poll_frequency=0.01)
     field = driver.find_element(By.CSS_SELECTOR, '[data-path="#/region"] input')
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].focus();", field)
     driver.execute_script("const f = arguments[0]; f.setSelectionRange(f.value.length, f.value.length);", field)
-    region = field.get_attribute("value") or ""
+    name = field.get_attribute("value") or ""
     driver.execute_script(WATCH)
     times: list[float] = []
     for index in range(count):
-        letter = "abcdefghijklmnopqrstuvwxyz"[index % 26]
-        region += letter
-        field.send_keys(letter)
-        shown = wait.until(lambda d, text=f"Teknikcollege {region}": d.execute_script(
-            "const key = window.benchKeys.at(-1);"
-            "const seen = window.benchShown.find((s) => s.html.includes(arguments[0]));"
-            "return seen ? seen.at - key : null;", text))
-        times.append(float(shown))
+        letter = "abcdefghijklmnopqrstuvwxyz"[(index // 2) % 26]
+        adding = index % 2 == 0
+        field.send_keys(letter if adding else Keys.BACKSPACE)
+        region = name + letter if adding else name
+        waited = wait.until(partial(shown, region=region))
+        assert waited is not None  # until() returns only what is true
+        times.append(waited)
         time.sleep(0.3)  # a pause, so that every key is the last one of its word
     return times
 
