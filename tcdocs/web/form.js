@@ -101,9 +101,10 @@
   }
 
   /**
-   * Which parts of a form must be filled in: a Map from form path to true, with every list position
-   * written as "*" (the name of any party). A field is needed when its group needs it and the group itself is needed; an
-   * item of a list is there because the person added it, so what it needs is needed.
+   * Which parts of a form must be filled in: a Map from form path to true, each list position written
+   * as "*" so that one entry stands for every item. A field is needed when its group needs it and the
+   * group is needed itself; an item of a list is there because the person added it, so what it needs
+   * is needed.
    */
   function neededParts(schema) {
     const needed = new Map();
@@ -253,7 +254,6 @@
       input.inputMode = "numeric";
       input.autocomplete = "off";
       input.spellcheck = false;
-      input.classList.add(`tc-${this.instance.schema["x-format"]}`);
     }
 
     addEventListeners() {
@@ -281,9 +281,8 @@
   class DataForm {
     /**
      * options: container (element), schema (the form schema), language, translations (Jedison's own
-     * strings), words ({choose, chooseFile, fileBranch, detailsBranch, shapeOf(title), dateFormat, timeFormat,
-     * writtenAs(format)}), files (names of
-     * attached files), data (the document to show).
+     * strings), words ({choose, chooseFile, fileBranch, detailsBranch, shapeOf(title), dateFormat,
+     * timeFormat, writtenAs(format)}), files (names of attached files), data (the document to show).
      */
     constructor(options) {
       this.schema = options.schema;
