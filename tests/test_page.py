@@ -558,9 +558,14 @@ def test_a_wrong_file_is_refused_in_plain_swedish(page, tmp_path, name, content,
     page.type("dnr", "KS 2026/12")
     wrong = tmp_path / name
     wrong.write_bytes(content)
+    page.settled()
     page.upload("open-file", wrong)
-    page.status_says(said)
+    page.wait.until(lambda _: page.text("open-note") == said)
     assert page.field("dnr").get_attribute("value") == "KS 2026/12"  # nothing was replaced
+    page.upload("open-file", EXAMPLES / "samverkansavtal.yaml")  # the right file: the note goes
+    page.wait.until(lambda _: page.find("#ask").is_displayed())
+    page.find("#ask-yes").click()
+    page.wait.until(lambda _: not page.find("#open-note").is_displayed())
 
 
 def test_a_wrong_file_is_not_attached(page, tmp_path):

@@ -610,6 +610,7 @@ async function startWith(kind, data, text, name) {
   state.preview = null;
   state.documentName = name ?? null;
   $("yaml-status").textContent = "";
+  note($("open-note"), "");
   await showKind(kind, data, text);
   markStale();
   listFindings();
@@ -696,8 +697,10 @@ async function openFile() {
   const [file] = input.files;
   input.value = "";
   if (!file) return;
-  const read = await readData(file);
+  // Said beside the button, where a check's answer does not replace it.
+  const read = await readData(file, (text) => note($("open-note"), text));
   if (read === null) return;
+  note($("open-note"), "");
   const replace = await mayReplace(
     t("Open {file}? The data filled in now is replaced by the file's.", { file: file.name }), t("Open and replace"));
   if (replace) await startWith(read.kind, read.data, read.text, file.name);
@@ -707,7 +710,7 @@ async function openFile() {
  * A file of data as this page saves it ({text, data, kind}), or null, having said in plain words why the
  * file is not one: too large, a finished document or a picture, text that is not data, or data of no kind.
  */
-async function readData(file, tell = (text) => say(text, "error")) {
+async function readData(file, tell) {
   const saved = { file: file.name, button: t("Save the data") };
   if (file.size > LARGEST_FILE) {
     tell(t("{file} is too large to be a file of data. Open the file saved with “{button}”.", saved));
@@ -742,6 +745,12 @@ async function readData(file, tell = (text) => say(text, "error")) {
   return { text, data, kind };
 }
 
+/** Say *text* in a note of the page (nothing: the note goes). */
+function note(element, text) {
+  element.textContent = text;
+  element.hidden = !text;
+}
+
 function saveData() {
   const dnr = String(state.form.document().dnr ?? "").trim();
   const stem = [state.kind, dnr].filter(Boolean).join("-").replace(/[^\p{L}\p{N}._-]+/gu, "-").replace(/-+$/, "");
@@ -765,8 +774,7 @@ async function attach() {
     taken += 1;
   }
   // Said beside the attached documents: the check that follows has the status line.
-  $("attach-note").textContent = refused.join(" ");
-  $("attach-note").hidden = refused.length === 0;
+  note($("attach-note"), refused.join(" "));
   if (taken === 0) {
     if (!timers.check && state.answered === state.sent) document.body.dataset.busy = "false";
     return;
