@@ -11,8 +11,9 @@ WeasyPrint and docxtpl are imported only when a PDF or DOCX is first rendered.
 from ._version import __version__
 from .backends import FORMATS
 from .catalogue import kinds, schema, starter
+from .data import Limits
 from .errors import LoadError, OutputError, Problem, RenderError, TcdocsError, TemplateError, UsageError
-from .loader import Checked, Files, Limits, Sources, Uploads, check_data, load, load_checked, load_text
+from .loader import Checked, Files, Sources, Uploads, check_data, load, load_checked, load_text
 from .models.ansokan import Account, Ansokan, AppliedProgramme, Company, LocalGroup
 from .models.arendeoversikt import Arendeoversikt, OverviewDeadline, OverviewStep
 from .models.aterkoppling import Aterkoppling, InterestReference

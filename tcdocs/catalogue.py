@@ -6,9 +6,9 @@ import json
 from importlib import resources
 from typing import Any
 
+from .labels import labels
 from .models import KINDS, model_for
 from .resources import template_roots
-from .wording import labels
 
 __all__ = ["kinds", "schema", "schema_json", "starter"]
 

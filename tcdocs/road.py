@@ -22,13 +22,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .data import DEFAULT_LIMITS, Limits
 from .errors import LoadError, Problem, UsageError
-from .loader import DEFAULT_LIMITS, Files, Limits, Located, Sources, check_data, read_document
+from .labels import labels
+from .loader import Files, Located, Sources, check_data, read_document
 from .messages import Message, say
 from .models.base import Document, Due, name_key
 from .models.text import FIRST_DAY, LAST_DAY
 from .resources import template_roots
-from .wording import labels
 
 __all__ = [
     "Case",

@@ -9,8 +9,9 @@ from pathlib import Path
 
 from ._version import __version__
 from .content import PROVENANCE_FILE
+from .data import read_data
 from .errors import TcdocsError, UsageError, shown
-from .loader import check_data, load, read_data
+from .loader import check_data, load
 from .messages import Message
 from .models.base import Document
 from .options import RenderOptions

@@ -14,17 +14,17 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from .content import Content, Header, parse_content
-from .errors import TcdocsError, TemplateError
+from .errors import TemplateError
 from .fonts import unsupported
 from .formatting import NBSP, formatter
 from .house import Rule, Type, house
+from .labels import labels
 from .layout import table_widths
-from .loader import read_data
 from .messages import Message
 from .models.base import Document, Signer
 from .resources import template_roots
 
-__all__ = ["ContainedLoader", "LimitedSandbox", "environment", "house_css", "labels", "render_content", "render_template"]
+__all__ = ["ContainedLoader", "LimitedSandbox", "environment", "house_css", "render_content", "render_template"]
 
 
 def _paragraphs(text: str) -> Markup:
@@ -54,13 +54,10 @@ def _css_string(text: str) -> Markup:
     return Markup('"{}"').format(Markup("".join(out)))
 
 
-def _length(unit: str) -> Any:
-    def length(value: float | tuple[float, ...]) -> Markup:
-        """A measure of the house style (or the four of a padding) in *unit*, as CSS writes it."""
-        values = value if isinstance(value, tuple) else (value,)
-        return Markup(" ".join(f"{float(number):g}{unit}" for number in values))
-
-    return length
+def _mm(value: float | tuple[float, ...]) -> Markup:
+    """A length of the house style (or the four of a padding) in mm, as CSS writes it: ``1.2mm 1.8mm``."""
+    values = value if isinstance(value, tuple) else (value,)
+    return Markup(" ".join(f"{float(number):g}mm" for number in values))
 
 
 def _share(value: float) -> Markup:
@@ -238,31 +235,6 @@ class ContainedLoader(jinja2.FileSystemLoader):
         return path.name
 
 
-LABELS_FILE = "labels.yaml"
-
-
-@lru_cache(maxsize=8)
-def labels(roots: tuple[Path, ...]) -> dict[str, dict[str, str]]:
-    """The Swedish names of the data's choices (``labels.yaml``), a user's folder's names before the built-in ones.
-
-    Keys are a choice's type (``PartyType``) or its model and field (``Financing.model``).
-    Raises :class:`TemplateError` if a labels file is not valid YAML.
-    """
-    found: dict[str, dict[str, str]] = {}
-    for root in reversed(roots):
-        path = root / LABELS_FILE
-        if not path.is_file():
-            continue
-        try:
-            data, _ = read_data(path.read_bytes(), LABELS_FILE)
-        except (OSError, UnicodeDecodeError, TcdocsError) as exc:
-            raise TemplateError(Message("the labels cannot be read: {error}", error=exc), LABELS_FILE) from None
-        for group, names in (data or {}).items():
-            if isinstance(names, dict):
-                found.setdefault(str(group), {}).update({str(k): str(v) for k, v in names.items()})
-    return found
-
-
 def _label_filter(roots: tuple[Path, ...]) -> Any:
     def label(value: Any, group: str | None = None) -> str:
         """A choice's Swedish name: ``{{ party.type | label }}``, ``{{ f.model | label("Financing.model") }}``."""
@@ -294,7 +266,7 @@ def environment(roots: tuple[Path, ...]) -> SandboxedEnvironment:
     env.filters["css_string"] = _css_string
     env.filters["nobreak"] = _nobreak
     env.filters["label"] = _label_filter(roots)
-    env.filters.update(mm=_length("mm"), pt=_length("pt"), share=_share, colour=_colour, rule=_rule, type=_type)
+    env.filters.update(mm=_mm, share=_share, colour=_colour, rule=_rule, type=_type)  # for house/house.css.j2
     env.globals["signer"] = _signer
     return env
 

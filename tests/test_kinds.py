@@ -13,7 +13,9 @@ import shutil
 import pytest
 
 import tcdocs
+from tcdocs.labels import labels
 from tcdocs.models import KINDS
+from tcdocs.models.criteria import CRITERIA
 from tcdocs.rendering import content_for
 from tcdocs.resources import builtin_templates
 from tcdocs.road import read_case
@@ -37,6 +39,17 @@ def test_every_kind_has_its_wording_starter_and_example(kind):
     assert (builtin_templates() / model.template()).is_file()
     assert f"kind: {kind}" in tcdocs.starter(kind)
     assert tcdocs.load(EXAMPLES / f"{kind}.yaml").kind_name() == kind
+
+
+@pytest.mark.parametrize("kind", NAMES)
+def test_every_kind_is_named_in_the_labels_not_in_python(kind):
+    assert KINDS[kind].kind_title == labels()["Kind"][kind]
+    assert "kind_title" not in vars(KINDS[kind])  # the model names no title of its own
+
+
+def test_every_criterion_is_named_in_the_labels():
+    assert [(c.number, c.title) for c in CRITERIA] == [(number, labels()["Criterion"][c.key]) for number, c in enumerate(CRITERIA, 1)]
+    assert len(CRITERIA) == 8
 
 
 @pytest.mark.parametrize("kind", NAMES)

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 import tcdocs
-from tcdocs.loader import Limits, read_data
+from tcdocs.data import Limits, read_data
 
 from .conftest import EXAMPLES
 

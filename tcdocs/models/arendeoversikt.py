@@ -42,7 +42,6 @@ class OverviewDeadline(Model):
 class Arendeoversikt(Document):
     """An overview of one certification case: the road, the deadlines ahead and the problems found."""
 
-    kind_title: ClassVar[str] = "Ärendeöversikt"
     genre: ClassVar[Genre] = "letters"
     in_case: ClassVar[bool] = False
 

@@ -11,6 +11,7 @@ from typing import Annotated, Any, ClassVar, Literal, NamedTuple, get_args, get_
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
+from ..labels import label
 from ..messages import Message
 from .text import Address, Checked, Day, Dnr, Line, Money, Prose, Region, Text, clean_text, describe_illegal, first_illegal, name_key
 
@@ -249,6 +250,13 @@ class Attachment(Model):
     title: Text = Field(title="Rubrik")
 
 
+class _KindTitle:
+    """A kind's Swedish name, read from ``labels.yaml``: the templates own the wording."""
+
+    def __get__(self, instance: object, owner: type[Document]) -> str:
+        return label("Kind", owner.kind_name())
+
+
 Genre = Literal["agreements", "protocols", "letters"]
 """The folders of wording templates, by genre: agreements, protocols, and letters and applications."""
 
@@ -262,8 +270,8 @@ class Document(Model):
     its starter is ``tcdocs/starters/<kind>.yaml``.
     """
 
-    kind_title: ClassVar[str]
-    """The kind's Swedish name, as lists of kinds and the schema show it."""
+    kind_title: ClassVar[_KindTitle] = _KindTitle()
+    """The kind's Swedish name, as lists of kinds and the schema show it (``Kind`` in ``labels.yaml``)."""
     genre: ClassVar[Genre]
     """Where the kind's wording lives: ``templates/<genre>/<kind>.html.j2`` (agreements, protocols,
     or letters and applications)."""

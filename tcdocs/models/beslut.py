@@ -79,7 +79,6 @@ class Review(NamedTuple):
 class Beslut(Document):
     """A decision by the RTS board on certification, re-certification, deferral, refusal or withdrawal."""
 
-    kind_title: ClassVar[str] = "Beslut"
     genre: ClassVar[Genre] = "protocols"
     step: ClassVar[int] = 12
     RECERTIFY_MONTHS_BEFORE: ClassVar[int] = 6

@@ -173,7 +173,6 @@ class FirstYear(NamedTuple):
 class Hangavtal(Document):
     """A hängavtal by which one party joins an existing samverkansavtal."""
 
-    kind_title: ClassVar[str] = "Hängavtal"
     genre: ClassVar[Genre] = "agreements"
     several_per_case: ClassVar[bool] = True
 

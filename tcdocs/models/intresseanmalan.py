@@ -37,7 +37,6 @@ class InterestProvider(Model):
 class Intresseanmalan(Document):
     """An expression of interest to the RTS office, signed by the regional chair."""
 
-    kind_title: ClassVar[str] = "Intresseanmälan"
     genre: ClassVar[Genre] = "letters"
     step: ClassVar[int] = 3
 

@@ -69,7 +69,6 @@ class Paragraph(NamedTuple):
 class Styrgruppsprotokoll(Document):
     """Minutes of a meeting of the regional or a local steering group."""
 
-    kind_title: ClassVar[str] = "Styrgruppsprotokoll"
     genre: ClassVar[Genre] = "protocols"
     several_per_case: ClassVar[bool] = True
     MAX_ADJUSTERS: ClassVar[int] = 2

@@ -20,6 +20,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field
 
+from ..data import describe_illegal, first_illegal
 from ..fonts import text_width, unsupported
 from ..house import house
 from ..messages import Message
@@ -43,23 +44,6 @@ __all__ = [
     "name_key",
     "parse_money",
 ]
-
-# Characters that Word cannot store in its XML and that no one types on purpose:
-# C0 controls other than tab and newline, the two non-characters U+FFFE/U+FFFF and
-# lone surrogates (which Python lets through from a "\ud800" YAML escape).
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-
-
-def first_illegal(text: str) -> int | None:
-    """The index of the first character a document cannot hold, or None."""
-    bad = _ILLEGAL.search(text)
-    return None if bad is None else bad.start()
-
-
-def describe_illegal(char: str) -> str:
-    """How error messages name a refused character."""
-    return Message("the control character U+{code:04X}, which a document cannot hold; remove it", code=ord(char))
-
 
 @lru_cache(maxsize=1)
 def _invisible() -> re.Pattern[str]:

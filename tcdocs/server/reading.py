@@ -14,8 +14,9 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request
 
+from ..data import read_data
 from ..errors import LoadError, Problem, UsageError
-from ..loader import Uploads, check_data, read_data
+from ..loader import Uploads, check_data
 from ..messages import Message
 from ..models import KINDS
 from ..models.base import Document

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..batch import default_jobs
+from ..data import DEFAULT_LIMITS
 from ..errors import UsageError
-from ..loader import DEFAULT_LIMITS
 from ..messages import Message
 from ..timelimit import BODY_LIMITS, RENDER_LIMITS
 
