@@ -87,7 +87,7 @@ def test_validate_in_a_terminal_of_each_language(tmp_path, lang, expected):
 
 # --- no programmer's words for people -----------------------------------------------------------------------
 
-COMMAND_LINE_ONLY = {"cli.py", "batch.py", "verify.py", "server/run.py", "wording.py", "content.py"}
+COMMAND_LINE_ONLY = {"cli.py", "batch.py", "verify.py", "server/run.py", "wording.py", "content.py", "labels.py"}
 """Modules whose messages only the command line prints (its options, commands and file paths are its
 language), or only the author of a folder of templates reads."""
 
