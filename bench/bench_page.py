@@ -14,7 +14,9 @@ It starts ``tcdocs serve`` on a free loopback port and opens its page in headles
   painted it (two animation frames after its load event).
 * **The first PDF after start**: a fresh service (started, and answering ``/healthz``: it
   says it is ready), its page opened with the template; from the click on "Ladda ner PDF"
-  to the file downloaded, for the first PDF and for the next ones.
+  to the file downloaded, for the first PDF and for the next ones. Then the same of another
+  fresh service over HTTP alone (the template posted to ``/v1/documents``), without the
+  browser's share of the time.
 
 ``--source DIR`` runs the service and its page from another checkout of tcdocs (for a
 figure side by side with an earlier commit: ``git archive COMMIT | tar -x -C DIR``). A
@@ -148,19 +150,48 @@ def keystrokes(driver: webdriver.Chrome, count: int) -> list[float]:
     return times
 
 
+def downloaded(folder: Path, suffix: str) -> bool:
+    return any(p.stat().st_size > 0 for p in folder.glob(f"*{suffix}")) and not list(folder.glob("*.crdownload"))
+
+
 def downloads(driver: webdriver.Chrome, folder: Path, count: int) -> list[float]:
-    """Seconds from each click on the PDF button to its file downloaded."""
+    """Seconds from each click on the PDF button to its file downloaded.
+
+    The browser's first download of all is slow on its own: the data is saved first
+    ("Spara uppgifter", which the service has no part in), so that what is left is the service's.
+    """
+    wait = WebDriverWait(driver, 120, poll_frequency=0.02)
+    driver.find_element(By.ID, "save").click()
+    wait.until(lambda _: downloaded(folder, ".yaml"))
     seconds: list[float] = []
     for _ in range(count):
         for old in folder.iterdir():
             old.unlink()
         started = time.monotonic()
         driver.find_element(By.ID, "pdf").click()
-        WebDriverWait(driver, 120, poll_frequency=0.02).until(
-            lambda _: [p for p in folder.glob("*.pdf") if p.stat().st_size > 0] and not list(folder.glob("*.crdownload"))
-        )
+        wait.until(lambda _: downloaded(folder, ".pdf"))
         seconds.append(time.monotonic() - started)
     return seconds
+
+
+def requests(source: Path | None, log: IO[bytes], count: int) -> list[float]:
+    """Seconds for each PDF of the template asked of a fresh service over HTTP, no browser in between."""
+    process, base = start_service(source, log)
+    try:
+        with urllib.request.urlopen(f"{base}/v1/starter/samverkansavtal") as answer:
+            body = answer.read()
+        seconds: list[float] = []
+        for _ in range(count):
+            ask = urllib.request.Request(f"{base}/v1/documents/samverkansavtal?format=pdf", data=body,
+                                         headers={"Content-Type": "application/yaml"})
+            started = time.monotonic()
+            with urllib.request.urlopen(ask, timeout=120) as answer:
+                answer.read()
+            seconds.append(time.monotonic() - started)
+        return seconds
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 
 
 def summary(values: list[float], unit: str, digits: int) -> str:
@@ -188,13 +219,15 @@ def main() -> None:
             driver.quit()
             process.terminate()
             process.wait(timeout=30)
+        http = requests(args.source, log, args.pdfs)
     if args.json:
-        print(json.dumps({"keystroke_ms": keys, "pdf_s": pdfs}))
+        print(json.dumps({"keystroke_ms": keys, "pdf_s": pdfs, "pdf_http_s": http}))
         return
     print(f"keystroke to preview: {summary(keys, 'ms', 0)}")
-    print(f"first PDF after start: {pdfs[0]:.2f} s; the next: {summary(pdfs[1:], 's', 2) if len(pdfs) > 1 else '-'}")
-    if len(pdfs) > 1:
-        print(f"first / warm median: {pdfs[0] / statistics.median(pdfs[1:]):.2f}")
+    for name, values in (("on the page", pdfs), ("over HTTP", http)):
+        rest = summary(values[1:], "s", 2) if len(values) > 1 else "-"
+        ratio = f"; first / median of the next: {values[0] / statistics.median(values[1:]):.2f}" if len(values) > 1 else ""
+        print(f"first PDF after start, {name}: {values[0]:.2f} s; the next: {rest}{ratio}")
 
 
 if __name__ == "__main__":
