@@ -17,15 +17,16 @@ from .loader import Checked, Files, Limits, Sources, Uploads, check_data, load, 
 from .models.ansokan import Account, Ansokan, AppliedProgramme, Company, LocalGroup
 from .models.aterkoppling import Aterkoppling, InterestReference
 from .models.base import Attachment, CertificationPeriod, Document, MinutesReference, Party, PartyType, Person, Signatory
-from .models.beslut import Beslut, DecisionOutcome, ProtocolReference, Review
+from .models.beslut import Beslut, DecisionOutcome, ProtocolReference, Recommendation, Review
 from .models.criteria import CRITERIA, Criterion
+from .models.education import EducationForm, Programme, SchoolUnit
 from .models.granskningsprotokoll import (
     Assessment,
     Case,
     CaseType,
     Granskningsprotokoll,
     Participant,
-    ReviewedProvider,
+    ReviewedSchool,
     Reviewer,
     ReviewerBody,
     Visit,
@@ -38,22 +39,11 @@ from .models.hangavtal import (
     Hangavtal,
     JoiningFinancing,
     JoiningParty,
-    JoiningProvider,
     LocalSteering,
     PoliticalDecision,
 )
-from .models.intresseanmalan import InterestProvider, InterestType, Intresseanmalan
-from .models.samverkansavtal import (
-    AgreementParty,
-    Clause,
-    EducationForm,
-    Financing,
-    LocalCollege,
-    Programme,
-    Provider,
-    Samverkansavtal,
-    SteeringGroup,
-)
+from .models.intresseanmalan import InterestType, Intresseanmalan, Principal
+from .models.samverkansavtal import AgreementParty, Clause, CostItem, Financing, LocalCollege, Samverkansavtal, SteeringGroup
 from .models.styrgruppsprotokoll import Action, Item, Member, NextMeeting, Styrgruppsprotokoll
 from .models.svar import Answer, RequestsReference, Svar
 from .rendering import DEFAULT_OPTIONS, PDF_VARIANTS, RenderOptions, canonical_data, render, render_formats
@@ -81,6 +71,7 @@ __all__ = [
     "Checked",
     "Clause",
     "Company",
+    "CostItem",
     "CounterSignatory",
     "Criterion",
     "DecisionBody",
@@ -92,14 +83,12 @@ __all__ = [
     "Financing",
     "Granskningsprotokoll",
     "Hangavtal",
-    "InterestProvider",
     "InterestReference",
     "InterestType",
     "Intresseanmalan",
     "Item",
     "JoiningFinancing",
     "JoiningParty",
-    "JoiningProvider",
     "Limits",
     "LoadError",
     "LocalCollege",
@@ -114,18 +103,20 @@ __all__ = [
     "PartyType",
     "Person",
     "PoliticalDecision",
+    "Principal",
     "Problem",
     "Programme",
     "ProtocolReference",
-    "Provider",
+    "Recommendation",
     "RenderError",
     "RenderOptions",
     "RequestsReference",
     "Review",
-    "ReviewedProvider",
+    "ReviewedSchool",
     "Reviewer",
     "ReviewerBody",
     "Samverkansavtal",
+    "SchoolUnit",
     "Signatory",
     "Sources",
     "SteeringGroup",

@@ -13,12 +13,12 @@ from pathlib import Path
 
 from . import __version__
 from .errors import OutputError, Problem, TcdocsError, UsageError, shown
-from .loader import load_checked
 from .messages import Message
 from .models.base import Document
 from .models.styrgruppsprotokoll import Styrgruppsprotokoll
 from .output import output_path, write_all_atomic
 from .rendering import DEFAULT_OPTIONS, RenderOptions, render_formats
+from .road import load_in_case
 
 __all__ = ["Outcome", "default_jobs", "render_files", "report_json", "validate_files", "warm_up"]
 
@@ -155,7 +155,7 @@ def _render_in_worker(
 
 def _render_one(outcome: Outcome, targets: dict[str, Path], formats: Sequence[str], options: RenderOptions, paragraph: int | None) -> None:
     try:
-        doc, outcome.warnings = load_checked(outcome.source)
+        doc, outcome.warnings = load_in_case(outcome.source)
         if paragraph is not None:
             doc = _extract(doc, paragraph)
         rendered = render_formats(doc, formats, options)
@@ -181,7 +181,7 @@ def validate_files(sources: Iterable[Path]) -> list[Outcome]:
     for source in sources:
         outcome = Outcome(source)
         try:
-            outcome.warnings = load_checked(source).warnings
+            outcome.warnings = load_in_case(source).warnings
         except TcdocsError as exc:
             outcome.error = exc
         outcomes.append(outcome)

@@ -128,20 +128,28 @@ class Person(Model):
 
 
 class Signatory(Model):
-    """The person who signs for a party."""
+    """The person who signs, and the capacity they sign in.
+
+    The capacity is their role in the body they sign for (kommunstyrelsens ordförande,
+    ordförande i den regionala styrgruppen), which is what a signature block prints under
+    the name; their employer and job title (a Person's) are not.
+    """
 
     name: Line = Field(title="Namn", description="Skrivs ut som namnförtydligande.")
-    title: Line = Field(title="Befattning", description="Till exempel kommunstyrelsens ordförande.")
-    place: Line | None = Field(None, title="Ort", description="Ort där parten skriver under; lämnas tom om den fylls i för hand.")
+    capacity: Line = Field(
+        title="Undertecknar som",
+        description="Rollen i det organ personen skriver under för, t.ex. kommunstyrelsens ordförande; inte arbetsgivare eller befattning.",
+    )
+    place: Line | None = Field(None, title="Ort", description="Orten där personen skriver under; lämnas tom om den fylls i för hand.")
 
 
 class Signer(NamedTuple):
-    """One signature block: for whom, where, and who signs."""
+    """One signature block: the body signed for, where, who signs and in what capacity."""
 
-    party: str
+    body: str
     place: str | None
     name: str
-    title: str
+    capacity: str
 
 
 class Party(Model):
@@ -160,7 +168,7 @@ class Party(Model):
     def signer(self) -> Signer:
         """This party's signature block."""
         s = self.signatory
-        return Signer(self.name, s.place, s.name, s.title)
+        return Signer(self.name, s.place, s.name, s.capacity)
 
 
 class CertificationPeriod(Model):
@@ -236,6 +244,9 @@ class Document(Model):
     or letters and applications)."""
     step: ClassVar[int | None] = None
     """The step of the handbook's road to certification the document belongs to (1–13), or None."""
+    per_case: ClassVar[Literal["one", "many"]] = "one"
+    """How many of the kind one case holds: one (a samverkansavtal, a beslut) or many (minutes of every
+    meeting, a hängavtal for each new party)."""
 
     dnr: Dnr = Field(title="Diarienummer", description="Skrivs i sidhuvudet, t.ex. KS 2026/412.")
     date: Day = Field(title="Datum", description="Dokumentets datum, ÅÅÅÅ-MM-DD.")
