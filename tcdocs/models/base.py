@@ -219,6 +219,9 @@ class Attachment(Model):
 Genre = Literal["agreements", "protocols", "letters"]
 """The folders of wording templates, by genre: agreements, protocols, and letters and applications."""
 
+Writer = Literal["region", "rts"]
+"""Who writes a kind: the region (its processledare) or RTS kansli."""
+
 
 class Document(Model):
     """Fields every document kind shares; each kind adds its own.
@@ -236,6 +239,9 @@ class Document(Model):
     or letters and applications)."""
     step: ClassVar[int | None] = None
     """The step of the handbook's road to certification the document belongs to (1–13), or None."""
+    writer: ClassVar[Writer] = "region"
+    """Who writes the kind, and so who may save it in a stored case: the region, or RTS kansli
+    (``"rts"``: its återkoppling, granskningsprotokoll and beslut)."""
 
     dnr: Dnr = Field(title="Diarienummer", description="Skrivs i sidhuvudet, t.ex. KS 2026/412.")
     date: Day = Field(title="Datum", description="Dokumentets datum, ÅÅÅÅ-MM-DD.")

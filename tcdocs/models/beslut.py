@@ -81,6 +81,7 @@ class Beslut(Document):
 
     kind_title: ClassVar[str] = "Beslut"
     genre: ClassVar[Genre] = "protocols"
+    writer = "rts"
     step: ClassVar[int] = 12
     RECERTIFY_MONTHS_BEFORE: ClassVar[int] = 6
     """How long before a certification ends the region should apply for re-certification: the review
