@@ -68,7 +68,8 @@ class Server:
     def __init__(self, programs: Path) -> None:
         self.programs = programs
         self.owner = _owner()
-        self.folder = Path(tempfile.mkdtemp(prefix="tcdocs-postgresql-"))
+        # Under /tmp when the server runs as another user: a private $TMPDIR would keep it out.
+        self.folder = Path(tempfile.mkdtemp(prefix="tcdocs-postgresql-", dir="/tmp" if self.owner else None))
         self.process: subprocess.Popen[bytes] | None = None
         self.port = 0
         self._numbers = itertools.count(1)

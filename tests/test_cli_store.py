@@ -43,7 +43,8 @@ def test_the_example_case_goes_into_the_store_and_its_status_is_that_of_the_fold
     assert run(capsys, "status", ".", "--today", TODAY)[1] == text
 
 
-def test_export_import_export_gives_the_same_bytes_and_all_cases_export_to_a_folder_each(database, capsys, tmp_path):
+def test_export_import_export_gives_the_same_bytes_and_all_cases_export_to_a_folder_each(capsys, tmp_path):
+    database = f"sqlite:///{tmp_path / 'cases.db'}"  # the store's own tests run on both databases
     db = ["--db", database]
     assert run(capsys, "cases", "import", EXAMPLES, *db)[0] == 0
     assert run(capsys, "cases", "export", "1", tmp_path / "first", *db) == (0, f"ärende 1: skrev 10 dokument i {tmp_path / 'first'}\n", "")
@@ -61,7 +62,8 @@ def test_export_import_export_gives_the_same_bytes_and_all_cases_export_to_a_fol
     assert run(capsys, "cases", "list", "--today", TODAY, *restored)[1] == run(capsys, "cases", "list", "--today", TODAY, *db)[1]
 
 
-def test_importing_a_changed_folder_into_its_case_saves_what_changed_and_the_log_says_who(database, capsys, tmp_path):
+def test_importing_a_changed_folder_into_its_case_saves_what_changed_and_the_log_says_who(capsys, tmp_path):
+    database = f"sqlite:///{tmp_path / 'cases.db'}"  # the store's own tests run on both databases
     db = ["--db", database]
     run(capsys, "cases", "import", EXAMPLES, *db, "--author", "Anna Berg")
     folder = tmp_path / "nordvik"

@@ -14,14 +14,16 @@ import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, inspect, select, text
+from sqlalchemy import create_engine, event, inspect, select, text
 from sqlalchemy.orm import Session
 
 from tcdocs.errors import Forbidden, LoadError, NotFound, SaveConflict, StoreError, UsageError
 from tcdocs.road import read_case
 from tcdocs.store import ROLES, Store, User, export_case, import_folder, open_store
+from tcdocs.store.database import engine_for
 from tcdocs.store.schema import UserRow
 
 from .conftest import EXAMPLES
@@ -197,6 +199,35 @@ def test_a_case_or_document_that_is_not_there(example_store):
         example_store.save(NORDVIK, "ansokan.yaml", example("ansokan.yaml"), base=7, by=ADMIN)
 
 
+def _read_only(url: str) -> Store:
+    """A store on *url* whose connections refuse to write, as a full disk or a lost server would."""
+    if url.startswith("sqlite"):
+        engine = engine_for(url)
+
+        @event.listens_for(engine, "connect")
+        def refuse_writes(dbapi_connection: Any, record: Any) -> None:
+            dbapi_connection.execute("PRAGMA query_only = ON")
+
+    else:
+        engine = create_engine(url, connect_args={"options": "-c default_transaction_read_only=on"})
+    return Store(engine)
+
+
+def test_a_save_the_database_fails_says_so_and_keeps_the_previous_version(example_store, example_database):
+    base, text = example_store.read(NORDVIK, "svar.yaml", by=ADMIN)
+    failing = _read_only(example_database)
+    try:
+        with pytest.raises(StoreError) as failed:
+            failing.save(NORDVIK, "svar.yaml", text + "# ändrad\n", base=base.number, by=ANNA)
+    finally:
+        failing.close()
+    assert type(failed.value) is StoreError
+    assert str(failed.value).startswith("svar.yaml was not saved, and its earlier versions are as they were: the database ")
+    assert failed.value.format("sv").startswith("svar.yaml sparades inte, och de tidigare versionerna är som de var: databasen ")
+    assert example_store.history(NORDVIK, "svar.yaml", by=ADMIN) == [base]
+    assert [e.document for e in example_store.audit(NORDVIK, by=ADMIN)].count("svar.yaml") == 1
+
+
 # --- two processes at once, and one killed --------------------------------------------------------
 
 
@@ -313,7 +344,7 @@ def test_rts_kansli_reads_every_case_and_writes_only_its_own_documents(example_s
     with pytest.raises(Forbidden, match="Rut Kansli of RTS kansli cannot save a samverkansavtal: the region writes it"):
         example_store.save(NORDVIK, "samverkansavtal.yaml", text.replace("Nordvik", "Norrvik"), base=base.number, by=RUT)
     assert example_store.read(NORDVIK, "samverkansavtal.yaml", by=ANNA) == (base, text)
-    with pytest.raises(Forbidden):
+    with pytest.raises(Forbidden, match="Rut Kansli of RTS kansli cannot open a case: a region opens its own"):
         example_store.create_case("Mellanå", by=RUT)
 
 

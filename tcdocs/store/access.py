@@ -23,7 +23,17 @@ from ..models import KINDS, model_for
 from ..models.text import name_key
 from .records import User
 
-__all__ = ["can_read", "can_write", "check_admin", "check_read", "check_write", "find_token", "new_token", "token_hash"]
+__all__ = [
+    "can_read",
+    "can_write",
+    "check_admin",
+    "check_open",
+    "check_read",
+    "check_write",
+    "find_token",
+    "new_token",
+    "token_hash",
+]
 
 T = TypeVar("T")
 
@@ -78,13 +88,26 @@ def check_write(user: User, region: str, kind: str) -> None:
     elif model_for(kind).writer == "rts":
         message = Message("{user} cannot save a {kind}: RTS kansli writes it", user=user.name, kind=kind)
     else:
-        message = Message(
-            "{user} is the processledare of Teknikcollege {theirs} and cannot change the cases of Teknikcollege {region}",
-            user=user.name,
-            theirs=user.region or "–",
-            region=region,
-        )
+        message = _other_region(user, region)
     raise Forbidden(message)
+
+
+def check_open(user: User, region: str) -> None:
+    """Raise :class:`Forbidden` unless *user* may open a new case of *region*: its processledare, or an administrator."""
+    if user.role == "admin" or (user.role == "processledare" and _same_region(user, region)):
+        return
+    if user.role == "rts":
+        raise Forbidden(Message("{user} of RTS kansli cannot open a case: a region opens its own", user=user.name))
+    raise Forbidden(_other_region(user, region))
+
+
+def _other_region(user: User, region: str) -> Message:
+    return Message(
+        "{user} is the processledare of Teknikcollege {theirs} and cannot change the cases of Teknikcollege {region}",
+        user=user.name,
+        theirs=user.region or "–",
+        region=region,
+    )
 
 
 def check_admin(user: User) -> None:

@@ -39,7 +39,7 @@ from ..messages import N_, Message
 from ..models import KINDS
 from ..models.text import name_key
 from ..road import ROAD_SUFFIXES, Case, case_from_uploads
-from .access import can_read, check_admin, check_read, check_write, find_token, new_token, token_hash
+from .access import can_read, check_admin, check_open, check_read, check_write, find_token, new_token, token_hash
 from .database import WRITE, data_folder, default_url, engine_for, migrate, reason, shown_url
 from .records import ROLES, AuditEntry, CaseInfo, Role, User, Version
 from .schema import FILE_NAME, NAME, AuditRow, CaseRow, DocumentRow, UserRow, VersionRow
@@ -285,7 +285,7 @@ class Store:
         return _case(row)
 
     def _new_case(self, session: Session, region: str, by: User) -> CaseRow:
-        check_write(by, region, "samverkansavtal")  # whoever may write the region's documents opens its case
+        check_open(by, region)
         row = CaseRow(region=region, created=_now(), created_by=by.name)
         session.add(row)
         session.flush()
