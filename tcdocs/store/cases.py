@@ -400,7 +400,7 @@ class Store:
                 return self._save(session, row, name, kind, text, base, by, note)
         except IntegrityError:
             # Another save of this document came between this one's check and its insert.
-            raise self._conflict(case, name, base, by) from None
+            raise self._conflict(case, name, base) from None
         except StoreError as exc:
             if type(exc) is not StoreError:  # refused (conflict, role, no such case), not failed
                 raise
@@ -449,7 +449,7 @@ class Store:
         assert row is not None  # a document is made with its first version
         return SaveConflict(case, document.name, base, row.number, row.author, row.saved, row.note, row.text)
 
-    def _conflict(self, case: int, name: str, base: int | None, by: User) -> StoreError:
+    def _conflict(self, case: int, name: str, base: int | None) -> StoreError:
         """The version that won the race against a save based on *base*."""
         with self._session() as session:
             document = self._document_row(session, case, name)
