@@ -12,7 +12,19 @@ __version__ = "0.1.0"
 
 from .backends import FORMATS
 from .catalogue import kinds, schema, starter
-from .errors import LoadError, OutputError, Problem, RenderError, TcdocsError, TemplateError, UsageError
+from .errors import (
+    Forbidden,
+    LoadError,
+    NotFound,
+    OutputError,
+    Problem,
+    RenderError,
+    SaveConflict,
+    StoreError,
+    TcdocsError,
+    TemplateError,
+    UsageError,
+)
 from .loader import Checked, Files, Limits, Sources, Uploads, check_data, load, load_checked, load_text, validate_data
 from .models.ansokan import Account, Ansokan, AppliedProgramme, Company, LocalGroup
 from .models.aterkoppling import Aterkoppling, InterestReference
@@ -81,6 +93,7 @@ __all__ = [
     "ExistingParty",
     "Files",
     "Financing",
+    "Forbidden",
     "Granskningsprotokoll",
     "Hangavtal",
     "InterestReference",
@@ -97,6 +110,7 @@ __all__ = [
     "Member",
     "MinutesReference",
     "NextMeeting",
+    "NotFound",
     "OutputError",
     "Participant",
     "Party",
@@ -116,10 +130,12 @@ __all__ = [
     "Reviewer",
     "ReviewerBody",
     "Samverkansavtal",
+    "SaveConflict",
     "SchoolUnit",
     "Signatory",
     "Sources",
     "SteeringGroup",
+    "StoreError",
     "Styrgruppsprotokoll",
     "Svar",
     "TcdocsError",

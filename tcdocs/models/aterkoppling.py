@@ -51,6 +51,7 @@ class Aterkoppling(Document):
 
     kind_title: ClassVar[str] = "Återkoppling"
     genre: ClassVar[Genre] = "letters"
+    writer = "rts"
     step: ClassVar[int] = 4
 
     kind: Literal["aterkoppling"] = Field(title="Dokumentslag")

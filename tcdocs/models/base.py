@@ -227,6 +227,9 @@ class Attachment(Model):
 Genre = Literal["agreements", "protocols", "letters"]
 """The folders of wording templates, by genre: agreements, protocols, and letters and applications."""
 
+Writer = Literal["region", "rts"]
+"""Who writes a kind: the region (its processledare) or RTS kansli."""
+
 
 class Document(Model):
     """Fields every document kind shares; each kind adds its own.
@@ -247,6 +250,9 @@ class Document(Model):
     per_case: ClassVar[Literal["one", "many"]] = "one"
     """How many of the kind one case holds: one (a samverkansavtal, a beslut) or many (minutes of every
     meeting, a hängavtal for each new party)."""
+    writer: ClassVar[Writer] = "region"
+    """Who writes the kind, and so who may save it in a stored case: the region, or RTS kansli
+    (``"rts"``: its återkoppling, granskningsprotokoll and beslut)."""
 
     dnr: Dnr = Field(title="Diarienummer", description="Skrivs i sidhuvudet, t.ex. KS 2026/412.")
     date: Day = Field(title="Datum", description="Dokumentets datum, ÅÅÅÅ-MM-DD.")

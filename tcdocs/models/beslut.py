@@ -87,6 +87,7 @@ class Beslut(Document):
 
     kind_title: ClassVar[str] = "Beslut"
     genre: ClassVar[Genre] = "protocols"
+    writer = "rts"
     step: ClassVar[int] = 12
 
     kind: Literal["beslut"] = Field(title="Dokumentslag")

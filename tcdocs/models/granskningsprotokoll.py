@@ -84,6 +84,7 @@ class Granskningsprotokoll(Document):
 
     kind_title: ClassVar[str] = "Granskningsprotokoll"
     genre: ClassVar[Genre] = "protocols"
+    writer = "rts"
     step: ClassVar[int] = 9
     SEND_WITHIN_MONTHS: ClassVar[int] = 1
     SUPPLEMENT_MONTHS: ClassVar[int] = 3
