@@ -94,8 +94,8 @@ _BOUND: tuple[re.Pattern[str], ...] = (
     re.compile(r"\bDnr ((?:[^\s,;]+ ){0,3}?[^\s,;]*\d)"),
     # "§ 24", "§§ 13–14", "kl. 13.00", "nr 3"
     re.compile(r"(§§?|\bkl\.|\bnr) (?=\d)"),
-    # "871 80 Nordvik": a postal code, not a group of a larger number.
-    re.compile(r"(?<!\d )\b(\d{3}) (\d{2})\b(?! ?\d)"),
+    # "871 80 Nordvik": a postal code with its town, not a group of a larger number.
+    re.compile(r"(?<!\d )\b(\d{3}) (\d{2})\b(?! ?\d)( [A-ZÅÄÖ][^\s,;]*)?"),
     # "1 maj 2028", "22 februari 2028" in running text, as fmt.date writes them.
     re.compile(rf"\b(\d{{1,2}}) ({_MONTHS})(?: (\d{{4}}))?\b"),
 )

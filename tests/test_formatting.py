@@ -50,7 +50,7 @@ def test_month_and_years():
     [
         ("Dnr KS 2026/0412, samt", "Dnr\u00a0KS\u00a02026/0412, samt"),
         ("(Dnr RTS 2027/018)", "(Dnr\u00a0RTS\u00a02027/018)"),
-        ("Storgatan 1, 871 80 Nordvik", "Storgatan 1, 871\u00a080 Nordvik"),
+        ("Storgatan 1, 871 80 Nordvik", "Storgatan 1, 871\u00a080\u00a0Nordvik"),
         ("den 1 maj 2028 till", "den 1\u00a0maj\u00a02028 till"),
         ("§ 24 och kl. 13.00", "§\u00a024 och kl.\u00a013.00"),
         # Numbers that are not postal codes keep their spaces: amounts come bound from fmt.money.

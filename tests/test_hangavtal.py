@@ -57,12 +57,14 @@ SEEN = [
     "Den regionala styrgruppen utökas samtidigt med en plats för näringslivet.",
     # Its cost share, computed from the main agreement's 10 kr per inhabitant.
     "Med 6 240 invånare blir andelen 62 400 kr per år.",
-    "För 2028 betalar den nya parten för fem månader, 26 000 kr.",
     "längst till och med den 30 april 2031",
     # The political decision and the steering group's approval.
-    "genom beslut i kommunstyrelsen den 18 maj 2028, § 87, Dnr KS 2028/0150.",
-    "har godkänt anslutningen vid sitt möte den 22 april 2027, § 14.",
-    "Bilaga 1. Protokollsutdrag, kommunstyrelsen i Lindås kommun, 2028-05-18 § 87",
+    "Kommunstyrelsen i Lindås kommun beslutade den 18 maj 2028, § 87 (Dnr KS 2028/0150), att Lindås kommun ansluter sig till "
+    "huvudavtalet.",
+    "godkände hängavtalet, med den nya partens platser i styrgrupperna, vid sitt möte den 30 maj 2028, § 31.",
+    "Den nya parten för in följande utbildning vid sin skolenhet i Teknikcollege Nordvik, som dess huvudman.",
+    "För 2028 betalar den nya parten för fem månader, 26 000 kr, som värdkommunen fakturerar när hängavtalet har trätt i kraft.",
+    "Bilaga 1. Protokollsutdrag, kommunstyrelsen i Lindås kommun, 18 maj 2028, § 87",
 ]
 
 HEADINGS = ["Parter", "§ 1 Anslutning", "§ 2 Omfattning", "§ 3 Lokal styrgrupp och representation", "§ 4 Finansiering",
@@ -155,7 +157,7 @@ def test_accession_before_the_political_decision(tmp_path):
 
 
 def test_steering_group_approves_before_the_hangavtal_is_signed(tmp_path):
-    path = write_pair(tmp_path, "  date: 2028-07-03\n  paragraph: 14", "  date: 2027-04-22\n  paragraph: 14")
+    path = write_pair(tmp_path, "  date: 2028-07-03\n", "  date: 2028-05-30 ")
     assert problems(path) == [
         f"{path}:51:3: steering_group_approval.date: the steering group must approve the accession before the hängavtal is signed "
         "(2028-06-12)"
@@ -226,7 +228,7 @@ def test_starter_with_the_main_agreement_written_out_renders():
     assert "Huvudavtalets Dnr KS 2026/0100" in text
     assert "Certifieringsperiod 1 juli 2027 – 30 juni 2030" in text
     assert "Den nya parten betalar 40 000 kr per år till de gemensamma kostnaderna." in text
-    assert "För 2027 betalar den nya parten för fyra månader, 13 333 kr." in text
+    assert "För 2027 betalar den nya parten för fyra månader, 13 333 kr, som värdkommunen fakturerar" in text
     assert "Den nya parten bildar en ny lokal styrgrupp, Teknikcollege Norrå" in text
     assert "För huvudavtalets parter genom Mellanå kommun, värdkommun" in text
 
@@ -246,7 +248,8 @@ def test_python_model_with_a_samverkansavtal_passed_in(agreement):
     )
     text = flat(docx_body(tcdocs.render(doc, "docx")))
     assert "Den nya parten har ingen egen skolenhet inom Teknikcollege Nordvik." in text
-    assert "genom beslut i barn- och utbildningsnämnden den 10 februari 2027, § 12, Dnr BUN 2027/3." in text
+    assert "Barn- och utbildningsnämnden i Kodby kommun beslutade den 10 februari 2027, § 12 (Dnr BUN 2027/3), att Kodby kommun " \
+           "ansluter sig till huvudavtalet." in text
     assert "Den nya parten betalar 12 000 kr per år" in text
     assert "För 2028 betalar" not in text
 

@@ -60,7 +60,7 @@ PROTOCOL_SEEN = [
     "Granskarna möttes av en region med ett starkt engagemang från både företag och skolor.",
     "Styrkor Gemensam antagning oavsett hemkommun.",
     "Utvecklingsområden Samtliga handledare bör ha gått handledarutbildning före nästa läsår.",
-    "Kompletteringarna ska ha kommit in till RTS kansli senast den 7 mars 2028, samlade i ett dokument.",
+    "Kompletteringarna ska skickas till RTS kansli senast den 7 mars 2028, samlade i ett dokument.",
     "Sofia Ek, regional processledare, Teknikcollege Nordvik",
     "Den regionala processledaren vidarebefordrar protokollet",
 ]
@@ -77,7 +77,8 @@ DECISION_SEEN = [
     "Produkt- och maskinteknik Gymnasieskola",
     # The period, and no day for re-certification: the handbook gives none and the board decided none.
     "Certifieringen gäller i tre år, från och med den 1 maj 2028 till och med den 30 april 2031.",
-    "Granskningskommittén förordade den 30 mars 2028 certifiering.",
+    "Granskningskommittén förordade certifiering den 30 mars 2028.",
+    "Beslutet grundar sig på regionens ansökan den 28 september 2027 (Dnr TCN 2027/031), granskningsbesöket",
     "Styrelsen bedömer kompletteringarna som tillräckliga.",
     "Söktrycket till Industritekniska programmet i Strandberg.",
     "upprättat av Lena Forsberg, Magnus Ek och Helena Strömberg, och regionens kompletteringar den 22 februari 2028 "
@@ -178,7 +179,8 @@ REVIEWER_RULE = ("p.yaml:13:3: visit.reviewers: a review visit has exactly two r
 @pytest.mark.parametrize(
     ("old", "new", "found"),
     [
-        ("      body: granskningskommitten\n    - name: Magnus Ek", "      body: kansli\n    - name: Magnus Ek", (1, 2)),
+        ("      body: granskningskommitten\n      place: Stockholm\n    - name: Magnus Ek",
+         "      body: kansli\n      place: Stockholm\n    - name: Magnus Ek", (1, 2)),
         ("      body: kansli\n", "      body: granskningskommitten\n", (3, 0)),
         ("  participants:", "    - {name: Extra Person, organisation: Unionen, body: granskningskommitten}\n  participants:", (3, 1)),
     ],
@@ -190,7 +192,7 @@ def test_reviewers_are_two_from_the_committee_and_one_from_the_office(old, new, 
 
 def test_unknown_criterion_is_an_error():
     [message] = problems_of(protocol_text("  larmiljo:", "  lärmiljön:"))[:1]
-    assert message.startswith("p.yaml:89:3: assessments.lärmiljön: 'lärmiljön' is not one of the eight criteria; use one of: ")
+    assert message.startswith("p.yaml:92:3: assessments.lärmiljön: 'lärmiljön' is not one of the eight criteria; use one of: ")
 
 
 @pytest.mark.parametrize("name", ["Lärmiljö", "6", "Kreativ och stimulerande lärmiljö", "6. Kreativ och stimulerande lärmiljö"])
@@ -202,19 +204,19 @@ def test_a_criterion_may_be_named_by_its_number_or_title(name):
 
 def test_two_names_of_one_criterion_are_an_error():
     text = protocol_text("  larmiljo:", "  Lärmiljö:\n    observations: Två gånger.\n  larmiljo:")
-    assert problems_of(text) == ["p.yaml:49:1: assessments: 'Lärmiljö' and 'larmiljo' name the same criterion"]
+    assert problems_of(text) == ["p.yaml:52:1: assessments: 'Lärmiljö' and 'larmiljo' name the same criterion"]
 
 
 def test_missing_criterion_is_an_error():
     text = protocol_text("  larmiljo:", "  xlarmiljo:")
     found = problems_of(text)
-    missing = "p.yaml:49:1: assessments: every criterion needs an assessment; missing: larmiljo (6. Kreativ och stimulerande lärmiljö)"
+    missing = "p.yaml:52:1: assessments: every criterion needs an assessment; missing: larmiljo (6. Kreativ och stimulerande lärmiljö)"
     assert missing in found
 
 
 def test_due_date_before_sending_is_an_error():
     text = protocol_text("suggestions:", "supplements_due: 2027-12-01\n\nsuggestions:")
-    assert problems_of(text) == ["p.yaml:108:1: supplements_due: the supplements cannot be due before the protocol is sent (2027-12-07)"]
+    assert problems_of(text) == ["p.yaml:111:1: supplements_due: the supplements cannot be due before the protocol is sent (2027-12-07)"]
 
 
 def test_due_date_given_in_the_data_is_used():

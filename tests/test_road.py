@@ -31,7 +31,7 @@ SEEN = {
     "ansokan": [
         "Ansökan om certifiering av Teknikcollege Nordvik Till Riksföreningen Teknikcollege Sverige, kansliet",
         "Sökande Teknikcollege Nordvik Ansökan avser Ny region Värdkommun Nordviks kommun",
-        "Certifieringsperiod 1 maj 2028 – 30 april 2031 Godkänd av regional styrgrupp 16 september 2027, § 24",
+        "Sökt certifieringsperiod 1 maj 2028 – 30 april 2031 Godkänd av regional styrgrupp 16 september 2027, § 24",
         # From the samverkansavtal: the parties, the school units with their huvudmän, the processledare.
         "Regionen bygger på samverkansavtalet mellan Nordviks kommun, Strandbergs kommun, Åsby kommun, Ekeskogs kommun "
         "och Industriskolan Nordvik AB, med Nordviks kommun som värdkommun.",
@@ -39,7 +39,7 @@ SEEN = {
         "Sofia Ek Regional processledare sofia.ek@nordvik.example 0611-12 34 56",
         "Parterna har i samverkansavtalet enats om följande mål för certifieringsperioden.",
         # The criteria, each with its account.
-        "6. Kreativ och stimulerande lärmiljö Utbildningarna har moderna lokaler och utrustning",
+        "5.6 Kreativ och stimulerande lärmiljö Utbildningarna har moderna lokaler och utrustning",
         "Mål Minst tolv företag tar emot elever i arbetsplatsförlagt lärande. Aktiviteter Handledarutbildning för företagens handledare. "
         "Belägg Avsiktsförklaringar och listor över apl-platser.",
         # The steering groups, each party's members and the company majority visible.
@@ -48,7 +48,8 @@ SEEN = {
         "Gruppen har elva ledamöter, varav sex företräder näringslivet, som därmed är i majoritet.",
         "Lokal styrgrupp, Teknikcollege Strandberg–Ekeskog",
         # The programmes applied for, tracks from the agreement, and the companies in workplace learning.
-        "Nordviksgymnasiet Industriteknik Samtliga Kommunal vuxenutbildning 16",
+        # A programme without tracks names none: the document does not claim "all" of them.
+        "Nordviksgymnasiet Industriteknik – Kommunal vuxenutbildning 16",
         "Industritekniska programmet, Strandbergs gymnasieskola Strandbergs Mekaniska AB och Ekeskog Plåt AB",
         "Ekeskog Trä AB 556999-1069 6 april 2027",
         # The financing from the agreement.
@@ -57,7 +58,8 @@ SEEN = {
         "Summa 662 500 kr",
         "Den regionala styrgruppen för Teknikcollege Nordvik har godkänt ansökan vid sitt möte den 16 september 2027, § 24.",
         # The chair signs as chair of the steering group, not as an employee of her company.
-        "För den regionala styrgruppen för Teknikcollege Nordvik Ort och datum Underskrift Annika Dahl Ordförande Bilagor",
+        "För den regionala styrgruppen för Teknikcollege Nordvik Nordvik Ort och datum Underskrift Annika Dahl "
+        "Ordförande i den regionala styrgruppen Bilagor",
         "Bilaga 1. Samverkansavtal för Teknikcollege Nordvik, certifieringsperioden 2028–2031 (Dnr KS 2026/0412)",
         "Bilaga 6. Avsiktsförklaringar från samverkande företag",
     ],
@@ -68,7 +70,8 @@ SEEN = {
         "Ärende Intresseanmälan från Teknikcollege Nordvik, 3 maj 2027, Dnr TCN 2027/012",
         "Avser Ny region Mottagen 5 maj 2027",
         "RTS kansli har den 5 maj 2027 tagit emot intresseanmälan från Teknikcollege Nordvik om ny region.",
-        "Teknikcollege Nordvik är därmed medlem i Riksföreningen Teknikcollege Sverige.",
+        "RTS har godkänt intresseanmälan, och Teknikcollege Nordvik är därmed, enligt föreningens stadgar, medlem i "
+        "Riksföreningen Teknikcollege Sverige.",
         "I ansökan vill kansliet särskilt se hur regionen har kartlagt företagens kompetensbehov",
         "samverkansavtal för den kommande certifieringsperioden.",
         "Regionen planerar att skicka sin ansökan till RTS kansli senast den 1 oktober 2027",
@@ -82,7 +85,7 @@ SEEN = {
         "Kompletteringar senast 7 mars 2028",
         "skickades till Teknikcollege Nordvik den 7 december 2027 och begärde tre kompletteringar.",
         "har behandlat dem vid sitt möte den 15 februari 2028, § 5.",
-        "Komplettering 2 Begärt i protokollet: En beskrivning av arbetsfördelningen mellan den regionala och de lokala "
+        "Komplettering 2 Begärt i protokollet: en beskrivning av arbetsfördelningen mellan den regionala och de lokala "
         "styrgrupperna. Den regionala styrgruppen har antagit en arbetsordning.",
         "Se bilaga 3.",
         "Övriga synpunkter Regionen tackar granskarna för ett konstruktivt besök.",
@@ -251,7 +254,7 @@ def test_the_application_warns_of_missing_annexes_and_a_period_of_the_wrong_leng
     folder = case_folder(tmp_path, {"ansokan.yaml": ("  - title: Regional verksamhetsplan 2028\n", "")})
     doc, warnings = tcdocs.load_checked(folder / "ansokan.yaml")
     assert [(w.path, w.line, w.message) for w in warnings] == [
-        ("attachments", 207, "the handbook asks the application to attach the operational plan (verksamhetsplan)")
+        ("attachments", 212, "the handbook asks the application to attach the operational plan (verksamhetsplan)")
     ]
     assert warnings[0].text("sv") == "handboken begär att ansökan har med verksamhetsplanen som bilaga"
     folder = case_folder(tmp_path, {"ansokan.yaml": ("type: ny_region", "type: atercertifiering")})

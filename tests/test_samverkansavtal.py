@@ -39,12 +39,14 @@ SEEN = [
     "Industriskolan Nordvik AB 559999-1014",
     "huvudman den kommun eller det företag som driver en skolenhet",
     "värdkommun Nordviks kommun, som anställer den regionala processledaren",
-    "certifieras för perioden 1 maj 2028 till och med 30 april 2031",
+    "certifieras, och ansöker om en certifieringsperiod från och med den 1 maj 2028 till och med den 30 april 2031.",
     # The agreement governs the work before certification too: it enters into force when signed.
     "Avtalet träder i kraft när samtliga parter har undertecknat det.",
-    "Det gäller för parternas samverkan inför certifieringen och under certifieringsperioden från och med den 1 maj 2028 "
-    "till och med den 30 april 2031, då avtalet upphör att gälla.",
-    "med 10 kr per invånare och år",
+    "Det gäller för parternas samverkan inför certifieringen och under den certifieringsperiod som RTS styrelse beslutar om, "
+    "och upphör att gälla när certifieringsperioden löper ut.",
+    "Uppsägningen ska vara skriftlig och ställas till värdkommunen, som underrättar övriga parter.",
+    "ska i första hand lösas genom förhandling mellan parterna.",
+    "Varje part betalar 10 kr per invånare och år till de gemensamma kostnaderna, räknat på antalet invånare den 31 december året före.",
     "ett fast belopp om 60 000 kr per år",
     "Nordviks kommun 32 400 324 000 kr",
     "Summa 662 500 kr",
@@ -57,8 +59,8 @@ SEEN = [
     "Teknikcollege Nordvik–Åsby: Nordviks kommun, Åsby kommun och Industriskolan Nordvik AB",
     "Åsby kommun har ingen egen skolenhet",
     "Nordviksgymnasiet Skolenhetskod 28451937",
-    "Varje part utser en ledamot, näringslivet har sex platser, så att styrgruppen har elva ledamöter.",
-    "Ordförande är Annika Dahl, produktionschef, Nordvik Precision AB.",
+    "Varje part utser en ledamot och näringslivet har sex platser. Styrgruppen har därmed elva ledamöter.",
+    "Ordförande när avtalet tecknas är Annika Dahl, produktionschef, Nordvik Precision AB.",
     "enligt dataskyddsförordningen (EU) 2016/679",
     "Värdkommunen är personuppgiftsansvarig för regionens gemensamma kontaktlistor.",
     "Uppsägningstiden är tolv månader",
@@ -201,7 +203,7 @@ def test_model_built_in_python_renders_without_yaml():
         electronic_signing=True,
     )
     text = flat(docx_body(tcdocs.render(doc, "docx")))
-    assert "återcertifieras för perioden 1 augusti 2027 till och med 31 juli 2032" in text
+    assert "återcertifieras, och ansöker om en certifieringsperiod från och med den 1 augusti 2027 till och med den 31 juli 2032." in text
     assert "Varje part betalar 30 000 kr per år" in text
     assert "Avtalet undertecknas elektroniskt." in text
     assert "Summa 90 000 kr" in text

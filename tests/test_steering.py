@@ -68,7 +68,7 @@ MINUTES_SEEN = [
     "Beslut att utse Ahmed Yousef att jämte ordföranden justera protokollet.",
     "Beslut att godkänna dagordningen.",
     "Beslut att lägga föregående protokoll till handlingarna.",
-    "Nästa möte hålls den 16 september 2027 kl. 13.00, Strandbergs gymnasieskola.",
+    "Nästa möte hålls den 16 september 2027 kl. 13.00 i Strandbergs gymnasieskola.",
     "Ordföranden tackade deltagarna och förklarade mötet avslutat.",
     # The data's own items, with their decisions as att-clauses, owners and deadlines.
     "Dnr TCN 2027/011",
@@ -192,14 +192,15 @@ INTEREST_SEEN = [
     "Huvudman Organisationsnummer Adress Nordviks kommun 212999-0012 Stadshuset, Storgatan 1, 871 80 Nordvik",
     "Nordviksgymnasiet Skolenhetskod 28451937 Skolgatan 10, 871 31 Nordvik Nordviks kommun Industritekniska programmet "
     "Processteknik Svetsteknik Gymnasieskola",
-    "Nordviks kommun Industriteknik Samtliga Kommunal vuxenutbildning",
+    "Nordviks kommun Industriteknik – Kommunal vuxenutbildning",
     "Regionen planerar att lämna in sin ansökan till RTS kansli senast den 1 oktober 2027.",
     "Namn Sofia Ek Befattning Regional processledare Organisation Nordviks kommun Telefon 0611-12 34 56 "
     "E-post sofia.ek@nordvik.example",
     "Den regionala styrgruppen för Teknikcollege Nordvik har godkänt att intresseanmälan skickas, "
     "vid sitt möte den 22 april 2027, § 15.",
     "Kontaktuppgifterna lämnas för att RTS kansli ska kunna handlägga anmälan och ansökan och kontakta regionen i ärendet.",
-    "För den regionala styrgruppen för Teknikcollege Nordvik För Teknikcollege Nordvik Nordvik Ort och datum Underskrift "
+    "För den regionala styrgruppen för Teknikcollege Nordvik För den regionala styrgruppen för Teknikcollege Nordvik "
+    "Nordvik Ort och datum Underskrift "
     "Annika Dahl Ordförande i den regionala styrgruppen Nordvik Ort och datum Underskrift Sofia Ek Regional processledare",
     "Ifylls av RTS kansli Mottagen, datum Bekräftelse skickad, datum",
 ]

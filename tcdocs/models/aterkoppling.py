@@ -68,7 +68,7 @@ class Aterkoppling(Document):
         description="Standard: ansökan enligt RTS mall och de handlingar handboken kräver för ärendet.",
     )
     membership: YesNo = Field(
-        True, title="Medlemskap i RTS", description="Sant om regionen blir medlem i RTS nu när intresseanmälan är godkänd."
+        True, title="Intresseanmälan godkänd", description="Kryssa i när RTS har godkänt intresseanmälan; regionen blir då medlem i RTS."
     )
     planned_application: Day | None = Field(
         None, title="Planerat datum för ansökan", description="Standard: det datum intresseanmälan anger."

@@ -9,6 +9,7 @@ from typing import Annotated, ClassVar, Literal, NamedTuple
 from pydantic import BeforeValidator, Discriminator, Field, Tag, model_validator
 
 from ..messages import Message
+from .ansokan import Ansokan
 from .base import (
     CertificationPeriod,
     Day,
@@ -80,6 +81,7 @@ class Review(NamedTuple):
     case: Case
     reviewers: list[Reviewer] | None
     supplements: bool
+    application: Ansokan | None
 
 
 class Beslut(Document):
@@ -237,8 +239,8 @@ class Beslut(Document):
         """The review the decision rests on: protocol Dnr and date, the visit, the case."""
         p = self.protocol
         if isinstance(p, Granskningsprotokoll):
-            return Review(p.dnr, p.date, p.visit.date, p.reviewed, list(p.visit.reviewers), bool(p.supplements))
-        return Review(p.dnr, p.date, p.visit_date, p.case, None, p.supplements)
+            return Review(p.dnr, p.date, p.visit.date, p.reviewed, list(p.visit.reviewers), bool(p.supplements), p.application)
+        return Review(p.dnr, p.date, p.visit_date, p.case, None, p.supplements, None)
 
     @property
     def region(self) -> str:
