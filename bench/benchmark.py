@@ -138,14 +138,16 @@ def pages(pdf: bytes) -> int:
 
 
 def bare_html(doc: tcdocs.Document) -> tuple[str, str]:
-    """The same page tcdocs lays out, linking the house stylesheet as a plain WeasyPrint user would."""
+    """The same page tcdocs lays out, with the house stylesheet in its head, as a plain WeasyPrint user would."""
     from tcdocs.backends.pdf import page_html
     from tcdocs.rendering import content_for
-    from tcdocs.wording import template_roots
+    from tcdocs.resources import template_roots
+    from tcdocs.wording import house_css
 
     roots = template_roots()
-    html = page_html(content_for(doc), roots).replace("</head>", '<link rel="stylesheet" href="house/house.css"></head>')
-    return html, roots[0].as_uri() + "/"
+    css, folder = house_css(roots)
+    html = page_html(content_for(doc), roots).replace("</head>", f"<style>{css}</style></head>")
+    return html, folder.as_uri() + "/"
 
 
 def peak_memory_worker(folder: Path, count: int) -> str:

@@ -8,10 +8,10 @@
 WeasyPrint and docxtpl are imported only when a PDF or DOCX is first rendered.
 """
 
-__version__ = "0.1.0"
-
+from ._version import __version__
 from .backends import FORMATS
 from .catalogue import kinds, schema, starter
+from .data import Limits
 from .errors import (
     Forbidden,
     LoadError,
@@ -25,8 +25,9 @@ from .errors import (
     TemplateError,
     UsageError,
 )
-from .loader import Checked, Files, Limits, Sources, Uploads, check_data, load, load_checked, load_text, validate_data
+from .loader import Checked, Files, Sources, Uploads, check_data, load, load_checked, load_text
 from .models.ansokan import Account, Ansokan, AppliedProgramme, Company, LocalGroup
+from .models.arendeoversikt import Arendeoversikt, OverviewDeadline, OverviewStep
 from .models.aterkoppling import Aterkoppling, InterestReference
 from .models.base import Attachment, CertificationPeriod, Document, MinutesReference, Party, PartyType, Person, Signatory
 from .models.beslut import Beslut, DecisionOutcome, ProtocolReference, Recommendation, Review
@@ -58,7 +59,8 @@ from .models.intresseanmalan import InterestType, Intresseanmalan, Principal
 from .models.samverkansavtal import AgreementParty, Clause, CostItem, Financing, LocalCollege, Samverkansavtal, SteeringGroup
 from .models.styrgruppsprotokoll import Action, Item, Member, NextMeeting, Styrgruppsprotokoll
 from .models.svar import Answer, RequestsReference, Svar
-from .rendering import DEFAULT_OPTIONS, PDF_VARIANTS, RenderOptions, canonical_data, render, render_formats
+from .options import DEFAULT_OPTIONS, PDF_VARIANTS, RenderOptions
+from .rendering import canonical_data, render, render_formats
 from .verify import Verification, verify
 
 __all__ = [
@@ -73,6 +75,7 @@ __all__ = [
     "Ansokan",
     "Answer",
     "AppliedProgramme",
+    "Arendeoversikt",
     "Assessment",
     "Aterkoppling",
     "Attachment",
@@ -112,6 +115,8 @@ __all__ = [
     "NextMeeting",
     "NotFound",
     "OutputError",
+    "OverviewDeadline",
+    "OverviewStep",
     "Participant",
     "Party",
     "PartyType",
@@ -155,6 +160,5 @@ __all__ = [
     "render_formats",
     "schema",
     "starter",
-    "validate_data",
     "verify",
 ]

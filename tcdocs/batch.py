@@ -11,14 +11,16 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
+from ._version import __version__
 from .errors import OutputError, Problem, TcdocsError, UsageError, shown
 from .messages import Message
 from .models.base import Document
 from .models.styrgruppsprotokoll import Styrgruppsprotokoll
+from .options import DEFAULT_OPTIONS, RenderOptions
 from .output import output_path, write_all_atomic
-from .rendering import DEFAULT_OPTIONS, RenderOptions, render_formats
+from .rendering import render_formats
 from .road import load_in_case
+from .timelimit import alarm
 
 __all__ = ["Outcome", "default_jobs", "render_files", "report_json", "validate_files", "warm_up"]
 
@@ -54,6 +56,7 @@ def render_files(
     paragraph: int | None = None,
     jobs: int = 1,
     progress: Callable[[Outcome], None] | None = None,
+    timeout: float | None = None,
 ) -> list[Outcome]:
     """Render each YAML file in *sources* into *out_dir*, named after the file's stem.
 
@@ -65,6 +68,10 @@ def render_files(
 
     With *jobs* above 1, files render in that many worker processes; *progress* is
     called with each outcome as it is ready. The outcomes come back in input order.
+
+    With a *timeout*, a file whose render takes longer is stopped by an alarm
+    (:func:`tcdocs.timelimit.alarm`) in the process that renders it: a worker, or with
+    *jobs* 1 this process, whose SIGALRM is then the run's (as in the command line).
     """
     outcomes: list[Outcome] = []
     tasks: list[tuple[Outcome, dict[str, Path]]] = []
@@ -90,7 +97,7 @@ def render_files(
 
     if jobs <= 1 or len(tasks) <= 1:
         for outcome, targets in tasks:
-            _render_one(outcome, targets, formats, options, paragraph)
+            _render_one(outcome, targets, formats, options, paragraph, timeout)
             if progress is not None:
                 progress(outcome)
         return outcomes
@@ -98,7 +105,7 @@ def render_files(
     warm_up(formats, options)  # before the fork, so that every worker starts warm
     with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=_context()) as pool:
         futures = {
-            pool.submit(_render_in_worker, Outcome(outcome.source), targets, formats, options, paragraph): outcome
+            pool.submit(_render_in_worker, Outcome(outcome.source), targets, formats, options, paragraph, timeout): outcome
             for outcome, targets in tasks
         }
         for future in as_completed(futures):
@@ -123,11 +130,13 @@ def _context() -> multiprocessing.context.BaseContext:
 
 def warm_up(formats: Sequence[str], options: RenderOptions = DEFAULT_OPTIONS) -> None:
     """Do the work that does not depend on a document: import the backends, compile the
-    wording templates, parse the house stylesheet and load its fonts, look up the locale."""
+    wording templates, parse the house stylesheet and load its fonts, build the house Word
+    file, look up the locale."""
     from .backends import backend
     from .formatting import formatter
     from .models import KINDS
-    from .wording import environment, template_roots
+    from .resources import template_roots
+    from .wording import environment
 
     formatter(options.locale)
     for name in formats:
@@ -142,23 +151,30 @@ def warm_up(formats: Sequence[str], options: RenderOptions = DEFAULT_OPTIONS) ->
 
             env.get_template(PAGE_TEMPLATE)
             _house_style(roots)
+        if "docx" in formats:
+            from .backends.docx import _house_file
+
+            _house_file(roots)
     except Exception:  # a broken user template: each file that uses it reports it, located
         return
 
 
 def _render_in_worker(
-    outcome: Outcome, targets: dict[str, Path], formats: Sequence[str], options: RenderOptions, paragraph: int | None
+    outcome: Outcome, targets: dict[str, Path], formats: Sequence[str], options: RenderOptions, paragraph: int | None, timeout: float | None
 ) -> Outcome:
-    _render_one(outcome, targets, formats, options, paragraph)
+    _render_one(outcome, targets, formats, options, paragraph, timeout)
     return outcome
 
 
-def _render_one(outcome: Outcome, targets: dict[str, Path], formats: Sequence[str], options: RenderOptions, paragraph: int | None) -> None:
+def _render_one(
+    outcome: Outcome, targets: dict[str, Path], formats: Sequence[str], options: RenderOptions, paragraph: int | None, timeout: float | None
+) -> None:
     try:
         doc, outcome.warnings = load_in_case(outcome.source)
         if paragraph is not None:
             doc = _extract(doc, paragraph)
-        rendered = render_formats(doc, formats, options)
+        with alarm(timeout):
+            rendered = render_formats(doc, formats, options)
         write_all_atomic({target: rendered[name] for name, target in targets.items()})
         for name, target in targets.items():
             outcome.outputs.append(target)

@@ -6,8 +6,9 @@ import json
 from importlib import resources
 from typing import Any
 
+from .labels import labels
 from .models import KINDS, model_for
-from .wording import labels, template_roots
+from .resources import template_roots
 
 __all__ = ["kinds", "schema", "schema_json", "starter"]
 

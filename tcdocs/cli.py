@@ -6,7 +6,6 @@ import datetime as dt
 import gettext
 import json
 import logging
-import math
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from ._version import __version__
 from .backends import FORMATS
 from .batch import Outcome, default_jobs, render_files, report_json, validate_files
 from .catalogue import kinds, schema_json, starter
@@ -23,8 +22,9 @@ from .cli_store import cases, users
 from .errors import LoadError, TcdocsError, UsageError, shown
 from .messages import CLICK_DOMAIN, LOCALE_DIR, Message, from_environment, say
 from .models import KINDS
+from .options import PDF_VARIANTS, RenderOptions
 from .output import safe_stem, write_all_atomic, write_atomic
-from .rendering import DEFAULT_OPTIONS, MAX_TIMEOUT, MIN_TIMEOUT, PDF_VARIANTS, RenderOptions
+from .timelimit import BODY_LIMITS, DEFAULT_TIMEOUT, RENDER_LIMITS, Limits, alarm
 from .verify import verify
 
 __all__ = ["cli", "main"]
@@ -33,21 +33,22 @@ _KIND = click.Choice(list(KINDS))
 
 
 class Seconds(click.ParamType):  # type: ignore[type-arg]  # generic only from click 8.2
-    """A time limit in seconds: a finite number within the limits :class:`RenderOptions` accepts."""
+    """A time limit in seconds: a finite number within *limits* (:mod:`tcdocs.timelimit`)."""
 
     name = "seconds"
+
+    def __init__(self, limits: Limits = RENDER_LIMITS) -> None:
+        self.limits = limits
 
     def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> float:
         try:
             seconds = float(value)  # type: ignore[arg-type]
         except (TypeError, ValueError):
             self.fail(say(Message("'{value}' is not a number of seconds", value=value), from_environment()), param, ctx)
-        if not (math.isfinite(seconds) and MIN_TIMEOUT <= seconds <= MAX_TIMEOUT):
-            wrong = Message(
-                "{value} is not a time limit from {least:g} to {most:g} seconds", value=value, least=MIN_TIMEOUT, most=MAX_TIMEOUT
-            )
-            self.fail(say(wrong, from_environment()), param, ctx)
-        return seconds
+        try:
+            return self.limits.check(seconds)
+        except UsageError as exc:
+            self.fail(exc.format(), param, ctx)
 
 
 def _writable_folder(folder: Path, what: str, create: bool = True) -> None:
@@ -109,7 +110,7 @@ def cli() -> None:
 @click.option(
     "--timeout",
     type=Seconds(),
-    default=DEFAULT_OPTIONS.timeout,
+    default=DEFAULT_TIMEOUT,
     show_default=True,
     metavar="SECONDS",
     help="Stop a document that takes longer than this.",
@@ -145,16 +146,18 @@ def render(
     other files still render, and the exit code is 1.
     """
     formats = FORMATS if format_ == "all" else (format_,)
-    options = RenderOptions(templates=templates, pdf_variant=pdf_variant, timeout=timeout)
+    options = RenderOptions(templates=templates, pdf_variant=pdf_variant)
     _writable_folder(out, Message("the documents"))
     if report is not None:
         _writable_folder(report.parent, Message("the report"), create=False)
     workers = jobs if jobs is not None else default_jobs()
     if _on_terminal():
         with click.progressbar(length=len(files), label=say(Message("Rendering"), from_environment()), file=sys.stderr) as bar:
-            outcomes = render_files(files, out, formats, options, paragraph=paragraph, jobs=workers, progress=lambda _: bar.update(1))
+            outcomes = render_files(
+                files, out, formats, options, paragraph=paragraph, jobs=workers, timeout=timeout, progress=lambda _: bar.update(1)
+            )
     else:
-        outcomes = render_files(files, out, formats, options, paragraph=paragraph, jobs=workers)
+        outcomes = render_files(files, out, formats, options, paragraph=paragraph, jobs=workers, timeout=timeout)
     if report is not None:
         write_atomic(report, report_json(outcomes).encode("utf-8"), create_folder=False)
     _report(outcomes, done="wrote")
@@ -194,7 +197,7 @@ def render(
 )
 @click.option(
     "--body-timeout",
-    type=Seconds(),
+    type=Seconds(BODY_LIMITS),
     default=15.0,
     show_default=True,
     metavar="SECONDS",
@@ -245,7 +248,8 @@ def _read_token(path: Path) -> str:
 )
 def verify_command(pdf: Path, data: Path | None, templates: Path | None) -> None:
     """Prove that PDF is exactly what its data renders to: render again and compare the bytes."""
-    result = verify(pdf, data, templates)
+    with alarm(DEFAULT_TIMEOUT):  # the command's own process: a runaway template of --templates is stopped
+        result = verify(pdf, data, templates)
     if not result.matches:
         raise TcdocsError(result.message)
     click.echo(say(result.message, from_environment()))

@@ -323,7 +323,7 @@ def _region_path(doc: Document) -> Path_:
 @rule(Document)
 def _one_of_each(doc: Document, case: CaseView) -> Iterator[Finding]:
     """A case holds one document of each kind, but for those a case may hold many of."""
-    if type(doc).per_case != "one":
+    if type(doc).several_per_case:
         return
     same = case.all(type(doc))
     if same and same[0] is not doc and any(other is doc for other in same):

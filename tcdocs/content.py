@@ -42,7 +42,6 @@ ALLOWED: dict[str, frozenset[str]] = {
     "th": frozenset({"amount"}),
     "td": frozenset({"amount", "total"}),
 }
-INLINE = frozenset({"strong", "em", "br"})
 
 KEEP_TOGETHER_ROWS = 6
 """A table of at most this many rows is not split over two pages (the protocol's reviewers)."""

@@ -10,30 +10,16 @@ either, and both break lines at the same places.
 
 from __future__ import annotations
 
-import struct
-from functools import lru_cache
-from pathlib import Path
+import math
 from typing import NamedTuple
 
 from lxml import etree
 
-__all__ = [
-    "SCRIPT_BLOCKS",
-    "TEXT_WIDTH_MM",
-    "Font",
-    "TableStyle",
-    "column_widths",
-    "rows_of",
-    "supported",
-    "table_widths",
-    "text_width",
-    "unsupported",
-]
+from .fonts import MM_PER_PT, face
+from .house import House
 
-TEXT_WIDTH_MM = 163.0
-"""The width of the house page's text area: A4 less margins of 25 and 22 mm."""
+__all__ = ["TableStyle", "column_widths", "rows_of", "table_style", "table_widths"]
 
-MM_PER_PT = 25.4 / 72
 _SLACK_MM = 0.6  # what rounding to Word's twips, and a reader's own layout, may add to a word
 
 
@@ -45,73 +31,13 @@ class TableStyle(NamedTuple):
     equal: bool = False
 
 
-TABLE_STYLES: dict[str, TableStyle] = {
-    "grid": TableStyle(10.0, 2 * 1.8 + 0.2),
-    "plain": TableStyle(10.0, 4.0),
-    "signatures": TableStyle(11.0, 8.0, equal=True),
-}
-"""Must agree with ``house.css`` and the house Word file: cell padding (with the border) and font size."""
-
-
-class Font(NamedTuple):
-    """Advance widths of one face, in ems, by code point."""
-
-    advances: dict[int, float]
-    fallback: float
-
-    def width(self, text: str) -> float:
-        """The width of *text* in ems, without kerning (neither Word nor the PDF kerns)."""
-        get, fallback = self.advances.get, self.fallback
-        return sum(get(ord(char), fallback) for char in text)
-
-
-SCRIPT_BLOCKS: tuple[tuple[int, int], ...] = (
-    (0x0020, 0x024F),  # Basic Latin, Latin-1, Latin Extended-A and -B
-    (0x0300, 0x036F),  # combining diacritical marks
-    (0x1E00, 0x1EFF),  # Latin Extended Additional
-    (0x2000, 0x206F),  # spaces, dashes, quotation marks and other punctuation
-    (0x20A0, 0x20CF),  # currency signs
-    (0x2100, 0x22FF),  # letterlike symbols, number forms, arrows, mathematical operators
-)
-"""The Unicode blocks documents are written in. With Carlito's glyphs in them they make the
-characters a document can hold: the DOCX embeds exactly these, and the data is checked against them."""
-
-
-@lru_cache(maxsize=1)
-def supported() -> frozenset[str]:
-    """Every character a document can hold: a letter of :data:`SCRIPT_BLOCKS` that Carlito has, and line breaks."""
-    cmap = set(_face(False).advances)
-    return frozenset({chr(code) for start, end in SCRIPT_BLOCKS for code in range(start, end + 1) if code in cmap} | {"\n", "\t"})
-
-
-def unsupported(text: str) -> list[str]:
-    """The characters of *text* that no document can show, each once, in order."""
-    missing = set(text) - supported()
-    return sorted(missing, key=text.index) if missing else []
-
-
-@lru_cache(maxsize=2)
-def _face(bold: bool) -> Font:
-    from fontTools.ttLib import TTFont
-
-    from .wording import builtin_templates
-
-    name = "Carlito-Bold.ttf" if bold else "Carlito-Regular.ttf"
-    font = TTFont(Path(builtin_templates()) / "house" / "fonts" / name, lazy=True)
-    # unitsPerEm read from the raw 'head' table: decompiling it makes fontTools log a
-    # warning about Carlito's creation date, which is none of a user's business.
-    units = struct.unpack(">H", font.reader["head"][18:20])[0]
-    metrics = font["hmtx"].metrics
-    advances = {code: metrics[glyph][0] / units for code, glyph in font.getBestCmap().items()}
-    # Carlito has no glyph of its own for the no-break space; every reader sets a space.
-    advances.setdefault(0xA0, advances[0x20])
-    font.close()
-    return Font(advances, metrics[".notdef"][0] / units)
-
-
-def text_width(text: str, size_pt: float, bold: bool = False) -> float:
-    """The width of *text* in mm at *size_pt*, in the house font."""
-    return _face(bold).width(text) * size_pt * MM_PER_PT
+def table_style(house: House, kind: str) -> TableStyle:
+    """How the house sets a table of class *kind*: its cells' text size, and their padding with the rules beside
+    the text (rounded up to a tenth of a mm). Signature blocks share the width equally."""
+    cells = house.cells(kind)
+    _, right, _, left = cells.padding
+    rules = math.ceil(cells.rule.width_mm * 10) / 10 if cells.rule is not None else 0.0
+    return TableStyle(house.cell_type(kind).size, left + right + rules, equal=kind == "signatures")
 
 
 class _Measure(NamedTuple):
@@ -146,7 +72,7 @@ def _lines(cell: etree._Element) -> list[list[tuple[str, bool]]]:
 
 def _measure(cell: etree._Element, style: TableStyle) -> _Measure:
     scale = style.size_pt * MM_PER_PT
-    regular, bold_face = _face(False), _face(True)
+    regular, bold_face = face(False), face(True)
     space = regular.width(" ")
     nowrap = "amount" in cell.get("class", "").split()
     narrowest = widest = 0.0
@@ -154,14 +80,14 @@ def _measure(cell: etree._Element, style: TableStyle) -> _Measure:
         words: list[float] = []
         current: float | None = None
         for text, bold in line:
-            face = bold_face if bold else regular
+            font = bold_face if bold else regular
             for char in text:
                 if char.isspace() and char != "\u00a0":
                     if current is not None:
                         words.append(current)
                         current = None
                 else:
-                    current = (current or 0.0) + face.width(char)
+                    current = (current or 0.0) + font.width(char)
         if current is not None:
             words.append(current)
         if not words:
@@ -172,15 +98,15 @@ def _measure(cell: etree._Element, style: TableStyle) -> _Measure:
     return _Measure(narrowest + _SLACK_MM, widest + _SLACK_MM)
 
 
-def column_widths(table: etree._Element, available_mm: float = TEXT_WIDTH_MM) -> tuple[float, ...]:
-    """The widths in mm of *table*'s columns, which together fill *available_mm*.
+def column_widths(table: etree._Element, available_mm: float, house: House) -> tuple[float, ...]:
+    """The widths in mm of *table*'s columns, which together fill *available_mm*, in the *house* style.
 
     As a browser's automatic table layout would, but decided once: each column gets
     at least its longest word; if the widest lines all fit, each column gets its widest
     line and the rest is shared out in proportion; otherwise the space beyond the
     longest words goes to the columns that have more text to wrap.
     """
-    style = TABLE_STYLES.get(table.get("class", "grid"), TABLE_STYLES["grid"])
+    style = table_style(house, table.get("class", "grid"))
     rows = rows_of(table)
     columns = max((len(row) for row in rows), default=1)
     if style.equal:
@@ -217,21 +143,22 @@ def _owner(row: etree._Element) -> etree._Element | None:
     return parent
 
 
-def table_widths(body: etree._Element, available_mm: float = TEXT_WIDTH_MM) -> tuple[tuple[float, ...], ...]:
-    """The column widths of every table in *body*, in document order (``body.iter("table")``).
+def table_widths(body: etree._Element, house: House) -> tuple[tuple[float, ...], ...]:
+    """The column widths of every table in *body*, in document order (``body.iter("table")``), filling
+    the *house* page's text width.
 
     A table inside a cell is sized within that cell, less the cell's padding.
     """
     widths: dict[etree._Element, tuple[float, ...]] = {}
     for table in body.iter("table"):
-        space = available_mm
+        space = house.page.text_width
         cell = table.getparent()
         while cell is not None and cell.tag not in ("td", "th"):
             cell = cell.getparent()
         if cell is not None:
             outer = _owner(cell.getparent())
             if outer is not None and outer in widths:
-                style = TABLE_STYLES.get(outer.get("class", "grid"), TABLE_STYLES["grid"])
+                style = table_style(house, outer.get("class", "grid"))
                 space = widths[outer][list(cell.getparent()).index(cell)] - style.padding_mm
-        widths[table] = column_widths(table, space)
+        widths[table] = column_widths(table, space, house)
     return tuple(widths.values())

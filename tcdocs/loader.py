@@ -1,25 +1,16 @@
-"""Reading YAML into a validated document model, with every problem located by line and column.
+"""Reading data into a validated document model, with every problem located by line and column.
 
-The YAML is read as a stream of parser events (ruamel.yaml, YAML 1.2) and turned into
-plain Python data here, not by a YAML constructor, for three reasons:
-
-* no tag, anchor or alias can construct or expand anything: they are refused;
-* scalars stay exactly as written (``NO``, ``012345``, ``22:22`` stay text); pydantic,
-  which knows each field's type, does the only conversion;
-* every key and item keeps its position, so a pydantic error maps back to a line.
+The data comes from :mod:`tcdocs.data` (YAML or JSON, every position kept); here it
+becomes the model its ``kind`` names, the documents it refers to are read from the
+:class:`Sources` the caller chose, and each pydantic error is said as a person filling
+in the document needs it said, at its line in the file.
 """
 
 from __future__ import annotations
 
-import errno
 import io
-import json
-import os
-import re
-import stat
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple, get_args, get_origin
 
@@ -27,312 +18,26 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import (
-    AliasEvent,
-    CollectionStartEvent,
-    DocumentStartEvent,
-    Event,
-    MappingEndEvent,
-    MappingStartEvent,
-    ScalarEvent,
-    SequenceEndEvent,
-)
 
 from .consistency import Finding, findings
+from .data import DEFAULT_LIMITS, Limits, Path_, Position, dotted, read_data, read_file
 from .errors import LoadError, Problem, shown
 from .messages import N_, Lines, Message
 from .models import KINDS, Document, model_for
-from .models.base import RuleError, describe_illegal, first_illegal
+from .models.base import RuleError
 from .models.criteria import criterion_title
 
 __all__ = [
     "Checked",
     "Files",
-    "Limits",
     "Sources",
     "Uploads",
     "check_data",
     "load",
     "load_checked",
     "load_text",
-    "read_json",
-    "read_yaml",
-    "validate_data",
+    "read_document",
 ]
-
-Path_ = tuple[str | int, ...]
-Position = tuple[int, int]
-
-_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
-_SURROGATE = re.compile("[\ud800-\udfff]")
-_STR_TAG = "tag:yaml.org,2002:str"
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Bounds on what a data file may ask of the loader; the defaults suit any real document."""
-
-    max_bytes: int = 1_000_000
-    max_depth: int = 40
-    max_nodes: int = 50_000
-    max_string: int = 20_000
-
-
-DEFAULT_LIMITS = Limits()
-
-
-class _Abort(Exception):
-    """Stops reading at the first problem that makes the rest meaningless."""
-
-    def __init__(self, problem: Problem) -> None:
-        self.problem = problem
-
-
-@dataclass
-class _Frame:
-    container: dict[str, Any] | list[Any]
-    path: Path_
-    key: str | None = None
-    key_position: Position | None = None
-    key_lines: dict[str, int] = field(default_factory=dict)
-
-
-class _Reader:
-    """Builds plain data and a map of positions from YAML parser events."""
-
-    def __init__(self, file: str | None, limits: Limits) -> None:
-        self.file = file
-        self.limits = limits
-        self.positions: dict[Path_, Position] = {}
-        self.problems: list[Problem] = []
-        self.stack: list[_Frame] = []
-        self.root: Any = None
-        self.nodes = 0
-
-    def problem(self, event: Event, message: str, path: Path_ = ()) -> Problem:
-        line, column = _position(event)
-        return Problem(message, _dotted(path), self.file, line, column)
-
-    def read(self, events: Iterable[Event]) -> Any:
-        documents = 0
-        for event in events:
-            if isinstance(event, DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    raise _Abort(self.problem(event, "a file holds one document; remove the second '---'"))
-                continue
-            if isinstance(event, MappingEndEvent | SequenceEndEvent):
-                self.stack.pop()
-                continue
-            if not isinstance(event, ScalarEvent | CollectionStartEvent | AliasEvent):
-                continue
-            self.nodes += 1
-            if self.nodes > self.limits.max_nodes:
-                raise _Abort(self.problem(event, Message("the file has more than {count} values", count=self.limits.max_nodes)))
-            self._node(event)
-        return self.root
-
-    def _node(self, event: Event) -> None:
-        if isinstance(event, AliasEvent):
-            raise _Abort(self.problem(event, "YAML aliases (*name) are not allowed; write the value out"))
-        if getattr(event, "anchor", None):
-            raise _Abort(self.problem(event, "YAML anchors (&name) are not allowed; write the value out"))
-        tag = getattr(event, "tag", None)
-        tag = getattr(tag, "value", tag)
-        if tag is not None and tag != _STR_TAG:
-            raise _Abort(self.problem(event, Message("YAML tags such as {tag} are not allowed; remove the tag", tag=tag)))
-        if isinstance(event, ScalarEvent):
-            value = event.value
-            if event.style is None and tag is None and value in _NULLS:
-                value = None
-            elif event.style == '"' and _SURROGATE.search(value):
-                # "\ud83d\ude00" is one character in JSON but two escapes in YAML: join such pairs.
-                value = value.encode("utf-16", "surrogatepass").decode("utf-16", "surrogatepass")
-            path = self._attach(event, value)
-            where = self.stack[-1].path if path is None else path
-            if value is not None and len(value) > self.limits.max_string:
-                self.problems.append(
-                    self.problem(event, Message("the text is longer than {count} characters", count=self.limits.max_string), where)
-                )
-            index = first_illegal(value or "")
-            if index is not None:
-                self.problems.append(self.problem(event, Message("the text holds {what}", what=describe_illegal(value[index])), where))
-            return
-        container: dict[str, Any] | list[Any] = {} if isinstance(event, MappingStartEvent) else []
-        path = self._attach(event, container)
-        if path is None:
-            return
-        if len(self.stack) >= self.limits.max_depth:
-            raise _Abort(self.problem(event, Message("the data is nested more than {count} levels deep", count=self.limits.max_depth)))
-        self.stack.append(_Frame(container, path))
-
-    def _attach(self, event: Event, value: Any) -> Path_ | None:
-        position = _position(event)
-        if not self.stack:
-            self.root = value
-            self.positions[()] = position
-            return ()
-        frame = self.stack[-1]
-        if isinstance(frame.container, list):
-            path = (*frame.path, len(frame.container))
-            frame.container.append(value)
-            self.positions[path] = position
-            return path
-        if frame.key is None:
-            if not isinstance(value, str):
-                raise _Abort(self.problem(event, "a key must be plain text", frame.path))
-            frame.key, frame.key_position = value, position
-            return None
-        key, frame.key = frame.key, None
-        path = (*frame.path, key)
-        assert frame.key_position is not None
-        if key in frame.key_lines:
-            first = frame.key_lines[key]
-            self.problems.append(
-                Problem(
-                    Message("duplicate key '{key}'; it was already given on line {line}", key=key, line=first),
-                    _dotted(path),
-                    self.file,
-                    *frame.key_position,
-                )
-            )
-            return path
-        frame.key_lines[key] = frame.key_position[0]
-        frame.container[key] = value
-        self.positions[path] = frame.key_position
-        return path
-
-
-def _position(event: Event) -> Position:
-    mark = event.start_mark
-    return mark.line + 1, mark.column + 1
-
-
-def _dotted(path: Iterable[str | int]) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
-
-
-def _decode(raw: bytes, file: str | None) -> str:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        line = before.count(b"\n") + 1
-        column = exc.start - (before.rfind(b"\n") + 1) + 1
-        raise LoadError(
-            [Problem(Message("byte 0x{byte:02X} is not UTF-8; save the file as UTF-8", byte=raw[exc.start]), "", file, line, column)]
-        ) from None
-
-
-def _check_characters(text: str, file: str | None) -> None:
-    # Refused anywhere, even in a comment, with its exact place, before YAML's own
-    # less helpful "special characters are not allowed".
-    index = first_illegal(text)
-    if index is not None:
-        line = text.count("\n", 0, index) + 1
-        column = index - text.rfind("\n", 0, index)
-        raise LoadError([Problem(Message("found {character}", character=describe_illegal(text[index])), "", file, line, column)])
-
-
-def read_yaml(
-    text: str, file: str | None = None, limits: Limits = DEFAULT_LIMITS, syntax: str = "YAML"
-) -> tuple[Any, dict[Path_, Position]]:
-    """Parse YAML *text* into plain data and the position of every key and item.
-
-    Raises :class:`LoadError` for syntax errors, duplicate keys, tags, anchors,
-    aliases and anything past *limits*. *syntax* names the format in messages.
-    """
-    if len(text) > limits.max_bytes:
-        raise LoadError([Problem(Message("the file is larger than {count} bytes", count=limits.max_bytes), "", file, 1, 1)])
-    _check_characters(text, file)
-    reader = _Reader(file, limits)
-    try:
-        data = reader.read(YAML(typ="safe", pure=True).parse(io.StringIO(text)))
-    except _Abort as stop:
-        raise LoadError([*reader.problems, stop.problem]) from None
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        detail = " ".join(part for part in (exc.context, exc.problem) if part) or "invalid"
-        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
-        raise LoadError([*reader.problems, Problem(_syntax(syntax, detail), "", file, line, column)]) from None
-    except YAMLError as exc:
-        raise LoadError([*reader.problems, Problem(_syntax(syntax, str(exc)), "", file, 1, 1)]) from None
-    except RecursionError:
-        raise LoadError(
-            [Problem(Message("the data is nested more than {count} levels deep", count=limits.max_depth), "", file, 1, 1)]
-        ) from None
-    if reader.problems:
-        raise LoadError(reader.problems)
-    return data, reader.positions
-
-
-# The YAML parser's words for what went wrong, and what they mean to someone writing the file.
-_YAML_SYNTAX: tuple[tuple[str, str], ...] = (
-    ("found character '\\t'", N_("a tab: indent with spaces, never with tabs")),
-    ("mapping values are not allowed here", N_("a colon in a value: put the value in quotes, or indent it under its field")),
-    ("expected <block end>", N_("the indentation does not match the lines above: give the same number of spaces as the fields beside it")),
-    ("could not find expected ':'", N_("a line that is not 'field: value': add the colon, or indent it under its field")),
-    ("found unexpected end of stream", N_("a quotation mark or bracket is not closed")),
-    ("expected ',' or ']'", N_("a list in brackets [ ] is not closed, or lacks a comma")),
-    ("expected ',' or '}'", N_("a mapping in braces { } is not closed, or lacks a comma")),
-    ("found unknown escape character", N_("a backslash in double quotes: write it twice, or use single quotes")),
-    ("expected a comment or a line break", N_("text after a closing quotation mark: put the whole value in quotes")),
-    ("expected the node content", N_("a value is missing: write it after the colon, or close the bracket")),
-    ("cannot start any token", N_("a value cannot begin with this character (such as @ or `): put the value in quotes")),
-    ("expected alphabetic or numeric character", N_("a value cannot begin with * or &: put the value in quotes")),
-    ("Expecting value", N_("a value is missing")),
-    ("Expecting ',' delimiter", N_("a comma is missing between two values")),
-    ("Expecting ':' delimiter", N_("a colon is missing after a field name")),
-    ("Expecting property name enclosed in double quotes", N_("a field name must be in double quotes, and no comma may end a list")),
-    ("Unterminated string", N_("a quotation mark is not closed")),
-    ("Extra data", N_("there is more text after the end of the data")),
-    ("Invalid control character", N_("a line break or tab inside quotes: write it as \\n or \\t")),
-    ("Invalid \\escape", N_("a backslash in quotes: write it twice")),
-)
-
-
-def _too_deep(limits: Limits) -> Message:
-    return Message("the data is nested more than {count} levels deep", count=limits.max_depth)
-
-
-def _syntax(syntax: str, detail: str) -> Message:
-    for words, meaning in _YAML_SYNTAX:
-        if words in detail:
-            return Message("{syntax} syntax: {meaning}", syntax=syntax, meaning=Message(meaning))
-    # The parser's own words are jargon; the line and column say where to look.
-    return Message("{syntax} syntax: the text cannot be read here; compare this line with the lines around it", syntax=syntax)
-
-
-def read_json(text: str, file: str | None = None, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, dict[Path_, Position]]:
-    """Parse JSON *text* as :func:`read_yaml` parses YAML: the same limits, duplicate keys
-    refused, every value kept as written for the model to convert, every position kept.
-
-    JSON is YAML's flow style, so one reader serves both, and a request in JSON is held
-    to exactly the rules of a file in YAML. Raises :class:`LoadError`.
-    """
-    if len(text) > limits.max_bytes:
-        raise LoadError([Problem(Message("the data is larger than {count} bytes", count=limits.max_bytes), "", file, 1, 1)])
-    # YAML accepts more than JSON ('{"a": }'), so JSON's own grammar is checked first;
-    # numbers stay text, as YAML keeps them, and no depth can overflow the stack.
-    try:
-        json.loads(text, parse_int=str, parse_float=str, parse_constant=_no_constant)
-    except json.JSONDecodeError as exc:
-        raise LoadError([Problem(_syntax("JSON", exc.msg), "", file, exc.lineno, exc.colno)]) from None
-    except RecursionError:
-        raise LoadError(
-            [Problem(Message("the data is nested more than {count} levels deep", count=limits.max_depth), "", file, 1, 1)]
-        ) from None
-    return read_yaml(text, file, limits, syntax="JSON")
-
-
-def _no_constant(name: str) -> Any:
-    raise json.JSONDecodeError(f"{name} is not a JSON value", name, 0)
 
 
 class Checked(NamedTuple):
@@ -398,10 +103,6 @@ class Uploads(Sources):
     def find(self, name: str, referrer: str | None) -> tuple[str, bytes, object]:
         for given, raw in self.files.items():
             if given == name or Path(given).name == Path(name).name:
-                if len(raw) > self.limits.max_bytes:
-                    raise LoadError(
-                        [Problem(Message("the file is larger than {count} bytes", count=self.limits.max_bytes), "", given, 1, 1)]
-                    )
                 return given, raw, Path(given).name
         if self.files:
             message = Message("no file named '{name}' was given with the document (given: {names}); add it",
@@ -445,9 +146,7 @@ class _Resolver:
                     )
                 ]
             )
-        text = _decode(raw, shown_name)
-        read = read_json if shown_name.lower().endswith(".json") else read_yaml
-        data, positions = read(text, shown_name, self.sources.limits)
+        data, positions = read_data(raw, shown_name, self.sources.limits)
         self.reading.append(key)
         try:
             checked = _check(data, shown_name, positions, self)
@@ -458,29 +157,19 @@ class _Resolver:
         return checked.doc
 
 
-def validate_data(
-    data: Any,
-    file: str | None = None,
-    positions: Mapping[Path_, Position] | None = None,
-    sources: Sources | None = None,
-) -> Document:
-    """Validate plain data (as from YAML or JSON) into the model its ``kind`` names.
-
-    *positions* maps field paths to (line, column) so problems point into the file;
-    *sources* is where the documents it refers to by name are read from (none: such a
-    document must be given inline). Raises :class:`LoadError` with every problem found.
-    """
-    return check_data(data, file, positions, sources).doc
-
-
 def check_data(
     data: Any,
     file: str | None = None,
     positions: Mapping[Path_, Position] | None = None,
     sources: Sources | None = None,
 ) -> Checked:
-    """:func:`validate_data`, also returning the warnings about the document and the
-    documents it refers to, each located in its own file."""
+    """Validate plain data (as from YAML or JSON) into the model its ``kind`` names, with its warnings.
+
+    *positions* maps field paths to (line, column) so problems point into the file;
+    *sources* is where the documents it refers to by name are read from (none: such a
+    document must be given inline). The warnings include those of the documents it
+    refers to, each located in its own file. Raises :class:`LoadError` with every problem found.
+    """
     return _check(data, file, positions or {}, _Resolver(sources) if sources is not None else None)
 
 
@@ -516,7 +205,7 @@ def _check(data: Any, file: str | None, positions: Mapping[Path_, Position], res
         for error in exc.errors(include_url=False):
             for path, text in _explain(error, model):
                 line, column = locate(path)
-                problems.append(Problem(text, _dotted(path), file, line, column, label=label_of(model, path)))
+                problems.append(Problem(text, dotted(path), file, line, column, label=label_of(model, path)))
         raise LoadError(problems) from None
     warnings: list[Problem] = []
     broken: list[Problem] = []
@@ -524,7 +213,7 @@ def _check(data: Any, file: str | None, positions: Mapping[Path_, Position], res
     for finding in [*own, *findings(doc)]:
         line, column = locate(finding.path)
         label = label_of(model, finding.path)
-        problem = Problem(finding.message, _dotted(finding.path), file, line, column, severity=finding.severity, label=label)
+        problem = Problem(finding.message, dotted(finding.path), file, line, column, severity=finding.severity, label=label)
         (warnings if finding.severity == "warning" else broken).append(problem)
     if broken:
         raise LoadError(broken)
@@ -657,8 +346,8 @@ def load_text(text: str, file: str | None = None, sources: Sources | None = None
 
     Without *sources*, a document it refers to must be written out inline.
     """
-    data, positions = read_yaml(text, file, limits)
-    return validate_data(data, file, positions, sources)
+    data, positions = read_data(text, file, limits, syntax="YAML")
+    return check_data(data, file, positions, sources).doc
 
 
 def load(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Document:
@@ -675,7 +364,8 @@ def load_checked(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Checked:
     A warning does not stop the document: a granskningsprotokoll sent more than a
     month after the visit still renders, and the command line reports it.
     """
-    located = load_located(path, limits)
+    path = Path(path)
+    located = read_document(path.name, Files(path.parent, limits))
     return Checked(located.doc, located.warnings)
 
 
@@ -691,40 +381,24 @@ class Located(NamedTuple):
     def problem(self, path: Path_, message: str, severity: str = "error") -> Problem:
         """A problem at *path* of this document (or the nearest field the file has)."""
         line, column = _locate(self.positions, path)
-        return Problem(message, _dotted(path), self.file, line, column, severity=severity, label=label_of(type(self.doc), path))
+        return Problem(message, dotted(path), self.file, line, column, severity=severity, label=label_of(type(self.doc), path))
 
 
-def load_located(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Located:
-    """:func:`load_checked`, also keeping where the fields are. Raises :class:`LoadError`."""
-    path = Path(path)
-    name = shown(path)
-    raw = read_file(path, limits)
-    try:
-        key: object = path.resolve()
-    except (OSError, RuntimeError):
-        key = None
-    return _located(name, raw, _Resolver(Files(path.parent, limits), first=key), limits)
+def read_document(name: str, sources: Sources) -> Located:
+    """The document *sources* hold as *name* (a file beside others, or one of files uploaded
+    together), validated, with the documents it refers to read from the same *sources*.
 
-
-def read_located(name: str, raw: bytes, sources: Sources) -> Located:
-    """The document in *raw*, named *name*, whose references are found in *sources* (files uploaded
-    together with it). Raises :class:`LoadError`."""
-    return _located(name, raw, _Resolver(sources, first=Path(name).name), sources.limits)
-
-
-def _located(name: str, raw: bytes, resolver: _Resolver, limits: Limits) -> Located:
-    text = _decode(raw, name)
-    read = read_json if name.lower().endswith(".json") else read_yaml
-    data, positions = read(text, name, limits)
-    checked = _check(data, name, positions, resolver)
-    return Located(name, checked.doc, checked.warnings, positions)
+    Raises :class:`LoadError`.
+    """
+    shown_name, raw, key = sources.find(name, None)
+    data, positions = read_data(raw, shown_name, sources.limits)
+    checked = _check(data, shown_name, positions, _Resolver(sources, first=key))
+    return Located(shown_name, checked.doc, checked.warnings, positions)
 
 
 def dump_yaml(doc: Document) -> str:
     """*doc*'s data as a YAML file that :func:`load` reads back to the same document: ``kind`` first,
     empty fields left out."""
-    import io
-
     data = doc.model_dump(mode="json", exclude_none=True)
     ordered = {"kind": data.pop("kind"), **data}
     yaml = YAML(typ="safe", pure=True)
@@ -735,39 +409,3 @@ def dump_yaml(doc: Document) -> str:
     yaml.dump(ordered, out)
     return out.getvalue()
 
-
-def read_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> bytes:
-    """The bytes of the regular file at *path*, at most ``limits.max_bytes`` of them.
-
-    A folder, a device (``/dev/zero``), a pipe (which would wait for a writer forever)
-    or a symlink loop is refused with :class:`LoadError`, before anything is read.
-    """
-    name = shown(path)
-    try:
-        # Opened without blocking, so that a pipe cannot hold the open; then checked.
-        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    except OSError as exc:
-        raise LoadError([Problem(Message("cannot read the file: {reason}", reason=_reason(exc)), "", name)]) from None
-    info = os.fstat(handle)
-    if not stat.S_ISREG(info.st_mode):
-        os.close(handle)
-        kind = Message("a folder") if stat.S_ISDIR(info.st_mode) else Message("not a regular file (a device or a pipe)")
-        raise LoadError([Problem(Message("this is {kind}; give a YAML file", kind=kind), "", name)])
-    with os.fdopen(handle, "rb") as stream:
-        try:
-            raw = stream.read(limits.max_bytes + 1)
-        except OSError as exc:
-            raise LoadError([Problem(Message("cannot read the file: {reason}", reason=_reason(exc)), "", name)]) from None
-    if len(raw) > limits.max_bytes:
-        raise LoadError([Problem(Message("the file is larger than {count} bytes", count=limits.max_bytes), "", name, 1, 1)])
-    return raw
-
-
-def _reason(exc: OSError) -> str:
-    if exc.errno == errno.ELOOP:
-        return Message("its symbolic links form a loop")
-    if exc.errno == errno.ENOENT:
-        return Message("there is no such file")
-    if exc.errno in (errno.EACCES, errno.EPERM):
-        return Message("permission denied")
-    return exc.strerror or str(exc)

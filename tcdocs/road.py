@@ -23,13 +23,14 @@ from pathlib import Path
 from typing import Any
 
 from .consistency import CaseView, new_findings
+from .data import DEFAULT_LIMITS, Limits
 from .errors import LoadError, Problem, UsageError
-from .errors import shown as shown_name
-from .loader import DEFAULT_LIMITS, Checked, Limits, Located, Sources, load_located, read_located, validate_data
+from .labels import labels
+from .loader import Checked, Files, Located, Sources, check_data, read_document
 from .messages import Message, say
 from .models.base import Document, Due
 from .models.text import FIRST_DAY, LAST_DAY
-from .wording import labels, template_roots
+from .resources import template_roots
 
 __all__ = [
     "Case",
@@ -209,7 +210,7 @@ def read_case(folder: Path, today: dt.date, limits: Limits = DEFAULT_LIMITS) -> 
         problems.append(Problem(Message("no YAML or JSON documents in this folder"), "", str(folder)))
     for path in paths:
         try:
-            located.append(load_located(path, limits))
+            located.append(read_document(path.name, Files(folder, limits)))
         except LoadError as exc:
             problems += exc.problems
     return case_from_files(located, today, problems)
@@ -222,7 +223,7 @@ def load_in_case(path: Path, limits: Limits = DEFAULT_LIMITS) -> Checked:
     The folder's other files that cannot be read are not this document's problems and are passed
     over. Raises :class:`LoadError` with the problems the case shows in this document.
     """
-    located = load_located(path, limits)
+    located = read_document(path.name, Files(path.parent, limits))
     siblings = _folder_documents(path.parent.resolve(), _signature(path.parent), limits)
     me = path.resolve()
     others = [(name, doc) for key, name, doc in siblings if key != me]
@@ -257,7 +258,8 @@ def _folder_documents(
     for name, _, _ in signature:
         path = folder / name
         try:
-            found.append((path.resolve(), shown_name(path), load_located(path, limits).doc))
+            located = read_document(name, Files(folder, limits))
+            found.append((path.resolve(), located.file, located.doc))
         except (LoadError, OSError):
             continue
     return tuple(found)
@@ -267,9 +269,9 @@ def case_from_uploads(files: dict[str, bytes], sources: Sources, today: dt.date)
     """The case whose documents are *files* (name: bytes) uploaded together; their references
     are found among them through *sources*."""
     located, problems = [], []
-    for name, raw in sorted(files.items()):
+    for name in sorted(files):
         try:
-            located.append(read_located(name, raw, sources))
+            located.append(read_document(name, sources))
         except LoadError as exc:
             problems += exc.problems
     return case_from_files(located, today, problems)
@@ -282,7 +284,7 @@ def case_from_files(documents: Sequence[Located], today: dt.date, problems: Iter
     """
     if not FIRST_DAY <= today <= LAST_DAY:
         raise UsageError(Message("{day} is not a day of these cases; give a day from 2000 to 2099", day=today.isoformat()))
-    on_road = [d for d in documents if d.doc.kind_name() != "arendeoversikt"]
+    on_road = [d for d in documents if d.doc.in_case]
     case = Case(today, list(on_road), list(problems))
     case.problems += case_problems(case.documents)
     case.steps, order_problems = _steps(case.documents, today)
@@ -500,7 +502,7 @@ def overview(case: Case, language: str = "sv") -> Document:
     by_file = {located.file: located for located in case.documents}
     # Checked as any document's data is, so what the overview cannot hold (a file name the house
     # font cannot show, hundreds of problems) is a located problem, not a crash.
-    return validate_data(
+    return check_data(
         {
             "kind": "arendeoversikt",
             "dnr": case.dnr,
@@ -518,4 +520,4 @@ def overview(case: Case, language: str = "sv") -> Document:
             "problems": [_problem_line(p, by_file, language) for p in case.problems],
         },
         file=f"arendeoversikt-{case.region}",
-    )
+    ).doc

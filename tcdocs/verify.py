@@ -7,13 +7,15 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
+from ._version import __version__
 from .content import PROVENANCE_FILE
+from .data import read_data
 from .errors import TcdocsError, UsageError, shown
-from .loader import check_data, load_checked, read_json
+from .loader import check_data, load
 from .messages import Message
 from .models.base import Document
-from .rendering import RenderOptions, canonical_data, render_formats
+from .options import RenderOptions
+from .rendering import canonical_data, render_formats
 
 __all__ = ["Provenance", "Verification", "provenance", "verify"]
 
@@ -107,7 +109,7 @@ def verify(pdf_path: str | Path, data_path: str | Path | None = None, templates:
 
 def _document(found: Provenance, pdf_path: Path, data_path: str | Path | None) -> Document:
     if data_path is not None:
-        return load_checked(data_path).doc
+        return load(data_path)
     if found.data is None:
         raise UsageError(
             Message("{file}: no data is embedded (only PDF/A-3b embeds it); give the YAML file with --data", file=shown(pdf_path))
@@ -117,5 +119,5 @@ def _document(found: Provenance, pdf_path: Path, data_path: str | Path | None) -
         text = found.data.decode("utf-8")
     except UnicodeDecodeError:
         raise UsageError(Message("{name}: the embedded data is not UTF-8 text", name=name)) from None
-    data, positions = read_json(text, name)
+    data, positions = read_data(text, name, syntax="JSON")
     return check_data(data, name, positions).doc

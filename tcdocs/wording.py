@@ -14,29 +14,17 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from .content import Content, Header, parse_content
-from .errors import TcdocsError, TemplateError
+from .errors import TemplateError
+from .fonts import unsupported
 from .formatting import NBSP, bind, formatter
-from .layout import table_widths, unsupported
+from .house import Rule, Type, house
+from .labels import labels
+from .layout import table_widths
 from .messages import Message
 from .models.base import Document, Signer
+from .resources import template_roots
 
-__all__ = ["ContainedLoader", "LimitedSandbox", "builtin_templates", "environment", "render_content", "render_template", "template_roots"]
-
-_PACKAGE = Path(__file__).resolve().parent
-
-
-def builtin_templates() -> Path:
-    """The templates shipped with tcdocs: inside the wheel, or beside the package in a checkout."""
-    for candidate in (_PACKAGE / "templates", _PACKAGE.parent / "templates"):
-        if (candidate / "house").is_dir():
-            return candidate
-    raise TemplateError(Message("the built-in templates are missing; reinstall tcdocs"))
-
-
-def template_roots(user: Path | None = None) -> tuple[Path, ...]:
-    """Where templates are looked up, a user's folder first so it can override."""
-    builtin = builtin_templates()
-    return (user.resolve(), builtin) if user is not None else (builtin,)
+__all__ = ["ContainedLoader", "LimitedSandbox", "environment", "house_css", "render_content", "render_template"]
 
 
 def _paragraphs(text: str) -> Markup:
@@ -64,6 +52,43 @@ def _css_string(text: str) -> Markup:
         else:
             out.append(f"\\{ord(char):x} ")
     return Markup('"{}"').format(Markup("".join(out)))
+
+
+def _mm(value: float | tuple[float, ...]) -> Markup:
+    """A length of the house style (or the four of a padding) in mm, as CSS writes it: ``1.2mm 1.8mm``."""
+    values = value if isinstance(value, tuple) else (value,)
+    return Markup(" ".join(f"{float(number):g}mm" for number in values))
+
+
+def _share(value: float) -> Markup:
+    """A share of the width as a CSS percentage: 0.55 is ``55%``."""
+    return Markup(f"{float(value) * 100:g}%")
+
+
+def _colour(value: str) -> Markup:
+    """A house colour (``555555``, checked as six hex digits when the house style is read) as CSS writes it."""
+    return Markup(f"#{value.lower()}")
+
+
+def _rule(rule: Rule) -> Markup:
+    """A house rule as a CSS border: ``0.5pt solid #555555``."""
+    return Markup(f"{float(rule.width):g}pt solid ") + _colour(rule.colour)
+
+
+def _type(style: Type, space: bool = True) -> Markup:
+    """How a house :class:`~tcdocs.house.Type` sets text, as CSS declarations; with *space*, its margins too."""
+    out = [f"font-size: {style.size:g}pt;"]
+    if style.line is not None:
+        out.append(f"line-height: {style.line:g};")
+    if space:
+        out.append(f"margin: {style.before:g}mm 0 {style.after:g}mm;")
+    if style.bold:
+        out.append("font-weight: bold;")
+    if style.italic:
+        out.append("font-style: italic;")
+    if style.colour is not None:
+        out.append(f"color: {_colour(style.colour)};")
+    return Markup(" ".join(out))
 
 
 def _upfirst(text: str) -> str:
@@ -210,33 +235,6 @@ class ContainedLoader(jinja2.FileSystemLoader):
         return path.name
 
 
-LABELS_FILE = "labels.yaml"
-
-
-@lru_cache(maxsize=8)
-def labels(roots: tuple[Path, ...]) -> dict[str, dict[str, str]]:
-    """The Swedish names of the data's choices (``labels.yaml``), a user's folder's names before the built-in ones.
-
-    Keys are a choice's type (``PartyType``) or its model and field (``Financing.model``).
-    Raises :class:`TemplateError` if a labels file is not valid YAML.
-    """
-    from .loader import read_yaml
-
-    found: dict[str, dict[str, str]] = {}
-    for root in reversed(roots):
-        path = root / LABELS_FILE
-        if not path.is_file():
-            continue
-        try:
-            data, _ = read_yaml(path.read_text(encoding="utf-8"), LABELS_FILE)
-        except (OSError, UnicodeDecodeError, TcdocsError) as exc:
-            raise TemplateError(Message("the labels cannot be read: {error}", error=exc), LABELS_FILE) from None
-        for group, names in (data or {}).items():
-            if isinstance(names, dict):
-                found.setdefault(str(group), {}).update({str(k): str(v) for k, v in names.items()})
-    return found
-
-
 def _label_filter(roots: tuple[Path, ...]) -> Any:
     def label(value: Any, group: str | None = None) -> str:
         """A choice's Swedish name: ``{{ party.type | label }}``, ``{{ f.model | label("Financing.model") }}``."""
@@ -268,6 +266,7 @@ def environment(roots: tuple[Path, ...]) -> SandboxedEnvironment:
     env.filters["css_string"] = _css_string
     env.filters["nobreak"] = _nobreak
     env.filters["label"] = _label_filter(roots)
+    env.filters.update(mm=_mm, share=_share, colour=_colour, rule=_rule, type=_type)  # for house/house.css.j2
     env.globals["signer"] = _signer
     return env
 
@@ -377,4 +376,26 @@ def render_content(doc: Document, locale: str, templates: Path | None = None) ->
             element.text = bind(element.text)
         if element.tail:
             element.tail = bind(element.tail)
-    return Content(header=header, body=body, template=name, tables=table_widths(body))
+    return Content(header=header, body=body, template=name, tables=table_widths(body, house(template_roots(templates))))
+
+
+HOUSE_CSS = "house/house.css"
+HOUSE_CSS_TEMPLATE = "house/house.css.j2"
+
+
+@lru_cache(maxsize=16)
+def house_css(roots: tuple[Path, ...], screen: bool = False) -> tuple[str, Path]:
+    """The house stylesheet of *roots*, and the folder its URLs (the fonts) are relative to.
+
+    A folder's own ``house/house.css`` is taken as it is; otherwise ``house/house.css.j2`` is
+    filled with the house style's measures (:mod:`tcdocs.house`). *screen* leaves out what
+    only a printed page has (the fonts, the page's margins, header and footer), for the
+    service's preview. Raises :class:`TemplateError`.
+    """
+    for root in roots:
+        if (root / HOUSE_CSS).is_file():
+            return (root / HOUSE_CSS).read_text(encoding="utf-8"), root / "house"
+        if (root / HOUSE_CSS_TEMPLATE).is_file():
+            css, _ = render_template(environment(roots), HOUSE_CSS_TEMPLATE, {"house": house(roots), "screen": screen})
+            return css, root / "house"
+    raise TemplateError(Message("template '{name}' not found", name=HOUSE_CSS_TEMPLATE), HOUSE_CSS_TEMPLATE)

@@ -12,9 +12,11 @@ from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from tcdocs.house import house
+
 MM = 72 / 25.4
-HEADER_MM = 38  # the house page's top margin: text above it is the page header
-FOOTER_MM = 24  # and below this, the footer
+HEADER_MM = house().page.top  # the house page's top margin: text above it is the page header
+FOOTER_MM = house().page.bottom  # and below this, the footer
 
 
 def flat(text: str) -> str:

@@ -1,5 +1,7 @@
 """The front door: a complete, sorted __all__, and an import that stays light."""
 
+import errno
+import os
 import subprocess
 import sys
 import types
@@ -7,6 +9,7 @@ import types
 import pytest
 
 import tcdocs
+from tcdocs.models import KINDS
 
 
 def test_all_is_sorted_and_complete():
@@ -26,11 +29,24 @@ def test_import_does_not_load_weasyprint_or_docxtpl():
     assert result.stdout.strip() == "[]"
 
 
-def test_render_writes_atomically_to_output(tmp_path, agreement):
-    target = tmp_path / "avtal.pdf"
+def test_render_writes_its_output_whole(tmp_path, agreement):
     data = tcdocs.render(agreement, "docx", output=tmp_path / "avtal.docx")
     assert (tmp_path / "avtal.docx").read_bytes() == data
-    assert not target.exists()
+    assert [path.name for path in tmp_path.iterdir()] == ["avtal.docx"]
+
+
+def test_a_write_that_fails_halfway_leaves_the_earlier_file_as_it_was(tmp_path, agreement, monkeypatch):
+    target = tmp_path / "avtal.docx"
+    target.write_bytes(b"the earlier version")
+
+    def disk_full(handle: int) -> None:  # the new bytes were written, but cannot be made durable
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", disk_full)
+    with pytest.raises(tcdocs.OutputError, match="the disk is full"):
+        tcdocs.render(agreement, "docx", output=target)
+    assert target.read_bytes() == b"the earlier version"
+    assert [path.name for path in tmp_path.iterdir()] == ["avtal.docx"]  # and no temporary file is left
 
 
 def test_unknown_format_is_a_usage_error(agreement):
@@ -38,19 +54,12 @@ def test_unknown_format_is_a_usage_error(agreement):
         tcdocs.render(agreement, "odt")
 
 
-def test_kinds_and_starter():
-    # The documents of the handbook's road in its order, then the others.
-    assert tcdocs.kinds() == {
-        "samverkansavtal": "Samverkansavtal",
-        "intresseanmalan": "Intresseanmälan",
-        "aterkoppling": "Återkoppling",
-        "ansokan": "Ansökan",
-        "granskningsprotokoll": "Granskningsprotokoll",
-        "svar": "Svar på protokoll",
-        "beslut": "Beslut",
-        "arendeoversikt": "Ärendeöversikt",
-        "hangavtal": "Hängavtal",
-        "styrgruppsprotokoll": "Styrgruppsprotokoll",
-    }
-    for kind in tcdocs.kinds():
-        assert f"kind: {kind}" in tcdocs.starter(kind)
+def test_the_kinds_come_in_the_order_of_the_road_then_the_others_by_name():
+    models = list(KINDS.values())
+    on_road = [model for model in models if model.step is not None]
+    others = [model for model in models if model.step is None]
+    assert models == on_road + others
+    assert [model.step for model in on_road] == sorted(model.step for model in on_road)
+    assert [model.kind_name() for model in others] == sorted(model.kind_name() for model in others)
+    assert list(tcdocs.kinds()) == list(KINDS)
+    assert all(title[:1].isupper() for title in tcdocs.kinds().values())

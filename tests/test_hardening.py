@@ -17,8 +17,13 @@ import pikepdf
 import pytest
 
 import tcdocs
+from tcdocs.backends.docx_house import WORD_FONTS, build
 from tcdocs.cli import main
-from tcdocs.rendering import RenderOptions
+from tcdocs.house import house
+from tcdocs.options import RenderOptions
+from tcdocs.resources import builtin_templates, template_roots
+from tcdocs.timelimit import alarm
+from tcdocs.wording import house_css
 
 from .conftest import EXAMPLES, ROOT
 from .reading import docx_body, docx_header, pdf_body_pages, pdf_pages
@@ -152,8 +157,18 @@ def user_templates(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
     return folder
 
 
-def render_with(folder: Path, agreement, fmt: str = "pdf", timeout: float = 30) -> bytes:
-    return tcdocs.render(agreement, fmt, options=RenderOptions(templates=folder, timeout=timeout))
+def house_stylesheet() -> str:
+    """The built-in house stylesheet, filled with the house style's measures: what a folder's own may replace."""
+    return house_css(template_roots())[0]
+
+
+def house_word_file() -> bytes:
+    """The built-in house Word file: what a folder's own ``house/base.docx`` may replace."""
+    return build(house(), builtin_templates() / WORD_FONTS)
+
+
+def render_with(folder: Path, agreement, fmt: str = "pdf") -> bytes:
+    return tcdocs.render(agreement, fmt, options=RenderOptions(templates=folder))
 
 
 PAYLOADS = [
@@ -176,7 +191,7 @@ def test_template_injection_in_a_wording_template_is_refused(payload, tmp_path, 
 
 @pytest.mark.parametrize("payload", PAYLOADS[:3])
 def test_template_injection_in_the_house_word_file_is_refused(payload, tmp_path, agreement):
-    original = (ROOT / "templates" / "house" / "base.docx").read_bytes()
+    original = house_word_file()
     source, out = zipfile.ZipFile(io.BytesIO(original)), io.BytesIO()
     with zipfile.ZipFile(out, "w") as target:
         for info in source.infolist():
@@ -220,11 +235,12 @@ def test_resource_blow_up_in_a_template_is_refused_at_once(body, message, tmp_pa
     assert time.monotonic() - started < 10
 
 
-def test_a_runaway_template_is_stopped_by_the_time_limit(tmp_path, agreement):
+def test_a_runaway_template_is_stopped_by_the_alarm_of_a_process_tcdocs_owns(tmp_path, agreement):
+    # The alarm the command line and the render workers arm around each document.
     loop = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
     folder = user_templates(tmp_path, {"agreements/samverkansavtal.html.j2": f"<article><p>{loop}</p></article>"})
-    with pytest.raises(tcdocs.RenderError, match=r"the render took longer than 1 s and was stopped"):
-        render_with(folder, agreement, "docx", timeout=1)
+    with pytest.raises(tcdocs.RenderError, match=r"the render took longer than 1 s and was stopped"), alarm(1):
+        render_with(folder, agreement, "docx")
 
 
 def test_cli_time_limit_writes_nothing(tmp_path, capsys):
@@ -288,7 +304,7 @@ def test_resources_outside_the_templates_are_refused(head, refused, tmp_path, ag
 
 
 def test_missing_bundled_asset_is_an_error_not_a_fallback_font(tmp_path, agreement):
-    css = (ROOT / "templates" / "house" / "house.css").read_text(encoding="utf-8").replace("fonts/Carlito-Regular.ttf", "fonts/Saknas.ttf")
+    css = house_stylesheet().replace("fonts/Carlito-Regular.ttf", "fonts/Saknas.ttf")
     folder = user_templates(tmp_path, {"house/house.css": css})
     with pytest.raises(tcdocs.TemplateError, match=r"refused to fetch file://.*/fonts/Saknas.ttf: not a file inside the template folders"):
         render_with(folder, agreement)
@@ -475,7 +491,7 @@ def test_a_template_cannot_produce_gigabytes(body, tmp_path, agreement):
     folder = user_templates(tmp_path, {"agreements/samverkansavtal.html.j2": f"<article><p>{body}</p></article>"})
     started = time.monotonic()
     with pytest.raises(tcdocs.TemplateError, match="refused"):
-        render_with(folder, agreement, "docx", timeout=60)
+        render_with(folder, agreement, "docx")
     assert time.monotonic() - started < 30  # refused by a bound, not by the time limit
 
 
@@ -488,7 +504,7 @@ def test_letters_no_house_font_has_never_reach_a_document_from_a_template(tmp_pa
 
 def test_a_pdf_that_would_need_a_font_of_the_machine_is_not_written(tmp_path, agreement):
     # A house style that asks for a font by a name the machine resolves: Pango would embed it.
-    css = (ROOT / "templates" / "house" / "house.css").read_text(encoding="utf-8")
+    css = house_stylesheet()
     css = css.replace('font-family: "Carlito"; font-size: 11pt', "font-family: sans-serif; font-size: 11pt")
     folder = user_templates(tmp_path, {"house/house.css": css})
     shutil.copytree(ROOT / "templates" / "house" / "fonts", folder / "house" / "fonts")
@@ -510,19 +526,72 @@ def test_verify_refuses_deeply_nested_embedded_data(tmp_path, capsys):
     assert "inkapslade i mer än 40 nivåer" in err and "Traceback" not in err
 
 
-def test_four_threads_render_the_same_bytes_as_one_and_print_nothing(tmp_path):
-    code = (
+# As on a machine without Debian's libharfbuzz-subset0: fontTools subsets the PDF's fonts.
+WITHOUT_SUBSETTER = (
+    f"import sys; sys.path.insert(0, {str(ROOT / 'tools')!r})\n"
+    "from without_subsetter import _refuse_subsetter; _refuse_subsetter()\n"
+)
+
+
+@pytest.mark.parametrize("setup", ["", WITHOUT_SUBSETTER], ids=["harfbuzz", "fonttools"])
+def test_four_threads_render_the_same_bytes_as_one_and_print_nothing(setup):
+    code = setup + (
         "import sys, threading, tcdocs\n"
         f"doc = tcdocs.load({str(EXAMPLES / 'beslut.yaml')!r})\n"
         "alone = tcdocs.render_formats(doc)\n"
         "found = []\n"
         "def work():\n"
-        "    for _ in range(3):\n"
+        "    for _ in range(2):\n"
         "        found.append(tcdocs.render_formats(doc))\n"
         "threads = [threading.Thread(target=work) for _ in range(4)]\n"
         "[t.start() for t in threads]; [t.join() for t in threads]\n"
-        "assert len(found) == 12 and all(out == alone for out in found), 'the bytes differ'\n"
-        "print('same')\n"
+        "assert len(found) == 8 and all(out == alone for out in found), 'the bytes differ'\n"
+        "from tcdocs.backends import pdf\n"
+        "print('same, subset by', pdf.SUBSETTER)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
-    assert (done.returncode, done.stdout, done.stderr) == (0, "same\n", "")
+    subsetter = "fonttools" if setup else "harfbuzz"
+    assert (done.returncode, done.stdout, done.stderr) == (0, f"same, subset by {subsetter}\n", "")
+
+
+# A program that uses tcdocs as a library: its own alarm pending, its own logging set up.
+HOST = """
+import io, logging, signal, sys, time
+import tcdocs
+
+rang = []
+def ring(signum, frame):
+    rang.append(signum)
+signal.signal(signal.SIGALRM, ring)
+signal.setitimer(signal.ITIMER_REAL, 600)
+own = io.StringIO()
+logging.basicConfig(stream=own, level=logging.WARNING, format="%(name)s: %(message)s")
+
+def logging_set_up():
+    loggers = [logging.getLogger(), *(logging.getLogger(name) for name in sorted(logging.Logger.manager.loggerDict))]
+    return [(logger.name, logger.level, logger.handlers[:], logger.filters[:], logger.disabled) for logger in loggers]
+
+before = logging_set_up()
+doc = tcdocs.load(sys.argv[1])
+for fmt in ("pdf", "docx"):
+    tcdocs.render(doc, fmt)
+after = [entry for entry in logging_set_up() if entry[0] in {name for name, *_ in before}]
+assert after == before, "the logging set-up changed"
+assert signal.getsignal(signal.SIGALRM) is ring, "the host's alarm handler was replaced"
+remaining, _ = signal.getitimer(signal.ITIMER_REAL)
+assert 0 < remaining <= 600, "the host's alarm was cancelled"
+signal.setitimer(signal.ITIMER_REAL, 0.01)
+time.sleep(0.5)
+logging.getLogger("host").warning("still mine")
+print(rang == [signal.SIGALRM], repr(own.getvalue()))
+"""
+
+
+@pytest.mark.parametrize("setup", ["", WITHOUT_SUBSETTER], ids=["harfbuzz", "fonttools"])
+def test_a_host_programs_alarm_and_logging_are_untouched_by_a_render(setup):
+    # Both renders' own modules are imported before the host takes its snapshot of the logging.
+    code = setup + "import tcdocs.backends.pdf, tcdocs.backends.docx\n" + HOST
+    done = subprocess.run([sys.executable, "-c", code, str(EXAMPLES / "beslut.yaml")], capture_output=True, text=True, timeout=300)
+    assert (done.returncode, done.stderr) == (0, "")
+    # The alarm rang for the host, and the host's log holds its own line and nothing of the render.
+    assert done.stdout == "True 'host: still mine\\n'\n"

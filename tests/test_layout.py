@@ -11,12 +11,16 @@ from lxml import etree
 
 import tcdocs
 from tcdocs.content import parse_content
-from tcdocs.layout import TEXT_WIDTH_MM, column_widths, text_width
+from tcdocs.fonts import text_width
+from tcdocs.house import house
+from tcdocs.layout import column_widths
 
 from .conftest import EXAMPLE_NAMES
 
 MM = 72 / 25.4
-LEFT, RIGHT = 25 * MM, (25 + TEXT_WIDTH_MM) * MM  # the text area of an A4 page with the house margins
+HOUSE = house()
+TEXT_WIDTH_MM = HOUSE.page.text_width
+LEFT, RIGHT = HOUSE.page.left * MM, (HOUSE.page.left + TEXT_WIDTH_MM) * MM  # the text area of the house page
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
@@ -33,7 +37,7 @@ def test_every_column_holds_its_longest_word_and_the_table_fills_the_width():
         "</table></article>",
         "test",
     )[0]
-    widths = column_widths(table)
+    widths = column_widths(table, TEXT_WIDTH_MM, HOUSE)
     assert sum(widths) == pytest.approx(TEXT_WIDTH_MM)
     padding = 2 * 1.8
     assert widths[0] >= text_width("Utbildningsanordnare", 10, bold=True) + padding
@@ -45,7 +49,7 @@ def test_words_too_long_for_any_column_shrink_the_columns_in_proportion():
     table = parse_content(
         "<article><table class='grid'><tr><td>" + "Å" * 120 + "</td><td>" + "B" * 120 + "</td></tr></table></article>", "test"
     )[0]
-    widths = column_widths(table)
+    widths = column_widths(table, TEXT_WIDTH_MM, HOUSE)
     assert sum(widths) == pytest.approx(TEXT_WIDTH_MM)
     assert widths[0] == pytest.approx(widths[1], rel=0.2)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 import tcdocs
-from tcdocs.loader import Limits, read_json
+from tcdocs.data import Limits, read_data
 
 from .conftest import EXAMPLES
 
@@ -138,6 +138,22 @@ def test_oversize_file_and_string(tmp_path):
     assert "longer than 20 characters" in found[0]
 
 
+def test_the_size_limit_counts_bytes_and_says_so_whatever_reads_the_document(tmp_path):
+    # 600 letters of two bytes each: 1200 bytes, more than the limit, though fewer characters.
+    text = "kind: samverkansavtal\nregion: " + "ö" * 600 + "\n"
+    limits = Limits(max_bytes=1000)
+    expected = "the data is larger than 1000 bytes"
+    assert expected in problems(tmp_path, text, limits)[0]
+    with pytest.raises(tcdocs.LoadError, match=expected):
+        tcdocs.load_text(text, "avtal.yaml", limits=limits)
+    with pytest.raises(tcdocs.LoadError, match=expected):
+        read_data(text.encode("utf-8"), "avtal.json", limits)
+    referring = "kind: hangavtal\nagreement: avtal.yaml\n"
+    uploads = tcdocs.Uploads({"avtal.yaml": text.encode("utf-8")}, limits)
+    with pytest.raises(tcdocs.LoadError, match=expected):
+        tcdocs.load_text(referring, "hangavtal.yaml", sources=uploads)
+
+
 def test_implicit_typing_keeps_text_as_written(tmp_path):
     text = GOOD.replace("version: \"1.0\"", "version: 1.10").replace("dnr: KS 2026/0412", "dnr: 012345")
     text = text.replace("region: Nordvik", "region: NO").replace("phone: 0611-12 34 56", "phone: 22:22")
@@ -225,16 +241,16 @@ def test_a_file_name_that_is_not_utf8_is_printed_without_a_traceback(tmp_path, c
 
 def test_json_with_a_duplicate_key_is_refused_like_yaml():
     with pytest.raises(tcdocs.LoadError) as caught:
-        read_json('{"kind": "samverkansavtal",\n "dnr": "A",\n "dnr": "B"}', "begäran")
+        read_data('{"kind": "samverkansavtal",\n "dnr": "A",\n "dnr": "B"}', "begäran", syntax="JSON")
     [problem] = caught.value.problems
     assert (problem.line, problem.path) == (3, "dnr") and "duplicate key 'dnr'" in problem.message
 
 
 def test_deeply_nested_json_is_refused_without_recursion():
     with pytest.raises(tcdocs.LoadError, match="nested more than 40 levels"):
-        read_json("[" * 100_000 + "]" * 100_000, "begäran")
+        read_data("[" * 100_000 + "]" * 100_000, "begäran", syntax="JSON")
 
 
 def test_json_keeps_numbers_as_written_for_the_model():
-    data, positions = read_json('{"kind": "samverkansavtal", "amount": 2.50, "big": ' + "9" * 5000 + "}", "begäran")
+    data, positions = read_data('{"kind": "samverkansavtal", "amount": 2.50, "big": ' + "9" * 5000 + "}", "begäran", syntax="JSON")
     assert data["amount"] == "2.50" and data["big"] == "9" * 5000 and positions[("big",)][0] == 1

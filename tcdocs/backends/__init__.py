@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from ..content import Content
 from ..errors import UsageError
 from ..messages import Message
-
-if TYPE_CHECKING:
-    from ..rendering import RenderOptions
+from ..options import RenderOptions
 
 __all__ = ["FORMATS", "Backend", "backend"]
 

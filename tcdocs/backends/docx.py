@@ -3,9 +3,10 @@
 The body is written directly as Word XML: paragraphs with the house file's styles
 (Heading 2 for a §, List Bullet for a list, Table Grid for a table), so a user edits a
 normal Word document, and tables with the column widths of :mod:`tcdocs.layout`, the
-same the PDF uses. docxtpl places the body at ``{{p body }}`` in the house
-``base.docx`` and fills its page header and footer from the same :class:`Header` the
-PDF uses. The package's core and extended properties are written here, whole.
+same the PDF uses. docxtpl places the body at ``{{p body }}`` in the house Word file
+(built from the house style's measures by :mod:`tcdocs.backends.docx_house`) and fills its
+page header and footer from the same :class:`Header` the PDF uses. The package's core and
+extended properties are written here, whole.
 
 Writing the XML directly, rather than through python-docx objects and a docxtpl
 sub-document, keeps a render to a few times the cost of saving an empty document:
@@ -22,22 +23,22 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 from xml.sax.saxutils import escape
 
 from docxtpl import DocxTemplate
 from lxml import etree
 from markupsafe import Markup
 
-from .. import __version__
+from .._version import __version__
 from ..content import Content, keeps_with_next
 from ..errors import RenderError, TemplateError
+from ..house import House, house
 from ..layout import rows_of
 from ..messages import Message
+from ..options import RenderOptions
 from ..wording import LimitedSandbox
-
-if TYPE_CHECKING:
-    from ..rendering import RenderOptions
+from .docx_house import WORD_FONTS, build
 
 __all__ = ["normalise_docx", "write"]
 
@@ -55,9 +56,6 @@ PARAGRAPH_STYLES = {
     "sig-place": "SignaturePlace",
     "sig-line": "SignatureLine",
 }
-# Cell margins (top, right, bottom, left) in mm, as house.css pads the cells.
-CELL_MARGINS = {"grid": (1.2, 1.8, 1.2, 1.8), "plain": (0.6, 4.0, 0.6, 0.0), "signatures": (0.0, 8.0, 9.0, 0.0)}
-LIST_GAP_MM = 2.5  # below a list's last item, as below a paragraph
 FIRST_LIST_ID = 3  # numbering.xml of the house file defines 1 (bullets) and 2 (numbers)
 
 # The house Word file's tags are filled in the same sandbox as the wording; one per process.
@@ -81,7 +79,8 @@ _BREAK = _Run("\n", False, False)
 class _Writer:
     """Writes content elements as WordprocessingML, in one pass, into a list of strings."""
 
-    def __init__(self, widths: Iterable[tuple[float, ...]]) -> None:
+    def __init__(self, widths: Iterable[tuple[float, ...]], house: House) -> None:
+        self.house = house
         self.out: list[str] = []
         self.widths: Iterator[tuple[float, ...]] = iter(widths)
         self.numbered_lists = 0
@@ -116,13 +115,14 @@ class _Writer:
             self.numbered_lists += 1
         style = "ListNumber" if element.tag == "ol" else "ListBullet"
         for index, item in enumerate(items):
-            gap = f'<w:spacing w:after="{_twips(LIST_GAP_MM)}"/>' if index == len(items) - 1 else ""
+            # Below a list's last item, the space below a paragraph.
+            gap = f'<w:spacing w:after="{_twips(self.house.body.after)}"/>' if index == len(items) - 1 else ""
             self._paragraph(style, numbering + gap, _runs(item))
 
     def table(self, element: etree._Element) -> None:
         kind = element.get("class", "grid")
         widths = [_twips(width) for width in next(self.widths)]
-        top, right, bottom, left = (_twips(m) for m in CELL_MARGINS.get(kind, CELL_MARGINS["grid"]))
+        top, right, bottom, left = (_twips(m) for m in self.house.cells(kind).padding)
         style = '<w:tblStyle w:val="TableGrid"/>' if kind == "grid" else ""
         borders = (
             ""
@@ -156,8 +156,9 @@ class _Writer:
         self.out.append('<w:p><w:pPr><w:pStyle w:val="TableGap"/></w:pPr></w:p>')
 
     def cell(self, element: etree._Element | None, width: int, kind: str, keep: bool = False, margin: str = "") -> None:
-        heading = element is not None and element.tag == "th" and kind == "grid"
-        shading = '<w:shd w:val="clear" w:color="auto" w:fill="E8E8E8"/>' if heading else ""
+        fill = self.house.cells(kind).heading
+        heading = element is not None and element.tag == "th" and fill is not None
+        shading = f'<w:shd w:val="clear" w:color="auto" w:fill="{fill.upper()}"/>' if heading and fill else ""
         self.out.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{shading}{margin}</w:tcPr>')
         if element is None:
             self.out.append("<w:p><w:pPr><w:keepNext/></w:pPr></w:p>" if keep else "<w:p/>")
@@ -270,19 +271,21 @@ def normalise_docx(data: bytes, replace: dict[str, bytes] | None = None) -> byte
     return out.getvalue()
 
 
-class _House(NamedTuple):
-    path: Path
-    data: bytes
-
-
 @lru_cache(maxsize=8)
-def _house(roots: tuple[Path, ...]) -> _House:
-    """The house Word file for *roots*, read once per process."""
+def _house_file(roots: tuple[Path, ...]) -> bytes:
+    """The house Word file for *roots*, made once per process: a folder's own ``house/base.docx`` as it
+    is, or one built from the house style's measures (:mod:`tcdocs.backends.docx_house`)."""
     for root in roots:
         candidate = root / BASE_DOCX
         if candidate.is_file():
-            return _House(candidate, candidate.read_bytes())
-    raise TemplateError(Message("the house Word file is missing"), BASE_DOCX)
+            return candidate.read_bytes()
+    fonts = next((root / WORD_FONTS for root in roots if (root / WORD_FONTS).is_dir()), None)
+    if fonts is None:
+        raise TemplateError(Message("the house Word file's fonts are missing"), WORD_FONTS)
+    try:
+        return build(house(roots), fonts)
+    except OSError as exc:
+        raise TemplateError(Message("the house Word file cannot be made: {error}", error=exc), WORD_FONTS) from None
 
 
 def write(content: Content, roots: tuple[Path, ...], options: RenderOptions | None = None) -> bytes:
@@ -293,11 +296,11 @@ def write(content: Content, roots: tuple[Path, ...], options: RenderOptions | No
     Raises :class:`TemplateError` if the house file is missing or its tags fail,
     :class:`RenderError` if the document cannot be assembled.
     """
-    house = _house(roots)
-    writer = _Writer(content.tables)
+    data = _house_file(roots)
+    writer = _Writer(content.tables, house(roots))
     writer.blocks(content.body)
     try:
-        template = DocxTemplate(io.BytesIO(house.data))
+        template = DocxTemplate(io.BytesIO(data))
         template.render({"header": content.header, "body": Markup("".join(writer.out))}, jinja_env=_HEADER_ENV, autoescape=True)
         _number(template, writer.numbered_lists)
     except Exception as exc:  # docxtpl wraps Jinja and XML errors in several types

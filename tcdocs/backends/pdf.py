@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import logging
 import mimetypes
 import re
@@ -14,7 +15,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
@@ -26,20 +27,20 @@ with warnings.catch_warnings():
     # need it; tcdocs works either way (see SUBSETTER), so the warning says nothing to a user.
     warnings.filterwarnings("ignore", "HarfBuzz-Subset will be required", DeprecationWarning)
     import weasyprint.pdf.fonts
-    from fontTools.ttLib import TTFont
+    from fontTools import subset as font_subset
+    from fontTools.ttLib import TTFont, TTLibError
     from weasyprint import CSS, HTML, Attachment
     from weasyprint.text.ffi import harfbuzz_subset
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from .. import __version__
+from .._version import __version__
 from ..content import PROVENANCE_FILE, Content
 from ..errors import RenderError, TemplateError
+from ..fonts import read_head
 from ..messages import Message
-from ..wording import environment, render_template
-
-if TYPE_CHECKING:
-    from ..rendering import RenderOptions
+from ..options import RenderOptions
+from ..wording import environment, house_css, render_template
 
 __all__ = ["BundledFetcher", "page_html", "write"]
 
@@ -70,26 +71,61 @@ class BundledFetcher(URLFetcher):  # type: ignore[misc]
 
 SUBSETTER = "harfbuzz" if harfbuzz_subset is not None else "fonttools"
 """Which library subsets the embedded fonts: HarfBuzz (Debian's ``libharfbuzz-subset0``),
-or fontTools where HarfBuzz's subsetter is not installed, about three times slower."""
+or fontTools where HarfBuzz's subsetter is not installed, several times slower."""
 
 
-class _StableTTFont(TTFont):  # type: ignore[misc]
-    """A fontTools font that keeps its own modification date when it is saved.
+class _StableFont(weasyprint.pdf.fonts.Font):  # type: ignore[misc]
+    """A font of one of tcdocs' PDFs that, subset by fontTools, keeps its own dates.
 
-    fontTools stamps "now" (or ``SOURCE_DATE_EPOCH``) into every font it saves, so a
-    PDF whose fonts were subset by fontTools would differ from run to run. Keeping the
-    font's own date makes the bytes depend on the document alone, as they do when
-    HarfBuzz subsets.
+    fontTools stamps "now" (or ``SOURCE_DATE_EPOCH``) into every font it saves, so a PDF
+    whose fonts it subset would differ from run to run. Keeping the font's own dates makes
+    the bytes depend on the document alone, as they do when HarfBuzz subsets; and reading
+    them with :func:`~tcdocs.fonts.read_head` spares the log fontTools' reading writes.
     """
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("recalcTimestamp", False)
-        super().__init__(*args, **kwargs)
+    file_content: bytes
+
+    def subset(self, to_unicode: dict[int, str], hinting: bool) -> None:
+        # WeasyPrint's own fontTools subsetting, with the same options, keeping the font's dates
+        # and without its warning for every font: this backend said once that fontTools subsets.
+        if not to_unicode:
+            return
+        options = font_subset.Options(
+            retain_gids=True,
+            passthrough_tables=True,
+            ignore_missing_glyphs=True,
+            hinting=hinting,
+            desubroutinize=True,
+            notdef_outline=bool(self.missing),
+        )
+        options.drop_tables += ["GSUB", "GPOS", "SVG"]
+        subsetter = font_subset.Subsetter(options)
+        subsetter.populate(gids=to_unicode)
+        try:
+            font = TTFont(io.BytesIO(self.file_content), fontNumber=self.index, recalcTimestamp=False)
+            font["head"] = read_head(font)
+            subsetter.subset(font)
+        except TTLibError:
+            return  # as WeasyPrint does: the whole font is embedded
+        out = io.BytesIO()
+        font.save(out)
+        self.file_content = out.getvalue()
 
 
 if SUBSETTER == "fonttools":
-    weasyprint.pdf.fonts.TTFont = _StableTTFont
     logging.getLogger(__name__).info("HarfBuzz's subsetter is not installed; fontTools subsets the PDF fonts")
+
+
+class _StableFonts(dict[Any, Any]):
+    """The fonts of one document as WeasyPrint collects them, each made a :class:`_StableFont`.
+
+    Only this document's fonts change; WeasyPrint itself stays as it is for every other
+    caller in the process.
+    """
+
+    def __setitem__(self, key: Any, font: Any) -> None:
+        font.__class__ = _StableFont
+        super().__setitem__(key, font)
 
 
 def page_html(content: Content, roots: tuple[Path, ...], variant: str | None = None) -> str:
@@ -174,11 +210,6 @@ def _check_size(document: Any) -> None:
             )
 
 
-def _house_folder(roots: tuple[Path, ...]) -> Path:
-    """The template folder whose ``house/house.css`` styles the page: a user's, or the built-in one."""
-    return next((root for root in roots if (root / "house" / "house.css").is_file()), roots[-1])
-
-
 class HouseStyle(NamedTuple):
     """The parsed user-agent and house stylesheets, and the fonts the house style loads."""
 
@@ -203,12 +234,12 @@ def _house_style(roots: tuple[Path, ...]) -> HouseStyle:
     """
     fonts = FontConfiguration()
     fetcher = BundledFetcher(roots)
-    folder = _house_folder(roots) / "house"
+    text, folder = house_css(roots)
     ua = next((root / "house" / "ua.css" for root in roots if (root / "house" / "ua.css").is_file()), folder / "ua.css")
     user_agent = CSS(filename=str(ua), url_fetcher=fetcher)
-    css = folder / "house.css"
-    families = frozenset(name.strip() for name in _FONT_FACE.findall(css.read_text(encoding="utf-8")))
-    return HouseStyle(user_agent, CSS(filename=str(css), url_fetcher=fetcher, font_config=fonts), fonts, families)
+    families = frozenset(name.strip() for name in _FONT_FACE.findall(text))
+    house = CSS(string=text, base_url=folder.as_uri() + "/", url_fetcher=fetcher, font_config=fonts)
+    return HouseStyle(user_agent, house, fonts, families)
 
 
 class _HousePage(HTML):  # type: ignore[misc]
@@ -246,7 +277,7 @@ def write(content: Content, roots: tuple[Path, ...], options: RenderOptions | No
     if WeasyPrint fails or reports an error.
     """
     variant = options.pdf_variant if options is not None else None
-    base = _house_folder(roots)
+    base = house_css(roots)[1].parent
     page = page_html(content, roots, variant)
     _refuse_attachments(page)
     html = _HousePage(string=page, base_url=base.as_uri() + "/", url_fetcher=BundledFetcher(roots))
@@ -256,6 +287,8 @@ def write(content: Content, roots: tuple[Path, ...], options: RenderOptions | No
             html.user_agent = style.user_agent
             document = html.render(stylesheets=[style.house], font_config=style.fonts, pdf_variant=variant, custom_metadata=True)
             _check_size(document)
+            if SUBSETTER == "fonttools":
+                document.fonts = _StableFonts()
             pdf = document.write_pdf(
                 uncompressed_pdf=False,
                 pdf_variant=variant,

@@ -122,7 +122,6 @@ class CriterionAccount(NamedTuple):
 class Ansokan(Document):
     """An application for certification or re-certification, approved by the regional steering group."""
 
-    kind_title: ClassVar[str] = "Ansökan"
     genre: ClassVar[Genre] = "letters"
     step: ClassVar[int] = 6
 

@@ -50,8 +50,8 @@ class OverviewDeadline(Model):
 class Arendeoversikt(Document):
     """An overview of one certification case: the road, the deadlines ahead and the problems found."""
 
-    kind_title: ClassVar[str] = "Ärendeöversikt"
     genre: ClassVar[Genre] = "letters"
+    in_case: ClassVar[bool] = False
 
     kind: Literal["arendeoversikt"] = Field(title="Dokumentslag")
     region: Region = Field(title="Region", description="Regionens namn utan 'Teknikcollege'.")

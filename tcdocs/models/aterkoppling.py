@@ -49,7 +49,6 @@ class Interest(NamedTuple):
 class Aterkoppling(Document):
     """RTS kansli's confirmation of an intresseanmälan, with its feedback and the next steps."""
 
-    kind_title: ClassVar[str] = "Återkoppling"
     genre: ClassVar[Genre] = "letters"
     writer = "rts"
     step: ClassVar[int] = 4

@@ -11,6 +11,7 @@ from typing import Annotated, Any, ClassVar, Literal, NamedTuple, get_args, get_
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
+from ..labels import label
 from ..messages import Message
 from .text import Address, Checked, Day, Dnr, Line, Money, Prose, Region, Text, clean_text, describe_illegal, first_illegal, name_key
 
@@ -224,6 +225,13 @@ class Attachment(Model):
     title: Text = Field(title="Rubrik")
 
 
+class _KindTitle:
+    """A kind's Swedish name, read from ``labels.yaml``: the templates own the wording."""
+
+    def __get__(self, instance: object, owner: type[Document]) -> str:
+        return label("Kind", owner.kind_name())
+
+
 Genre = Literal["agreements", "protocols", "letters"]
 """The folders of wording templates, by genre: agreements, protocols, and letters and applications."""
 
@@ -240,16 +248,18 @@ class Document(Model):
     its starter is ``tcdocs/starters/<kind>.yaml``.
     """
 
-    kind_title: ClassVar[str]
-    """The kind's Swedish name, as lists of kinds and the schema show it."""
+    kind_title: ClassVar[_KindTitle] = _KindTitle()
+    """The kind's Swedish name, as lists of kinds and the schema show it (``Kind`` in ``labels.yaml``)."""
     genre: ClassVar[Genre]
     """Where the kind's wording lives: ``templates/<genre>/<kind>.html.j2`` (agreements, protocols,
     or letters and applications)."""
     step: ClassVar[int | None] = None
     """The step of the handbook's road to certification the document belongs to (1–13), or None."""
-    per_case: ClassVar[Literal["one", "many"]] = "one"
-    """How many of the kind one case holds: one (a samverkansavtal, a beslut) or many (minutes of every
-    meeting, a hängavtal for each new party)."""
+    several_per_case: ClassVar[bool] = False
+    """Whether a case may hold several of this kind (minutes of every meeting, a hängavtal for each
+    new party); of any other kind a second one is a problem of the case."""
+    in_case: ClassVar[bool] = True
+    """Whether the document is one of a case's own; the ärendeöversikt is written about a case."""
     writer: ClassVar[Writer] = "region"
     """Who writes the kind, and so who may save it in a stored case: the region, or RTS kansli
     (``"rts"``: its återkoppling, granskningsprotokoll and beslut)."""

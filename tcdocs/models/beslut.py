@@ -87,7 +87,6 @@ class Review(NamedTuple):
 class Beslut(Document):
     """A decision by the RTS board on certification, re-certification, deferral, refusal or withdrawal."""
 
-    kind_title: ClassVar[str] = "Beslut"
     genre: ClassVar[Genre] = "protocols"
     writer = "rts"
     step: ClassVar[int] = 12

@@ -1,46 +1,54 @@
 """Teknikcollege's eight quality criteria, in the order of the handbook's "Kvaliteten – så säkras den".
 
 The criteria are data of the package: a granskningsprotokoll names them by key and
-the wording takes their numbers and titles from here, so no data file retypes them.
+the wording takes their numbers from here and their titles from ``labels.yaml``
+(``Criterion``), so no data file retypes them and no Swedish is written in Python.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any, NamedTuple
 
+from ..labels import label
 from ..messages import N_, Message
 
-__all__ = ["CRITERIA", "CRITERIA_KEYS", "Criterion", "criteria_problems", "criterion", "criterion_key", "criterion_title"]
+__all__ = ["CRITERIA", "CRITERIA_KEYS", "Criterion", "criteria_problems", "criterion_key", "criterion_title"]
 
 
 class Criterion(NamedTuple):
-    """One quality criterion: its number, the key a data file uses and its Swedish title."""
+    """One quality criterion: its number and the key a data file uses."""
 
     number: int
     key: str
-    title: str
+
+    @property
+    def title(self) -> str:
+        """The criterion's Swedish title (``Criterion`` in ``labels.yaml``)."""
+        return label("Criterion", self.key)
 
 
-CRITERIA: tuple[Criterion, ...] = (
-    Criterion(1, "kvalitetssakrad_process", "Kvalitetssäkrad process"),
-    Criterion(2, "regional_samverkan", "Regional samverkan"),
-    Criterion(3, "organisation_och_styrning", "Organisation och styrning"),
-    Criterion(4, "industrins_kompetensbehov", "Industrins kompetensbehov"),
-    Criterion(5, "utbildningar_och_dimensionering", "Utbildningar och dimensionering"),
-    Criterion(6, "larmiljo", "Kreativ och stimulerande lärmiljö"),
-    Criterion(7, "utbildning_inom_teknikcollege", "Utbildning inom Teknikcollege"),
-    Criterion(8, "arbetslivets_medverkan", "Arbetslivets medverkan i utbildningen"),
+CRITERIA: tuple[Criterion, ...] = tuple(
+    Criterion(number, key)
+    for number, key in enumerate(
+        (
+            "kvalitetssakrad_process",
+            "regional_samverkan",
+            "organisation_och_styrning",
+            "industrins_kompetensbehov",
+            "utbildningar_och_dimensionering",
+            "larmiljo",
+            "utbildning_inom_teknikcollege",
+            "arbetslivets_medverkan",
+        ),
+        start=1,
+    )
 )
 """The eight criteria in the order every protocol lists them."""
 
 _BY_KEY = {c.key: c for c in CRITERIA}
-
-
-def criterion(key: str) -> Criterion:
-    """The criterion with *key*; ``KeyError`` if there is none."""
-    return _BY_KEY[key]
 
 
 def criterion_title(key: str) -> str | None:
@@ -55,8 +63,12 @@ def _folded(text: str) -> str:
     return "".join(c for c in plain if c.isalnum() and not unicodedata.combining(c))
 
 
-_BY_NAME = {name: c.key for c in CRITERIA for name in (_folded(c.key), _folded(c.title), _folded(f"{c.number}. {c.title}"), str(c.number))}
-_BY_NAME.update({_folded(c.title.split()[-1]): c.key for c in CRITERIA if c.key == "larmiljo"})
+@lru_cache(maxsize=1)
+def _by_name() -> dict[str, str]:
+    """Every way a person names a criterion (key, number, title, numbered title), folded, to its key."""
+    names = {name: c.key for c in CRITERIA for name in (_folded(c.key), _folded(c.title), _folded(f"{c.number}. {c.title}"), str(c.number))}
+    names.update({_folded(c.title.split()[-1]): c.key for c in CRITERIA if c.key == "larmiljo"})
+    return names
 
 
 def criterion_key(name: Any) -> Any:
@@ -66,7 +78,7 @@ def criterion_key(name: Any) -> Any:
         name = str(name)
     if not isinstance(name, str):
         return name
-    return _BY_NAME.get(_folded(name), name)
+    return _by_name().get(_folded(name), name)
 
 
 def keyed_by_criterion(value: Any) -> Any:
@@ -105,7 +117,8 @@ def criteria_problems(
     return problems
 
 
-CRITERIA_KEYS: dict[str, Any] = {
-    "propertyNames": {"oneOf": [{"const": c.key, "title": f"{c.number}. {c.title}"} for c in CRITERIA]},
-}
-"""The JSON Schema of a mapping keyed by criterion: its keys with their Swedish titles, in order."""
+# A function named as the constant it stands for: pydantic calls it when a schema is made, so the
+# titles are read from labels.yaml then, not when the models are imported.
+def CRITERIA_KEYS(schema: dict[str, Any]) -> None:
+    """Give the JSON Schema of a mapping keyed by criterion its keys, with their Swedish titles, in order."""
+    schema["propertyNames"] = {"oneOf": [{"const": c.key, "title": f"{c.number}. {c.title}"} for c in CRITERIA]}

@@ -82,7 +82,6 @@ class CriterionAssessment(NamedTuple):
 class Granskningsprotokoll(Document):
     """A review protocol written by two members of the review committee and the RTS office."""
 
-    kind_title: ClassVar[str] = "Granskningsprotokoll"
     genre: ClassVar[Genre] = "protocols"
     writer = "rts"
     step: ClassVar[int] = 9

@@ -177,9 +177,8 @@ class FirstYear(NamedTuple):
 class Hangavtal(Document):
     """A hängavtal by which one party joins an existing samverkansavtal."""
 
-    kind_title: ClassVar[str] = "Hängavtal"
     genre: ClassVar[Genre] = "agreements"
-    per_case: ClassVar[Literal["one", "many"]] = "many"
+    several_per_case: ClassVar[bool] = True
 
     kind: Literal["hangavtal"] = Field(title="Dokumentslag")
     agreement: MainAgreementField = Field(

@@ -36,7 +36,6 @@ class Principal(Model):
 class Intresseanmalan(Document):
     """An expression of interest to the RTS office, signed by the regional chair."""
 
-    kind_title: ClassVar[str] = "Intresseanmälan"
     genre: ClassVar[Genre] = "letters"
     step: ClassVar[int] = 3
 

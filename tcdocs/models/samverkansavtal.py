@@ -186,7 +186,6 @@ class CostShare(NamedTuple):
 class Samverkansavtal(Document):
     """A samverkansavtal between at least three municipalities of a Teknikcollege region."""
 
-    kind_title: ClassVar[str] = "Samverkansavtal"
     genre: ClassVar[Genre] = "agreements"
     step: ClassVar[int] = 2
     MIN_MUNICIPALITIES: ClassVar[int] = 3

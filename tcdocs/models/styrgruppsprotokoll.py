@@ -77,9 +77,8 @@ class Paragraph(NamedTuple):
 class Styrgruppsprotokoll(Document):
     """Minutes of a meeting of the regional or a local steering group."""
 
-    kind_title: ClassVar[str] = "Styrgruppsprotokoll"
     genre: ClassVar[Genre] = "protocols"
-    per_case: ClassVar[Literal["one", "many"]] = "many"
+    several_per_case: ClassVar[bool] = True
     MAX_ADJUSTERS: ClassVar[int] = 2
 
     kind: Literal["styrgruppsprotokoll"] = Field(title="Dokumentslag")

@@ -86,7 +86,6 @@ class AnsweredRequest(NamedTuple):
 class Svar(Document):
     """The region's answer to a granskningsprotokoll: every requested supplement, signed by the steering group's chair."""
 
-    kind_title: ClassVar[str] = "Svar på protokoll"
     genre: ClassVar[Genre] = "letters"
     step: ClassVar[int] = 10
 

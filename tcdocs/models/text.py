@@ -20,6 +20,9 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field
 
+from ..data import describe_illegal, first_illegal
+from ..fonts import text_width, unsupported
+from ..house import house
 from ..messages import Message
 
 __all__ = [
@@ -42,23 +45,6 @@ __all__ = [
     "parse_money",
 ]
 
-# Characters that Word cannot store in its XML and that no one types on purpose:
-# C0 controls other than tab and newline, the two non-characters U+FFFE/U+FFFF and
-# lone surrogates (which Python lets through from a "\ud800" YAML escape).
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-
-
-def first_illegal(text: str) -> int | None:
-    """The index of the first character a document cannot hold, or None."""
-    bad = _ILLEGAL.search(text)
-    return None if bad is None else bad.start()
-
-
-def describe_illegal(char: str) -> str:
-    """How error messages name a refused character."""
-    return Message("the control character U+{code:04X}, which a document cannot hold; remove it", code=ord(char))
-
-
 @lru_cache(maxsize=1)
 def _invisible() -> re.Pattern[str]:
     # Format characters (zero-width spaces and joiners, bidirectional controls, the
@@ -77,8 +63,6 @@ def clean_text(value: str) -> str:
     index = first_illegal(value)
     if index is not None:
         raise ValueError(Message("character {number} is {what}", number=index + 1, what=describe_illegal(value[index])))
-    from ..layout import unsupported
-
     invisible = _invisible()
     missing = [char for char in unsupported(value) if not invisible.match(char)]
     if missing:
@@ -135,24 +119,18 @@ Address = Annotated[Checked, Field(min_length=1, max_length=300), AfterValidator
 """A postal address of at most five lines, kept as written."""
 
 
-# The page header's boxes, in mm, and the widths their text is allowed: the issuer at top
-# left in 11 pt bold, the Dnr in the right-hand block in 9 pt (house.css, the house Word file).
-ISSUER_WIDTH_MM = 84.0
-DNR_WIDTH_MM = 70.0
-
-
 def _fits_header(value: str) -> str:
-    from ..layout import text_width
-
-    if text_width(f"Teknikcollege {value}", 11, bold=True) > ISSUER_WIDTH_MM:
+    # The issuer at the page header's top left, in the house style's type and box.
+    header = house().header
+    if text_width(f"Teknikcollege {value}", header.issuer.size, bold=header.issuer.bold) > house().issuer_width:
         raise ValueError(Message("'Teknikcollege {region}' is too long for the page header; shorten the region's name", region=value))
     return value
 
 
 def _fits_dnr(value: str) -> str:
-    from ..layout import text_width
-
-    if text_width(f"Dnr {value}", 9) > DNR_WIDTH_MM:
+    # A line of the page header's right-hand block.
+    text = house().header.text
+    if text_width(f"Dnr {value}", text.size, bold=text.bold) > house().dnr_width:
         raise ValueError(Message("the Dnr is too long for the page header; a Dnr such as 'KS 2026/0412' fits"))
     return value
 

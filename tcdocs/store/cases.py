@@ -33,8 +33,9 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, defer, sessionmaker
 
+from ..data import read_data
 from ..errors import LoadError, NotFound, Problem, SaveConflict, StoreError, UsageError, shown
-from ..loader import Uploads, read_json, read_yaml
+from ..loader import Uploads
 from ..messages import N_, Message
 from ..models import KINDS
 from ..models.text import name_key
@@ -125,8 +126,7 @@ def document_kind(name: str, text: str) -> str:
 
 def _fields(name: str, text: str) -> dict[str, Any]:
     """The fields of the document *text* (named *name*), whose ``kind`` is a known kind; see :func:`document_kind`."""
-    read = read_json if name.lower().endswith(".json") else read_yaml
-    data, positions = read(text.removeprefix("\ufeff"), name)
+    data, positions = read_data(text.removeprefix("\ufeff"), name)
     kind = data.get("kind") if isinstance(data, dict) else None
     if isinstance(kind, str) and kind in KINDS:
         fields: dict[str, Any] = data

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from ..data import read_file
 from ..errors import LoadError, Problem, UsageError, shown
-from ..loader import read_file
 from ..messages import Message
 from ..output import safe_stem, write_all_atomic
 from ..road import ROAD_SUFFIXES

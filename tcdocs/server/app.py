@@ -1,0 +1,144 @@
+"""The service as an ASGI application: its routes, and what happens around every request.
+
+Around every request, in one place: the token check, the request id, the security
+headers, the metrics, one log line, and the answer for an error nothing else caught.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any, Literal
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
+
+from .._version import __version__
+from ..catalogue import kinds
+from ..messages import Message, say
+from ..models import KINDS
+from .answers import Refusal, language, secure
+from .routes import router
+from .settings import ServiceSettings
+from .state import Service
+
+__all__ = ["create_app"]
+
+log = logging.getLogger("tcdocs.server")
+
+OPEN_PATHS = ("/healthz", "/", "/favicon.ico")  # and /assets/: what answers without a token
+
+DESCRIPTION = (
+    "Teknikcollege-dokument ({kinds}) som DOCX eller PDF. Skicka dokumentets uppgifter som JSON eller YAML, "
+    "eller som multipart/form-data med dokumentet i delen `document` och de dokument det hänvisar till i delar "
+    "som heter `files`; fel i uppgifterna ges tillbaka med fält, rad och kolumn."
+)
+
+
+def create_app(settings: ServiceSettings | None = None) -> FastAPI:
+    """The service as an ASGI application, for uvicorn or any other ASGI server."""
+    service = Service.for_settings(settings or ServiceSettings())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        service.renderer.start()
+        try:
+            yield
+        finally:
+            await asyncio.to_thread(service.renderer.stop)
+
+    names = ", ".join(title.lower() for title in kinds().values())
+    app = FastAPI(title="tcdocs", version=__version__, description=DESCRIPTION.format(kinds=names), lifespan=lifespan)
+    app.state.service = service
+    app.include_router(router)
+    app.middleware("http")(_every_request)
+    app.add_exception_handler(Refusal, _refusal)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, _bad_parameter)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, _no_such)  # type: ignore[arg-type]
+    app.openapi = lambda: _openapi(app, service.settings)  # type: ignore[method-assign]
+    return app
+
+
+async def _every_request(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    service: Service = request.app.state.service
+    token = service.settings.token
+    request_id = request.headers.get("x-request-id", "")[:64] or uuid.uuid4().hex[:16]
+    started = time.monotonic()
+    route = request.url.path
+    note = ""
+    try:
+        if token is not None and not _open(route) and not _authorised(request, token):
+            response: Response = Refusal(401, Message("a valid token is needed: Authorization: Bearer <token>")).response(language(request))
+        else:
+            response = await call_next(request)
+    except ClientDisconnect:
+        note = " (the client went away before its request had arrived)"
+        response = Response(status_code=400)
+    except Exception:  # the one place an unexpected error becomes an answer, with no trace in it
+        log.exception("%s %s %s: internal error", request_id, request.method, route)
+        error = Message("an internal error occurred (request {id})", id=request_id)
+        response = JSONResponse({"detail": say(error, language(request))}, status_code=500)
+    secure(response)
+    response.headers["X-Request-Id"] = request_id
+    label = route if route in OPEN_PATHS or route.startswith("/metrics") else "/" + "/".join(route.split("/")[1:3])
+    service.metrics.requests.labels(label, str(response.status_code)).inc()
+    elapsed = (time.monotonic() - started) * 1000
+    log.info("%s %s %s %d %.0f ms%s", request_id, request.method, route, response.status_code, elapsed, note)
+    return response
+
+
+async def _refusal(request: Request, exc: Refusal) -> JSONResponse:
+    return exc.response(language(request))
+
+
+async def _bad_parameter(request: Request, exc: RequestValidationError) -> JSONResponse:
+    names = ", ".join(sorted({str(error["loc"][-1]) for error in exc.errors()}))
+    return Refusal(422, Message("the request's {names} is not valid; see /openapi.json", names=names)).response(language(request))
+
+
+async def _no_such(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    if exc.status_code == 405:
+        detail = Message("{method} is not used at this address", method=request.method)
+    elif exc.status_code == 404:
+        detail = Message("there is nothing at this address; see /openapi.json")
+    else:
+        detail = Message("the request cannot be answered ({status})", status=exc.status_code)
+    response = Refusal(exc.status_code, detail).response(language(request))
+    response.headers.update(exc.headers or {})
+    return response
+
+
+def _open(route: str) -> bool:
+    return route in OPEN_PATHS or route.startswith("/assets/")
+
+
+def _authorised(request: Request, token: str) -> bool:
+    given = request.headers.get("authorization", "")
+    scheme, _, value = given.partition(" ")
+    # compare_digest takes as long whatever the token, so its characters cannot be guessed one by one.
+    return scheme.lower() == "bearer" and hmac.compare_digest(value.strip().encode(), token.encode())
+
+
+def _openapi(app: FastAPI, settings: ServiceSettings) -> dict[str, Any]:
+    """The OpenAPI description, with every kind's model as a schema and the token as its security."""
+    if app.openapi_schema is None:
+        document = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        models: list[tuple[type[BaseModel], Literal["validation"]]] = [(model, "validation") for model in KINDS.values()]
+        _, definitions = models_json_schema(models, ref_template="#/components/schemas/{model}")
+        document.setdefault("components", {}).setdefault("schemas", {}).update(definitions.get("$defs", {}))
+        if settings.token is not None:
+            document["components"]["securitySchemes"] = {"bearer": {"type": "http", "scheme": "bearer"}}
+            document["security"] = [{"bearer": []}]
+        app.openapi_schema = document
+    return app.openapi_schema

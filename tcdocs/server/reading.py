@@ -1,0 +1,202 @@
+"""Reading a request: its body within the limits, the kind its address names, and the document or case it carries.
+
+Every route that takes data reads it here, so a document sent to the service is held to
+one set of rules: the same size and stall limits, the same parsers as the command line,
+the uploaded files as the only documents it may refer to.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from pathlib import Path as FilePath
+from typing import Annotated, Any
+
+from fastapi import Depends, Path, Request
+
+from ..data import read_data
+from ..errors import LoadError, Problem, UsageError
+from ..loader import Uploads, check_data
+from ..messages import Message
+from ..models import KINDS
+from ..models.base import Document
+from ..road import Case, case_from_uploads
+from .answers import SOURCE, Refusal
+from .settings import ServiceSettings
+from .state import Service
+
+__all__ = ["Kind", "known_kind", "read_body", "read_case", "read_document"]
+
+YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
+JSON_TYPES = ("application/json", "text/json")
+
+
+def known_kind(
+    # A plain string checked here, so that an unknown kind is 404; the schema lists the kinds.
+    kind: str = Path(description="Dokumentslaget", json_schema_extra={"enum": list(KINDS)}),
+) -> str:
+    """The document kind an address names; a 404 refusal naming the known kinds if there is none such."""
+    if kind not in KINDS:
+        raise Refusal(404, Message("unknown document kind '{kind}'; known kinds: {known}", kind=kind, known=", ".join(KINDS)))
+    return kind
+
+
+Kind = Annotated[str, Depends(known_kind)]
+"""A route's ``{kind}``, known to be a document kind."""
+
+
+async def read_body(request: Request, settings: ServiceSettings) -> bytes:
+    """The request body, refused past the size limit (413) or when it stops arriving (408)."""
+    limit = settings.max_body
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise Refusal(413, Message("the request body is larger than {limit} bytes", limit=limit))
+    chunks, size = [], 0
+    stream = request.stream().__aiter__()
+    while True:
+        try:
+            chunk = await asyncio.wait_for(stream.__anext__(), settings.body_timeout)
+        except StopAsyncIteration:
+            break
+        except TimeoutError:
+            raise Refusal(
+                408, Message("the request body stopped arriving for {seconds:g} s; it was dropped", seconds=settings.body_timeout)
+            ) from None
+        size += len(chunk)
+        if size > limit:
+            raise Refusal(413, Message("the request body is larger than {limit} bytes", limit=limit))
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def read_document(request: Request, kind: str, service: Service) -> tuple[Document, list[Problem]]:
+    """The request body as a validated document of *kind* and its warnings, or a 422 refusal with the problems."""
+    raw = await read_body(request, service.settings)
+    content_type = request.headers.get("content-type", "application/json")
+    try:
+        async with service.parsing:
+            return await asyncio.to_thread(_check, kind, raw, content_type)
+    except LoadError as exc:
+        raise Refusal(422, Message("the data is not a valid document"), exc.problems) from None
+
+
+async def read_case(request: Request, service: Service, today: dt.date) -> Case:
+    """The certification case whose documents the request uploads together, as ``files`` parts."""
+    raw = await read_body(request, service.settings)
+    media = request.headers.get("content-type", "")
+    if media.split(";")[0].strip().lower() != "multipart/form-data":
+        raise Refusal(415, Message("send the case's documents as multipart/form-data, in parts named 'files'"))
+    try:
+        async with service.parsing:
+            return await asyncio.to_thread(_case, raw, media, today)
+    except UsageError as exc:
+        raise Refusal(422, exc.args[0]) from None
+
+
+def _parse(raw: bytes, media: str, name: str) -> tuple[Any, dict[Any, Any]]:
+    """A document's data and positions from YAML or JSON bytes, as its media type or file name says."""
+    if media in YAML_TYPES or name.lower().endswith((".yaml", ".yml")):
+        return read_data(raw, name, syntax="YAML")
+    if media in JSON_TYPES or media.endswith("+json") or name.lower().endswith(".json"):
+        return read_data(raw, name, syntax="JSON")
+    raise Refusal(415, Message("send the data as application/json or application/yaml"))
+
+
+def _check(kind: str, raw: bytes, content_type: str) -> tuple[Document, list[Problem]]:
+    """The request's document of *kind*, validated; runs in a thread, off the event loop."""
+    media = content_type.split(";")[0].strip().lower()
+    uploads = None
+    name = SOURCE
+    if media == "multipart/form-data":
+        document, files = _multipart(raw, content_type)
+        if document is None:
+            raise Refusal(400, Message("a multipart body needs a part named 'document'"))
+        name, raw, media = document
+        uploads = Uploads(files)
+    data, positions = _parse(raw, media, name)
+    if isinstance(data, dict):
+        data.setdefault("kind", kind)
+        if data["kind"] != kind:
+            wrong = Message("this is the address for {kind}, but the data says kind: {given}", kind=kind, given=data["kind"])
+            raise LoadError([Problem(wrong, "kind", name)])
+    checked = check_data(data, name, positions, uploads)
+    return checked.doc, checked.warnings
+
+
+def _case(raw: bytes, content_type: str, today: dt.date) -> Case:
+    """The case whose documents were uploaded together; runs in a thread, off the event loop."""
+    document, files = _multipart(raw, content_type)
+    if document is not None and document[0] != SOURCE:
+        files[FilePath(document[0]).name] = document[1]
+    if not files:
+        raise Refusal(400, Message("send the case's documents in parts named 'files', each with its file name"))
+    return case_from_uploads(files, Uploads(files), today)
+
+
+def _multipart(raw: bytes, content_type: str) -> tuple[tuple[str, bytes, str] | None, dict[str, bytes]]:
+    """The part named ``document`` (file name, bytes, media type), if any, and the parts named ``files`` by file name."""
+    from python_multipart.multipart import MultipartParser, parse_options_header
+
+    # The header arrived as bytes and was decoded as Latin-1; the boundary is those bytes.
+    _, options = parse_options_header(content_type.encode("latin-1", "replace"))
+    boundary = options.get(b"boundary")
+    if not boundary:
+        raise Refusal(400, Message("a multipart body needs its boundary"))
+    parts: list[dict[str, Any]] = []
+    current: dict[str, Any] = {}
+    header: list[bytes] = [b"", b""]
+
+    def on_part_begin() -> None:
+        current.clear()
+        current.update({"headers": {}, "data": bytearray()})
+
+    def on_header_field(data: bytes, start: int, end: int) -> None:
+        header[0] += data[start:end]
+
+    def on_header_value(data: bytes, start: int, end: int) -> None:
+        header[1] += data[start:end]
+
+    def on_header_end() -> None:
+        # Kept as bytes: a header's parameters (a file name in UTF-8, or any bytes at all) are parsed as bytes.
+        current["headers"][header[0].decode("latin-1").lower()] = bytes(header[1])
+        header[0], header[1] = b"", b""
+
+    def on_part_data(data: bytes, start: int, end: int) -> None:
+        current["data"] += data[start:end]
+
+    def on_part_end() -> None:
+        parts.append(dict(current))
+
+    parser = MultipartParser(
+        boundary,
+        {
+            "on_part_begin": on_part_begin,
+            "on_header_field": on_header_field,
+            "on_header_value": on_header_value,
+            "on_header_end": on_header_end,
+            "on_part_data": on_part_data,
+            "on_part_end": on_part_end,
+        },
+    )
+    try:
+        parser.write(raw)
+        parser.finalize()
+    except Exception:  # python-multipart raises its own kinds for a malformed body
+        raise Refusal(400, Message("the multipart body is malformed")) from None
+    document: tuple[str, bytes, str] | None = None
+    files: dict[str, bytes] = {}
+    for part in parts:
+        _, disposition = parse_options_header(part["headers"].get("content-disposition", b""))
+        field_name = disposition.get(b"name", b"").decode("utf-8", "replace")
+        file_name = disposition.get(b"filename", b"").decode("utf-8", "replace")
+        media = part["headers"].get("content-type", b"").decode("latin-1").split(";")[0].strip().lower()
+        if field_name == "document":
+            if document is not None:
+                raise Refusal(400, Message("a multipart body has one part named 'document'"))
+            document = (file_name or SOURCE, bytes(part["data"]), media)
+        elif field_name == "files" and file_name:
+            name = FilePath(file_name).name
+            if name in files:
+                raise Refusal(400, Message("two files are named '{name}'; each file sent with a document needs its own name", name=name))
+            files[name] = bytes(part["data"])
+    return document, files

@@ -1,0 +1,115 @@
+"""The service's render workers: a bounded pool of processes that every render goes through."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ctypes
+import logging
+import multiprocessing
+import signal
+import sys
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from ..backends import FORMATS
+from ..batch import warm_up
+from ..errors import RenderError, RenderTimeout, TemplateError
+from ..messages import Message
+from ..models.base import Document
+from ..rendering import render_formats
+from ..timelimit import alarm
+from .answers import Refusal
+from .metrics import Metrics
+from .settings import ServiceSettings
+
+__all__ = ["Renderer"]
+
+log = logging.getLogger("tcdocs.server")
+
+
+def _worker_start() -> None:
+    """Set up a render worker: it dies with the service, leaves Ctrl-C to it, and starts warm."""
+    if sys.platform.startswith("linux"):
+        # PR_SET_PDEATHSIG: if the service is killed outright, the kernel stops its workers too.
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    warm_up(FORMATS)
+
+
+def _render_job(doc: Document, fmt: str, timeout: float) -> bytes:
+    # Runs in the main thread of a worker process, which is the service's own: the alarm is its to arm.
+    with alarm(timeout):
+        return render_formats(doc, (fmt,))[fmt]
+
+
+class Renderer:
+    """The bounded pool of worker processes that every render goes through."""
+
+    def __init__(self, settings: ServiceSettings, metrics: Metrics) -> None:
+        self.settings = settings
+        self.metrics = metrics
+        self.pool: ProcessPoolExecutor | None = None
+        self.waiting = 0
+        self.lock = threading.Lock()
+
+    def start(self) -> None:
+        # spawn: the service's own threads never reach a worker through fork.
+        context = multiprocessing.get_context("spawn")
+        self.pool = ProcessPoolExecutor(max_workers=self.settings.workers, mp_context=context, initializer=_worker_start)
+
+    def stop(self) -> None:
+        """Stop the workers now, running renders included, and wait until they are gone."""
+        with self.lock:
+            pool, self.pool = self.pool, None
+        if pool is None:
+            return
+        processes = list(getattr(pool, "_processes", {}).values())  # the executor has no public way to stop a busy worker
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.join(timeout=10)
+            if process.is_alive():
+                process.kill()
+                process.join(timeout=5)
+        pool.shutdown(wait=True)
+
+    async def render(self, doc: Document, fmt: str) -> bytes:
+        """*doc* rendered as *fmt* by a worker; a :class:`Refusal` when the service is busy or the render fails."""
+        if self.waiting >= self.settings.workers + self.settings.queue:
+            raise Refusal(503, Message("the service is busy; try again shortly"))
+        if self.pool is None:
+            self.start()
+        assert self.pool is not None
+        self.waiting += 1
+        self.metrics.queue.set(self.waiting)
+        started = time.monotonic()
+        try:
+            loop = asyncio.get_running_loop()
+            job = loop.run_in_executor(self.pool, _render_job, doc, fmt, self.settings.timeout)
+            # The worker stops itself at the time limit; the outer wait also covers the queue.
+            data = await asyncio.wait_for(job, self.settings.timeout * 4 + 30)
+        except RenderTimeout as exc:
+            raise Refusal(503, Message("{error}; the document was not made", error=exc)) from None
+        except TimeoutError:
+            raise Refusal(503, Message("the render did not finish in time; the document was not made")) from None
+        except RenderError as exc:
+            raise Refusal(422, Message("the document could not be made: {error}", error=exc)) from None
+        except TemplateError as exc:
+            log.error("a built-in template failed: %s", exc.format())
+            raise Refusal(500, Message("the document could not be made: a template of the service failed")) from None
+        except BrokenProcessPool:
+            # A worker died (killed, out of memory): start a fresh pool for the next requests.
+            self.metrics.restarts.inc()
+            self.stop()
+            self.start()
+            raise Refusal(503, Message("the worker rendering the document stopped; try again")) from None
+        finally:
+            self.waiting -= 1
+            self.metrics.queue.set(self.waiting)
+        self.metrics.render_seconds.labels(fmt).observe(time.monotonic() - started)
+        return data
