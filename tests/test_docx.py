@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import zipfile
 from collections import Counter
 from pathlib import Path
@@ -140,4 +141,4 @@ def test_a_hyphen_before_a_digit_never_breaks_a_line_in_word(name, examples):
 
 def re_digit_hyphen(text: str) -> bool:
     """Whether *text* holds a plain hyphen right before a digit."""
-    return any(char == "-" and following.isdigit() for char, following in zip(text, text[1:], strict=False))
+    return any(char == "-" and following.isdigit() for char, following in itertools.pairwise(text))
