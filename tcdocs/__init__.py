@@ -12,21 +12,34 @@ from ._version import __version__
 from .backends import FORMATS
 from .catalogue import kinds, schema, starter
 from .data import Limits
-from .errors import LoadError, OutputError, Problem, RenderError, TcdocsError, TemplateError, UsageError
+from .errors import (
+    Forbidden,
+    LoadError,
+    NotFound,
+    OutputError,
+    Problem,
+    RenderError,
+    SaveConflict,
+    StoreError,
+    TcdocsError,
+    TemplateError,
+    UsageError,
+)
 from .loader import Checked, Files, Sources, Uploads, check_data, load, load_checked, load_text
 from .models.ansokan import Account, Ansokan, AppliedProgramme, Company, LocalGroup
 from .models.arendeoversikt import Arendeoversikt, OverviewDeadline, OverviewStep
 from .models.aterkoppling import Aterkoppling, InterestReference
 from .models.base import Attachment, CertificationPeriod, Document, MinutesReference, Party, PartyType, Person, Signatory
-from .models.beslut import Beslut, DecisionOutcome, ProtocolReference, Review
+from .models.beslut import Beslut, DecisionOutcome, ProtocolReference, Recommendation, Review
 from .models.criteria import CRITERIA, Criterion
+from .models.education import EducationForm, Programme, SchoolUnit
 from .models.granskningsprotokoll import (
     Assessment,
     Case,
     CaseType,
     Granskningsprotokoll,
     Participant,
-    ReviewedProvider,
+    ReviewedSchool,
     Reviewer,
     ReviewerBody,
     Visit,
@@ -39,22 +52,11 @@ from .models.hangavtal import (
     Hangavtal,
     JoiningFinancing,
     JoiningParty,
-    JoiningProvider,
     LocalSteering,
     PoliticalDecision,
 )
-from .models.intresseanmalan import InterestProvider, InterestType, Intresseanmalan
-from .models.samverkansavtal import (
-    AgreementParty,
-    Clause,
-    EducationForm,
-    Financing,
-    LocalCollege,
-    Programme,
-    Provider,
-    Samverkansavtal,
-    SteeringGroup,
-)
+from .models.intresseanmalan import InterestType, Intresseanmalan, Principal
+from .models.samverkansavtal import AgreementParty, Clause, CostItem, Financing, LocalCollege, Samverkansavtal, SteeringGroup
 from .models.styrgruppsprotokoll import Action, Item, Member, NextMeeting, Styrgruppsprotokoll
 from .models.svar import Answer, RequestsReference, Svar
 from .options import DEFAULT_OPTIONS, PDF_VARIANTS, RenderOptions
@@ -84,6 +86,7 @@ __all__ = [
     "Checked",
     "Clause",
     "Company",
+    "CostItem",
     "CounterSignatory",
     "Criterion",
     "DecisionBody",
@@ -93,16 +96,15 @@ __all__ = [
     "ExistingParty",
     "Files",
     "Financing",
+    "Forbidden",
     "Granskningsprotokoll",
     "Hangavtal",
-    "InterestProvider",
     "InterestReference",
     "InterestType",
     "Intresseanmalan",
     "Item",
     "JoiningFinancing",
     "JoiningParty",
-    "JoiningProvider",
     "Limits",
     "LoadError",
     "LocalCollege",
@@ -111,6 +113,7 @@ __all__ = [
     "Member",
     "MinutesReference",
     "NextMeeting",
+    "NotFound",
     "OutputError",
     "OverviewDeadline",
     "OverviewStep",
@@ -119,21 +122,25 @@ __all__ = [
     "PartyType",
     "Person",
     "PoliticalDecision",
+    "Principal",
     "Problem",
     "Programme",
     "ProtocolReference",
-    "Provider",
+    "Recommendation",
     "RenderError",
     "RenderOptions",
     "RequestsReference",
     "Review",
-    "ReviewedProvider",
+    "ReviewedSchool",
     "Reviewer",
     "ReviewerBody",
     "Samverkansavtal",
+    "SaveConflict",
+    "SchoolUnit",
     "Signatory",
     "Sources",
     "SteeringGroup",
+    "StoreError",
     "Styrgruppsprotokoll",
     "Svar",
     "TcdocsError",

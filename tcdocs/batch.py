@@ -13,13 +13,13 @@ from pathlib import Path
 
 from ._version import __version__
 from .errors import OutputError, Problem, TcdocsError, UsageError, shown
-from .loader import load_checked
 from .messages import Message
 from .models.base import Document
 from .models.styrgruppsprotokoll import Styrgruppsprotokoll
 from .options import DEFAULT_OPTIONS, RenderOptions
 from .output import output_path, write_all_atomic
 from .rendering import render_formats
+from .road import load_in_case
 from .timelimit import alarm
 
 __all__ = ["Outcome", "default_jobs", "render_files", "report_json", "validate_files", "warm_up"]
@@ -170,7 +170,7 @@ def _render_one(
     outcome: Outcome, targets: dict[str, Path], formats: Sequence[str], options: RenderOptions, paragraph: int | None, timeout: float | None
 ) -> None:
     try:
-        doc, outcome.warnings = load_checked(outcome.source)
+        doc, outcome.warnings = load_in_case(outcome.source)
         if paragraph is not None:
             doc = _extract(doc, paragraph)
         with alarm(timeout):
@@ -197,7 +197,7 @@ def validate_files(sources: Iterable[Path]) -> list[Outcome]:
     for source in sources:
         outcome = Outcome(source)
         try:
-            outcome.warnings = load_checked(source).warnings
+            outcome.warnings = load_in_case(source).warnings
         except TcdocsError as exc:
             outcome.error = exc
         outcomes.append(outcome)

@@ -18,6 +18,7 @@ from ._version import __version__
 from .backends import FORMATS
 from .batch import Outcome, default_jobs, render_files, report_json, validate_files
 from .catalogue import kinds, schema_json, starter
+from .cli_store import cases, users
 from .errors import LoadError, TcdocsError, UsageError, shown
 from .messages import CLICK_DOMAIN, LOCALE_DIR, Message, from_environment, say
 from .models import KINDS
@@ -364,6 +365,10 @@ def kinds_command() -> None:
     width = max(len(name) for name in names)
     for name, title in names.items():
         click.echo(f"{name:<{width}}  {title}")
+
+
+cli.add_command(cases)
+cli.add_command(users)
 
 
 def _on_terminal() -> bool:

@@ -16,7 +16,7 @@ from .errors import TemplateError
 from .layout import rows_of
 from .messages import Message
 
-__all__ = ["ALLOWED", "PROVENANCE_FILE", "Content", "Header", "parse_content"]
+__all__ = ["ALLOWED", "PROVENANCE_FILE", "Content", "Header", "keeps_together", "keeps_with_next", "parse_content"]
 
 PROVENANCE_FILE = "tcdocs-data.json"
 """The name under which a PDF/A-3b embeds the data it was rendered from."""
@@ -38,7 +38,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "thead": frozenset(),
     "tbody": frozenset(),
     "tfoot": frozenset(),
-    "tr": frozenset(),
+    "tr": frozenset({"sig-head"}),
     "th": frozenset({"amount"}),
     "td": frozenset({"amount", "total"}),
 }
@@ -50,6 +50,24 @@ KEEP_TOGETHER_ROWS = 6
 def keeps_together(table: etree._Element) -> bool:
     """Whether both formats keep *table* on one page: a small table reads badly split."""
     return len(rows_of(table)) <= KEEP_TOGETHER_ROWS
+
+
+def keeps_with_next(table: etree._Element) -> list[bool]:
+    """For each row of *table*, whether a page must not break after it, in both formats.
+
+    A small table stays whole. A longer one keeps its heading with its first two rows and
+    its last two rows together, so no page starts or ends with a row alone; a signature
+    block keeps its heading (``tr.sig-head``) with its lines.
+    """
+    rows = rows_of(table)
+    count = len(rows)
+    if keeps_together(table):
+        return [index < count - 1 for index in range(count)]
+    heading = sum(1 for row in rows if row.getparent().tag == "thead")
+    return [
+        index < count - 1 and (index <= heading or index == count - 2 or "sig-head" in row.get("class", "").split())
+        for index, row in enumerate(rows)
+    ]
 
 
 @dataclass(frozen=True)
@@ -88,6 +106,9 @@ class Content:
             table.insert(0, group)
             if keeps_together(table):
                 table.set("style", "break-inside: avoid")
+            for row, keep in zip(rows_of(table), keeps_with_next(table), strict=True):
+                if keep:
+                    row.set("style", "break-after: avoid")
         return str(etree.tostring(body, encoding="unicode", method="html"))
 
 

@@ -9,6 +9,10 @@ means to report with a single ``except TcdocsError``::
     ├── RenderError             a backend could not produce the file
     │   └── RenderTimeout       ... within the time limit
     ├── OutputError             the file could not be written
+    ├── StoreError              the case store could not do what was asked (tcdocs.store)
+    │   ├── NotFound            ... no such case, document, version or user
+    │   ├── Forbidden           ... the user's role does not allow it
+    │   └── SaveConflict        ... another version was saved since the one a save was based on
     └── UsageError              the caller asked for something that does not exist (exit 2)
 
 A :class:`Problem` is one located complaint about the data: the file, the
@@ -18,6 +22,7 @@ carries all of them at once, so a user fixes a file in one round.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,11 +31,15 @@ from pathlib import Path
 from .messages import Message, from_environment, say
 
 __all__ = [
+    "Forbidden",
     "LoadError",
+    "NotFound",
     "OutputError",
     "Problem",
     "RenderError",
     "RenderTimeout",
+    "SaveConflict",
+    "StoreError",
     "TcdocsError",
     "TemplateError",
     "UsageError",
@@ -197,6 +206,64 @@ class OutputError(TcdocsError):
 
     def format(self, language: str | None = None) -> str:
         return say(Message("{path}: cannot write: {reason}", path=shown(self.path), reason=self.reason), _lang(language))
+
+
+class StoreError(TcdocsError):
+    """The case store could not do what was asked: the database cannot be opened, or a save failed.
+
+    A save that fails leaves the document's previous version as it was; the message says so.
+    """
+
+
+class NotFound(StoreError):
+    """No case, document, version or user by the name or number given."""
+
+
+class Forbidden(StoreError):
+    """The user's role does not allow what was asked (another region's case, RTS kansli's documents)."""
+
+
+class SaveConflict(StoreError):
+    """Another version of the document was saved since the version this save was based on.
+
+    Nothing was overwritten. The error carries the other version, its number, author, time,
+    note and text, so whoever loses the race can take that change into theirs and save again.
+    *base* is the version the refused save was based on (None: it meant to make a new document).
+    """
+
+    def __init__(
+        self, case: int, document: str, base: int | None, number: int, author: str, saved: dt.datetime, note: str, text: str
+    ) -> None:
+        self.case = case
+        self.document = document
+        self.base = base
+        self.number = number
+        self.author = author
+        self.saved = saved
+        self.note = note
+        self.text = text
+        super().__init__(self.format("en"))
+
+    def __reduce__(self) -> tuple[type[SaveConflict], tuple[int, str, int | None, int, str, dt.datetime, str, str]]:
+        return (type(self), (self.case, self.document, self.base, self.number, self.author, self.saved, self.note, self.text))
+
+    def format(self, language: str | None = None) -> str:
+        when = self.saved.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+        params = {"document": shown(self.document), "author": self.author, "when": when, "number": self.number}
+        if self.base is None:
+            message = Message(
+                "{document} was made by {author} at {when} (version {number}) before this save; nothing was overwritten: "
+                "take their text into yours and save again",
+                **params,
+            )
+        else:
+            message = Message(
+                "{document} was saved by {author} at {when} (version {number}) after version {base}, which this save was based on; "
+                "nothing was overwritten: take their change into yours and save again",
+                base=self.base,
+                **params,
+            )
+        return say(message, _lang(language))
 
 
 class UsageError(TcdocsError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 from functools import lru_cache
@@ -12,7 +13,7 @@ from babel.dates import format_date, format_time
 from babel.lists import format_list
 from babel.numbers import format_decimal
 
-__all__ = ["DEFAULT_LOCALE", "Formatter", "formatter"]
+__all__ = ["DEFAULT_LOCALE", "NBSP", "Formatter", "bind", "formatter"]
 
 DEFAULT_LOCALE = "sv_SE"
 
@@ -33,8 +34,8 @@ class Formatter:
         self.locale = Locale.parse(locale)
 
     def date(self, value: dt.date) -> str:
-        """Running-text date: ``22 november 2026``, the day kept on the line of its month."""
-        return format_date(value, "d MMMM y", locale=self.locale).replace(" ", NBSP, 1)
+        """Running-text date: ``22 november 2026``, kept on one line."""
+        return format_date(value, "d MMMM y", locale=self.locale).replace(" ", NBSP)
 
     def time(self, value: dt.time) -> str:
         """A clock time as Swedish minutes write it: ``13.00``."""
@@ -85,3 +86,24 @@ class Formatter:
 def formatter(locale: str = DEFAULT_LOCALE) -> Formatter:
     """Return the shared formatter for *locale*; Babel's data is looked up once."""
     return Formatter(locale)
+
+
+_MONTHS = "januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december"
+_BOUND: tuple[re.Pattern[str], ...] = (
+    # "Dnr KS 2026/0412": the word and the number up to its first part with a digit.
+    re.compile(r"\bDnr ((?:[^\s,;]+ ){0,3}?[^\s,;]*\d)"),
+    # "§ 24", "§§ 13–14", "kl. 13.00", "nr 3"
+    re.compile(r"(§§?|\bkl\.|\bnr) (?=\d)"),
+    # "871 80 Nordvik": a postal code with its town, not a group of a larger number.
+    re.compile(r"(?<!\d )\b(\d{3}) (\d{2})\b(?! ?\d)( [A-ZÅÄÖ][^\s,;]*)?"),
+    # "1 maj 2028", "22 februari 2028" in running text, as fmt.date writes them.
+    re.compile(rf"\b(\d{{1,2}}) ({_MONTHS})(?: (\d{{4}}))?\b"),
+)
+
+
+def bind(text: str) -> str:
+    """*text* with no-break spaces where a line must not break: after "Dnr" and inside the Dnr, after "§"
+    and "kl.", inside a postal code and a date. Both formats lay out the same text, so they agree."""
+    for pattern in _BOUND:
+        text = pattern.sub(lambda match: match.group(0).replace(" ", NBSP), text)
+    return text

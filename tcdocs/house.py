@@ -127,6 +127,7 @@ class Signatures(_Part):
     place: Length
     signature: Length
     rule: Rule
+    rule_space: Annotated[float, Field(ge=0, le=31)]
 
     @property
     def type(self) -> Type:

@@ -19,6 +19,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 from ruamel.yaml import YAML
 
+from .consistency import Finding, findings
 from .data import DEFAULT_LIMITS, Limits, Path_, Position, dotted, read_data, read_file
 from .errors import LoadError, Problem, shown
 from .messages import N_, Lines, Message
@@ -206,10 +207,16 @@ def _check(data: Any, file: str | None, positions: Mapping[Path_, Position], res
                 line, column = locate(path)
                 problems.append(Problem(text, dotted(path), file, line, column, label=label_of(model, path)))
         raise LoadError(problems) from None
-    warnings = []
-    for path, text in doc.warnings():
-        line, column = locate(path)
-        warnings.append(Problem(text, dotted(path), file, line, column, severity="warning", label=label_of(model, path)))
+    warnings: list[Problem] = []
+    broken: list[Problem] = []
+    own = [Finding(path, text, "warning") for path, text in doc.warnings()]
+    for finding in [*own, *findings(doc)]:
+        line, column = locate(finding.path)
+        label = label_of(model, finding.path)
+        problem = Problem(finding.message, dotted(finding.path), file, line, column, severity=finding.severity, label=label)
+        (warnings if finding.severity == "warning" else broken).append(problem)
+    if broken:
+        raise LoadError(broken)
     referred = resolver.warnings[earlier:] if resolver is not None else []
     return Checked(doc, [*referred, *warnings])
 

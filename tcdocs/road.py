@@ -16,18 +16,19 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .consistency import CaseView, new_findings
 from .data import DEFAULT_LIMITS, Limits
 from .errors import LoadError, Problem, UsageError
 from .labels import labels
-from .loader import Files, Located, Sources, check_data, read_document
+from .loader import Checked, Files, Located, Sources, check_data, read_document
 from .messages import Message, say
-from .models.base import Document, Due, name_key
+from .models.base import Document, Due
 from .models.text import FIRST_DAY, LAST_DAY
 from .resources import template_roots
 
@@ -113,11 +114,9 @@ class Case:
 
     @property
     def region(self) -> str | None:
-        regions = Counter(region for region in (_region(d.doc) for d in self.documents) if region)
-        agreement = self.one("samverkansavtal")
-        if agreement is not None:
-            return str(agreement.doc.region)  # type: ignore[attr-defined]
-        return regions.most_common(1)[0][0] if regions else None
+        """The region most of the case's documents are about, as the first of them writes it."""
+        view = CaseView([(d.file, d.doc) for d in self.documents])
+        return next((str(getattr(doc, "region", "")) for _, doc in view.ours()), None) if view.region else None
 
     @property
     def type(self) -> str | None:
@@ -217,6 +216,55 @@ def read_case(folder: Path, today: dt.date, limits: Limits = DEFAULT_LIMITS) -> 
     return case_from_files(located, today, problems)
 
 
+def load_in_case(path: Path, limits: Limits = DEFAULT_LIMITS) -> Checked:
+    """The document at *path*, checked as :func:`tcdocs.load_checked` does and also against the other
+    documents of its folder, its case: a hängavtal against the ansökan's local steering groups.
+
+    The folder's other files that cannot be read are not this document's problems and are passed
+    over. Raises :class:`LoadError` with the problems the case shows in this document.
+    """
+    located = read_document(path.name, Files(path.parent, limits))
+    siblings = _folder_documents(path.parent.resolve(), _signature(path.parent), limits)
+    me = path.resolve()
+    others = [(name, doc) for key, name, doc in siblings if key != me]
+    view = CaseView([(located.file, located.doc), *others])
+    found = [located.problem(f.path, f.message, f.severity) for f in new_findings(located.doc, view)]
+    errors = [problem for problem in found if problem.severity != "warning"]
+    if errors:
+        raise LoadError(errors)
+    return Checked(located.doc, [*located.warnings, *found])
+
+
+def _signature(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """What changes when a document of *folder* changes: each file's name, size and time."""
+    found = []
+    try:
+        for entry in sorted(folder.iterdir()):
+            if entry.suffix.lower() in ROAD_SUFFIXES and entry.is_file():
+                stat = entry.stat()
+                found.append((entry.name, stat.st_size, stat.st_mtime_ns))
+    except OSError:
+        return ()
+    return tuple(found)
+
+
+@lru_cache(maxsize=4)
+def _folder_documents(
+    folder: Path, signature: tuple[tuple[str, int, int], ...], limits: Limits
+) -> tuple[tuple[Path, str, Document], ...]:
+    """The documents of *folder* that can be read, each with its resolved path and its name; read once
+    while the folder stays as *signature* says (a run that validates ten files of one case reads it once)."""
+    found = []
+    for name, _, _ in signature:
+        path = folder / name
+        try:
+            located = read_document(name, Files(folder, limits))
+            found.append((path.resolve(), located.file, located.doc))
+        except (LoadError, OSError):
+            continue
+    return tuple(found)
+
+
 def case_from_uploads(files: dict[str, bytes], sources: Sources, today: dt.date) -> Case:
     """The case whose documents are *files* (name: bytes) uploaded together; their references
     are found among them through *sources*."""
@@ -238,144 +286,22 @@ def case_from_files(documents: Sequence[Located], today: dt.date, problems: Iter
         raise UsageError(Message("{day} is not a day of these cases; give a day from 2000 to 2099", day=today.isoformat()))
     on_road = [d for d in documents if d.doc.in_case]
     case = Case(today, list(on_road), list(problems))
-    case.problems += _one_of_each(case.documents)
-    case.problems += _one_region(case)
-    case.problems += _same_protocol(case)
-    case.problems += _programmes_agreed(case)
+    case.problems += case_problems(case.documents)
     case.steps, order_problems = _steps(case.documents, today)
     case.problems += order_problems
     case.deadlines = _deadlines(case.documents, case.steps, today)
     return case
 
 
-def _one_of_each(documents: list[Located]) -> list[Problem]:
-    problems: list[Problem] = []
-    seen: dict[str, str] = {}
-    for located in documents:
-        kind = located.doc.kind_name()
-        if located.doc.several_per_case:
-            continue
-        if kind in seen:
-            problems.append(
-                located.problem(
-                    ("kind",),
-                    Message(
-                        "{other} is already the case's {kind}; one case has one of each document",
-                        kind=located.doc.kind_title.lower(),
-                        other=seen[kind],
-                    ),
-                )
-            )
-        else:
-            seen[kind] = located.file
-    return problems
-
-
-REGION_PATHS: tuple[tuple[str | int, ...], ...] = (
-    ("region",),
-    ("case", "region"),
-    ("interest", "region"),
-    ("protocol", "region"),
-    ("agreement", "region"),
-    ("agreement",),
-    ("application",),
-    ("interest",),
-    ("protocol",),
-)
-"""Where a document names its region, most precise first: the field, or the reference it comes through."""
-
-
-def _region(doc: Document) -> str | None:
-    region = getattr(doc, "region", None)
-    return str(region) if region else None
-
-
-def _one_region(case: Case) -> list[Problem]:
-    region = case.region
-    problems = []
-    for located in case.documents:
-        theirs = _region(located.doc)
-        if region and theirs and name_key(theirs) != name_key(region):
-            path = next((p for p in REGION_PATHS if p in located.positions), ("kind",))
-            problems.append(
-                located.problem(
-                    path,
-                    Message(
-                        "this document is about Teknikcollege {theirs}, but the case is Teknikcollege {region}",
-                        theirs=theirs,
-                        region=region,
-                    ),
-                )
-            )
-    return problems
-
-
-def _same_protocol(case: Case) -> list[Problem]:
-    """The beslut and the svar are about the case's protocol, however they name it."""
-    protocol = case.one("granskningsprotokoll")
-    if protocol is None:
-        return []
-    ours = (protocol.doc.dnr, protocol.doc.date)
-    problems = []
-    for kind, field_name in (("svar", "requests"), ("beslut", "review")):
-        located = case.one(kind)
-        if located is None:
-            continue
-        named = getattr(located.doc, field_name)
-        if (named.dnr, named.date) != ours:
-            problems.append(
-                located.problem(
-                    ("protocol",),
-                    Message(
-                        "this {kind} is about the protocol of {day} (Dnr {dnr}), "
-                        "but the case's protocol is of {ours} (Dnr {our_dnr}, {file})",
-                        kind=located.doc.kind_title.lower(),
-                        day=named.date,
-                        dnr=named.dnr,
-                        ours=ours[1],
-                        our_dnr=ours[0],
-                        file=protocol.file,
-                    ),
-                )
-            )
-    return problems
-
-
-def _programmes_agreed(case: Case) -> list[Problem]:
-    """A protocol that writes out its case reviews only providers and programmes of the samverkansavtal."""
-    protocol, agreement = case.one("granskningsprotokoll"), case.one("samverkansavtal")
-    if protocol is None or agreement is None or protocol.doc.case is None:  # type: ignore[attr-defined]
-        return []
-    offered = {
-        name_key(provider.name): {name_key(p.name) for p in provider.programmes}
-        for party in agreement.doc.parties  # type: ignore[attr-defined]
-        for provider in party.providers
-    }
-    problems = []
-    for p_index, provider in enumerate(protocol.doc.case.providers):  # type: ignore[attr-defined]
-        programmes = offered.get(name_key(provider.name))
-        if programmes is None:
-            problems.append(
-                protocol.problem(
-                    ("case", "providers", p_index, "name"),
-                    Message("{name} is not an education provider of the samverkansavtal ({file})", name=provider.name, file=agreement.file),
-                )
-            )
-            continue
-        for g_index, programme in enumerate(provider.programmes):
-            if name_key(programme.name) not in programmes:
-                problems.append(
-                    protocol.problem(
-                        ("case", "providers", p_index, "programmes", g_index, "name"),
-                        Message(
-                            "{provider} has no {programme} in the samverkansavtal ({file})",
-                            provider=provider.name,
-                            programme=programme.name,
-                            file=agreement.file,
-                        ),
-                    )
-                )
-    return problems
+def case_problems(documents: Sequence[Located]) -> list[Problem]:
+    """What the rules between documents (:mod:`tcdocs.consistency`) find in a case that its documents,
+    each read with the documents it names, did not show by themselves; each located in its own file."""
+    view = CaseView([(located.file, located.doc) for located in documents])
+    return [
+        located.problem(finding.path, finding.message, finding.severity)
+        for located in documents
+        for finding in new_findings(located.doc, view)
+    ]
 
 
 def _names() -> dict[str, dict[str, str]]:
@@ -489,11 +415,20 @@ def _state(step: Step, previous: Step | None) -> str:
     return "next" if previous is None or previous.done else "ahead"
 
 
-def _problem_line(problem: Problem, language: str) -> str:
-    """A problem as the ärendeöversikt lists it: the file's name (not its place on a disk), line, field and message."""
-    where = Path(problem.file).name if problem.file else ""
-    if problem.line is not None:
-        where += f":{problem.line}"
+def _document_ref(located: Located) -> dict[str, Any]:
+    """A document as the ärendeöversikt names it: its kind, date and Dnr, never its file."""
+    return {"kind": located.doc.kind_name(), "date": located.doc.date, "dnr": located.doc.dnr}
+
+
+def _problem_line(problem: Problem, documents: Mapping[str, Located], language: str) -> str:
+    """A problem as the ärendeöversikt lists it: the document by its kind, date and Dnr (a file that could not be
+    read by its name alone), the field by its title, and the message."""
+    located = documents.get(problem.file or "")
+    if located is not None:
+        doc = located.doc
+        where = f"{doc.kind_title} {doc.date.isoformat()}, Dnr {doc.dnr}"
+    else:
+        where = Path(problem.file).name if problem.file else ""
     field = problem.field(language)
     return f"{where}: {field + ': ' if field else ''}{problem.text(language)}"
 
@@ -564,6 +499,7 @@ def overview(case: Case, language: str = "sv") -> Document:
     """
     if case.region is None or case.dnr is None:
         raise LoadError([Problem(Message("none of the case's documents could be read, so there is no overview to write"), "", None)])
+    by_file = {located.file: located for located in case.documents}
     # Checked as any document's data is, so what the overview cannot hold (a file name the house
     # font cannot show, hundreds of problems) is a located problem, not a crash.
     return check_data(
@@ -574,12 +510,14 @@ def overview(case: Case, language: str = "sv") -> Document:
             "region": case.region,
             "type": case.type,
             "steps": [
-                {"step": s.number, "date": s.date, "documents": [Path(d).name for d in s.documents], "done": s.done} for s in case.steps
+                {"step": s.number, "date": s.date, "documents": [_document_ref(by_file[d]) for d in s.documents], "done": s.done}
+                for s in case.steps
             ],
             "deadlines": [
-                {"deadline": d.key, "due": d.due, "document": Path(d.document).name, "met": d.met, "late": d.late} for d in case.deadlines
+                {"deadline": d.key, "due": d.due, "document": _document_ref(by_file[d.document]), "met": d.met, "late": d.late}
+                for d in case.deadlines
             ],
-            "problems": [_problem_line(p, language) for p in case.problems],
+            "problems": [_problem_line(p, by_file, language) for p in case.problems],
         },
         file=f"arendeoversikt-{case.region}",
     ).doc

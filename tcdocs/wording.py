@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 from .content import Content, Header, parse_content
 from .errors import TemplateError
 from .fonts import unsupported
-from .formatting import NBSP, formatter
+from .formatting import NBSP, bind, formatter
 from .house import Rule, Type, house
 from .labels import labels
 from .layout import table_widths
@@ -271,17 +271,20 @@ def environment(roots: tuple[Path, ...]) -> SandboxedEnvironment:
     return env
 
 
-def _signer(party: str, person: Any = None, *, name: str | None = None, title: str | None = None, place: str | None = None) -> Signer:
-    """One signature block for the ``signatures`` macro: for whom (worded by the template), and who signs.
+def _signer(
+    body: str, person: Any = None, *, name: str | None = None, capacity: str | None = None, place: str | None = None
+) -> Signer:
+    """One signature block for the ``signatures`` macro: the body signed for (worded by the template), and who signs.
 
-    ``signer("Styrelsen för " ~ rts, doc.chair)`` takes name, title and place from *person*;
-    ``name=``, ``title=`` and ``place=`` give or replace them.
+    ``signer("Styrelsen för " ~ rts, doc.chair)`` takes name, capacity and place from a
+    :class:`~tcdocs.models.base.Signatory`; ``name=``, ``capacity=`` and ``place=`` give or
+    replace them. A person's job title is never taken for the capacity: the template words it.
     """
     return Signer(
-        str(party),
+        str(body),
         place if place is not None else getattr(person, "place", None),
         name if name is not None else str(getattr(person, "name", "")),
-        title if title is not None else str(getattr(person, "title", None) or ""),
+        capacity if capacity is not None else str(getattr(person, "capacity", None) or ""),
     )
 
 
@@ -368,6 +371,11 @@ def render_content(doc: Document, locale: str, templates: Path | None = None) ->
     if missing:
         # The data is checked when it is read; this is text of the template itself.
         raise TemplateError(Message("it writes {value}, which the house fonts have no letters for", value=" ".join(missing[:10])), name)
+    for element in body.iter():
+        if element.text:
+            element.text = bind(element.text)
+        if element.tail:
+            element.tail = bind(element.tail)
     return Content(header=header, body=body, template=name, tables=table_widths(body, house(template_roots(templates))))
 
 

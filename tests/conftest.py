@@ -8,6 +8,9 @@ import pytest
 
 import tcdocs
 
+# The databases the store's tests run on (an SQLite file, a throwaway PostgreSQL server).
+pytest_plugins = ["tests.databases"]
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 

@@ -141,3 +141,10 @@ _MARKERS = re.compile(r"^(•|\d+\.)$")
 def words(text: str) -> list[str]:
     """The words of *text* as a reader sees them: any white space splits, list markers dropped."""
     return [word for word in text.split() if not _MARKERS.match(word)]
+
+
+def signed(text: str, body: str, name: str, capacity: str = "") -> bool:
+    """Whether *text* (a document's words, flattened) has a signature block for *body* signed by *name*,
+    in *capacity*: the bodies of a row of blocks stand above their lines, so each is looked for on its own."""
+    lines = f"Ort och datum Underskrift {name}" + (f" {capacity}" if capacity else "")
+    return body in text and lines in text

@@ -43,7 +43,7 @@ def test_two_workers_write_the_same_bytes_as_one_and_a_bad_file_fails_alone(inpu
     for name in names:
         assert (one / name).read_bytes() == (two / name).read_bytes(), name
     # The worker's error comes back whole: file, line, field and message.
-    assert f"{inputs[-1]}:23:5: Utbildningsanordnare › 2 › Organisationsnummer: 212999-0021 har fel kontrollsiffra" in err
+    assert f"{inputs[-1]}:26:5: Huvudmän › 2 › Organisationsnummer: 212999-0021 har fel kontrollsiffra" in err
     assert "tcdocs: 1 av 5 filer misslyckades" in err
     assert out.count(": skrev ") == 4
 

@@ -48,7 +48,7 @@ def test_render_several_files_and_one_bad_fails_alone(tmp_path, capsys):
     code, out, err = run(capsys, "render", bad, good, "-o", tmp_path / "out")
     assert code == 1
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["nordvik.docx", "nordvik.pdf"]
-    assert "trasig.yaml:51:5: Parter › 3 › Organisationsnummer: 212999-0039 har fel kontrollsiffra" in err
+    assert "trasig.yaml:53:5: Parter › 3 › Organisationsnummer: 212999-0039 har fel kontrollsiffra" in err
     assert "1 av 2 filer misslyckades" in err
     assert "Traceback" not in err
 

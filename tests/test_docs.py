@@ -13,7 +13,21 @@ from tcdocs.cli import cli
 from .conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-COMMANDS: dict[str, click.Command] = dict(cli.commands)
+
+
+def _commands(group: click.Group, prefix: str = "") -> dict[str, click.Command]:
+    """Every command by the words that call it: ``render``, and ``cases import`` for a group's."""
+    found: dict[str, click.Command] = {}
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            found.update(_commands(command, f"{prefix}{name} "))
+        else:
+            found[f"{prefix}{name}"] = command
+    return found
+
+
+COMMANDS: dict[str, click.Command] = _commands(cli)
+GROUPS = {name for name, command in cli.commands.items() if isinstance(command, click.Group)}
 
 
 def long_options(command: click.Command) -> list[str]:
@@ -30,6 +44,8 @@ def shown_in_readme() -> list[tuple[str, str, list[str]]]:
     for text in spans + blocks:
         call = text.removeprefix("$ ").split(" # ")[0]
         match = re.match(r"tcdocs (--[a-z-]+|[a-z]+)\b(.*)", call)
+        if match and match[1] in GROUPS:
+            match = re.match(rf"tcdocs ({match[1]} [a-z]+)\b(.*)", call)
         if match:
             found.append((text, match[1], re.findall(r"(?<![\w-])--[a-z][a-z-]*", match[2])))
     return found

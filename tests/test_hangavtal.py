@@ -33,7 +33,8 @@ def docx_text(files):
 
 @pytest.fixture(scope="module")
 def pdf_text(files):
-    return flat(" ".join(pdf_pages(files["pdf"])))
+    # The body without the page headers and footers, so a sentence that runs over a page reads whole.
+    return flat(pdf_body(files["pdf"], docx_header_rows(files["docx"])))
 
 
 SEEN = [
@@ -41,24 +42,29 @@ SEEN = [
     "Lindås kommun ansluter sig till samverkansavtalet från och med den 1 augusti 2028",
     # The main agreement, taken from examples/samverkansavtal.yaml.
     "Huvudavtal Samverkansavtal för Teknikcollege Nordvik",
-    "Huvudavtalets datum 22 november 2026",
+    "Huvudavtalets datum 24 november 2026",
     "Huvudavtalets Dnr KS 2026/0412",
     "Certifieringsperiod 1 maj 2028 – 30 april 2031",
     "och parterna i huvudavtalet: Nordviks kommun, Strandbergs kommun, Åsby kommun, Ekeskogs kommun och Industriskolan Nordvik AB.",
     # The joining party.
     "Lindås kommun 212999-0087 Kommunhuset, Kyrkvägen 2, 875 60 Lindås Kommunstyrelsen",
-    "Industritekniska programmet Produkt- och maskinteknik Svetsteknik Gymnasieskola",
+    "Lindåsskolan, gymnasiet Skolenhetskod 39182746 Industritekniska programmet Produkt- och maskinteknik Svetsteknik Gymnasieskola",
     "certifieringsprocess för utbildningen",
-    "Den nya parten ingår i Teknikcollege Strandberg–Ekeskog",
+    # Its seats in the steering groups, and the seats industry gets with them.
+    "Den nya parten ingår från anslutningsdagen i Teknikcollege Strandberg–Ekeskog och utser en ledamot i dess lokala styrgrupp. "
+    "Den lokala styrgruppen utökas samtidigt med en plats för näringslivet.",
     "Ledamot är Per Nyström, näringslivschef, Lindås kommun.",
-    # Its cost share, computed from the main agreement's 2,50 kr per inhabitant.
-    "Med 6 240 invånare blir andelen 15 600 kr per år.",
-    "För 2028 betalar den nya parten för fem månader, 6 500 kr.",
+    "Den regionala styrgruppen utökas samtidigt med en plats för näringslivet.",
+    # Its cost share, computed from the main agreement's 10 kr per inhabitant.
+    "Med 6 240 invånare blir andelen 62 400 kr per år.",
     "längst till och med den 30 april 2031",
     # The political decision and the steering group's approval.
-    "genom beslut i kommunstyrelsen den 18 maj 2028, § 87, Dnr KS 2028/0150.",
-    "har godkänt anslutningen vid sitt möte den 22 april 2027, § 14.",
-    "Bilaga 1. Protokollsutdrag, kommunstyrelsen i Lindås kommun, 2028-05-18 § 87",
+    "Kommunstyrelsen i Lindås kommun beslutade den 18 maj 2028, § 87 (Dnr KS 2028/0150), att Lindås kommun ansluter sig till "
+    "huvudavtalet.",
+    "godkände hängavtalet, med den nya partens platser i styrgrupperna, vid sitt möte den 30 maj 2028, § 31.",
+    "Den nya parten för in följande utbildning vid sin skolenhet i Teknikcollege Nordvik, som dess huvudman.",
+    "För 2028 betalar den nya parten för fem månader, 26 000 kr, som värdkommunen fakturerar när hängavtalet har trätt i kraft.",
+    "Bilaga 1. Protokollsutdrag, kommunstyrelsen i Lindås kommun, 18 maj 2028, § 87",
 ]
 
 HEADINGS = ["Parter", "§ 1 Anslutning", "§ 2 Omfattning", "§ 3 Lokal styrgrupp och representation", "§ 4 Finansiering",
@@ -77,21 +83,23 @@ def test_sections_are_in_order(docx_text):
 
 
 @pytest.mark.parametrize(
-    ("party", "name", "title"),
+    ("party", "name", "capacity"),
     [
         ("Lindås kommun", "Eva Strand", "Kommunstyrelsens ordförande"),
         ("huvudavtalets parter genom Nordviks kommun, värdkommun", "Karin Lindqvist", "Kommunstyrelsens ordförande"),
     ],
     ids=["joining", "existing"],
 )
-def test_both_signature_blocks(party, name, title, docx_text, pdf_text):
+def test_both_signature_blocks(party, name, capacity, docx_text, pdf_text):
     for text in (docx_text, pdf_text):
-        assert re.search(rf"För {party} (\S+ )?Ort och datum Underskrift {name} {title}", text), f"no block for {party}"
+        signatures = text[text.index("Underskrifter") :]
+        assert f"För {party}" in signatures, f"no block for {party}"
+        assert re.search(rf"(\S+ )?Ort och datum Underskrift {name} {capacity}", signatures), f"no lines for {name}"
 
 
 def test_page_header_in_both_formats(files):
     header = flat(docx_header(files["docx"]))
-    for expected in ("Teknikcollege Nordvik", "HÄNGAVTAL", "2028-06-10", "Dnr KS 2028/0188"):
+    for expected in ("Teknikcollege Nordvik", "HÄNGAVTAL", "2028-06-12", "Dnr KS 2028/0188"):
         assert expected in header
     for page in pdf_pages(files["pdf"]):
         assert "HÄNGAVTAL" in page and "Dnr KS 2028/0188" in page
@@ -137,27 +145,35 @@ def test_joining_party_already_in_the_main_agreement(tmp_path):
 
 def test_accession_outside_the_main_agreements_period(tmp_path):
     path = write_pair(tmp_path, "joins_on: 2031-06-01", "joins_on: 2028-08-01")
-    assert f"{path}:31:1: joins_on: 2031-06-01 is outside the main agreement's period, 2028-05-01 to 2031-04-30" in problems(path)
+    assert f"{path}:33:1: joins_on: 2031-06-01 is outside the main agreement's period, 2028-05-01 to 2031-04-30" in problems(path)
 
 
 def test_accession_before_the_political_decision(tmp_path):
     path = write_pair(tmp_path, "  date: 2028-08-20\n  paragraph: 87", "  date: 2028-05-18\n  paragraph: 87")
-    assert problems(path) == [f"{path}:31:1: joins_on: the party cannot join before its political decision of 2028-08-20"]
+    assert problems(path) == [
+        f"{path}:33:1: joins_on: the party cannot join before its political decision of 2028-08-20",
+        f"{path}:6:1: date: the new party cannot sign before its political decision of 2028-08-20",
+    ]
 
 
-def test_provider_without_programmes(tmp_path):
+def test_steering_group_approves_before_the_hangavtal_is_signed(tmp_path):
+    path = write_pair(tmp_path, "  date: 2028-07-03\n", "  date: 2028-05-30 ")
+    assert problems(path) == [
+        f"{path}:51:3: steering_group_approval.date: the steering group must approve the accession before the hängavtal is signed "
+        "(2028-06-12)"
+    ]
+
+
+def test_school_unit_without_programmes(tmp_path):
     old = "      programmes:\n        - name: Industritekniska programmet\n          tracks: [Produkt- och maskinteknik, Svetsteknik]\n"
     path = write_pair(tmp_path, "      programmes: []\n", old)
-    assert problems(path) == [
-        f"{path}:17:7: party.providers[0].programmes: name at least one programme that Lindåsskolan, gymnasiet runs; "
-        "a party without a provider of its own leaves out providers"
-    ]
+    assert problems(path) == [f"{path}:18:7: party.school_units[0].programmes: give at least 1 here"]
 
 
 def test_unknown_local_steering_group(tmp_path):
     path = write_pair(tmp_path, "name: Teknikcollege Lindås  ", "name: Teknikcollege Strandberg–Ekeskog")
     [message] = problems(path)
-    assert message.startswith(f"{path}:34:3: local_steering.name: 'Teknikcollege Lindås' is not a local Teknikcollege")
+    assert message.startswith(f"{path}:36:3: local_steering.name: 'Teknikcollege Lindås' is not a local Teknikcollege")
     assert "set new: true to form a new one" in message
 
 
@@ -172,7 +188,7 @@ def test_main_agreement_that_does_not_validate_names_both_files(tmp_path):
     path = write_pair(tmp_path, main_change=("org_number: 212999-0020", "org_number: 212999-0021"))
     [message] = problems(path)
     assert message.startswith(f"{path}:7:1: agreement: the samverkansavtal 'samverkansavtal.yaml' it refers to cannot be used:")
-    assert f"{tmp_path / 'samverkansavtal.yaml'}:36:5: parties[1].org_number: '212999-0021' has a wrong check digit" in message
+    assert f"{tmp_path / 'samverkansavtal.yaml'}:37:5: parties[1].org_number: '212999-0021' has a wrong check digit" in message
 
 
 def test_main_agreement_path_to_another_kind(tmp_path):
@@ -212,7 +228,7 @@ def test_starter_with_the_main_agreement_written_out_renders():
     assert "Huvudavtalets Dnr KS 2026/0100" in text
     assert "Certifieringsperiod 1 juli 2027 – 30 juni 2030" in text
     assert "Den nya parten betalar 40 000 kr per år till de gemensamma kostnaderna." in text
-    assert "För 2027 betalar den nya parten för fyra månader, 13 333 kr." in text
+    assert "För 2027 betalar den nya parten för fyra månader, 13 333 kr, som värdkommunen fakturerar" in text
     assert "Den nya parten bildar en ny lokal styrgrupp, Teknikcollege Norrå" in text
     assert "För huvudavtalets parter genom Mellanå kommun, värdkommun" in text
 
@@ -222,7 +238,7 @@ def test_python_model_with_a_samverkansavtal_passed_in(agreement):
         kind="hangavtal", dnr="KS 2027/1", date="2027-03-01", agreement=agreement,
         party=tcdocs.JoiningParty(
             name="Kodby kommun", org_number="212999-0053", address="Box 1, 111 11 Kodby", represented_by="kommunstyrelsen",
-            signatory=tcdocs.Signatory(name="Kim Kod", title="Kommunstyrelsens ordförande"),
+            signatory=tcdocs.Signatory(name="Kim Kod", capacity="Kommunstyrelsens ordförande"),
         ),
         joins_on="2028-06-01",
         local_steering=tcdocs.LocalSteering(name="Teknikcollege Kodby", new=True),
@@ -231,8 +247,9 @@ def test_python_model_with_a_samverkansavtal_passed_in(agreement):
                                           paragraph=12, dnr="BUN 2027/3"),
     )
     text = flat(docx_body(tcdocs.render(doc, "docx")))
-    assert "Den nya parten har ingen egen utbildningsanordnare inom Teknikcollege Nordvik." in text
-    assert "genom beslut i barn- och utbildningsnämnden den 10 februari 2027, § 12, Dnr BUN 2027/3." in text
+    assert "Den nya parten har ingen egen skolenhet inom Teknikcollege Nordvik." in text
+    assert "Barn- och utbildningsnämnden i Kodby kommun beslutade den 10 februari 2027, § 12 (Dnr BUN 2027/3), att Kodby kommun " \
+           "ansluter sig till huvudavtalet." in text
     assert "Den nya parten betalar 12 000 kr per år" in text
     assert "För 2028 betalar" not in text
 

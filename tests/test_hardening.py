@@ -48,10 +48,10 @@ def test_schema_error_deep_in_a_list_points_at_its_line():
     with pytest.raises(tcdocs.LoadError) as caught:
         tcdocs.load_text(text, "avtal.yaml")
     [problem] = caught.value.problems
-    assert (problem.path, problem.line, problem.column) == ("parties[1].providers[0].programmes[0].form", 45, 13)
+    assert (problem.path, problem.line, problem.column) == ("parties[1].school_units[0].programmes[0].form", 47, 13)
     assert problem.message == "choose one of: 'gymnasieskola', 'vuxenutbildning', 'yrkeshogskola'"
     assert problem.text("sv") == "välj något av: 'gymnasieskola', 'vuxenutbildning', 'yrkeshogskola'"
-    assert problem.field("sv") == "Parter › 2 › Utbildningsanordnare › 1 › Utbildningar › 1 › Skolform"
+    assert problem.field("sv") == "Parter › 2 › Skolenheter › 1 › Utbildningar › 1 › Skolform"
 
 
 # --- rows 9-10: special characters and markup in data are text, in body, header, footer and properties ----

@@ -95,7 +95,7 @@ def test_raw_control_character_in_file(tmp_path):
 
 
 def test_every_problem_reported_at_once(tmp_path):
-    text = GOOD.replace("212999-0038", "212999-0039").replace("date: 2026-11-22", "date: 2026-13-22")
+    text = GOOD.replace("212999-0038", "212999-0039").replace("date: 2026-11-24", "date: 2026-13-22")
     text = text.replace("notice_months: 12", "notice_months: 12\ncolour: red")
     found = problems(tmp_path, text)
     assert [p.split(": ", 1)[1].split(":")[0] for p in found] == ["date", "parties[2].org_number", "colour"]

@@ -82,7 +82,7 @@ def test_validate_in_a_terminal_of_each_language(tmp_path, lang, expected):
     done = subprocess.run([sys.executable, "-m", "tcdocs", "validate", str(bad)], capture_output=True, text=True,
                           env={"PATH": "/usr/bin:/bin", "LANG": lang}, timeout=120)
     assert done.returncode == 1
-    assert f"{bad}:36:5: {expected}" in done.stderr
+    assert f"{bad}:37:5: {expected}" in done.stderr
 
 
 # --- no programmer's words for people -----------------------------------------------------------------------

@@ -14,7 +14,7 @@ def party(name, number, **extra):
         "org_number": number,
         "address": "Box 1, 111 11 Ort",
         "represented_by": "kommunstyrelsen",
-        "signatory": {"name": f"Ordförande i {name}", "title": "Kommunstyrelsens ordförande"},
+        "signatory": {"name": f"Ordförande i {name}", "capacity": "Kommunstyrelsens ordförande"},
         **extra,
     }
 
@@ -78,10 +78,10 @@ def test_extra_clause_is_numbered_in_place():
         minimal(clauses=[{"title": "Gemensam antagning", "text": "Text.", "after": "omfattning"}])
     )
     sections = doc.sections()
-    assert [s.key for s in sections[3:6]] == ["omfattning", "klausul", "organisation"]
-    assert sections[4].number == 5
-    assert doc.section_numbers()["finansiering"] == 8
-    assert len(sections) == 14
+    assert [s.key for s in sections[4:7]] == ["omfattning", "klausul", "organisation"]
+    assert sections[5].number == 6
+    assert doc.section_numbers()["finansiering"] == 9
+    assert len(sections) == 15 + 1  # fifteen standard sections and the extra clause
 
 
 def test_cost_shares_per_inhabitant_and_fixed():

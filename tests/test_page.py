@@ -245,7 +245,7 @@ def fill_agreement(page: Page) -> None:
         page.type(f"parties/{index}/address", address)
         page.type(f"parties/{index}/represented_by", "kommunstyrelsen")
         page.type(f"parties/{index}/signatory/name", signatory)
-        page.type(f"parties/{index}/signatory/title", "Kommunstyrelsens ordförande")
+        page.type(f"parties/{index}/signatory/capacity", "Kommunstyrelsens ordförande")
     host = page.into_view(page.field("parties/0/host"))
     host.click()
     page.type("process_leader/name", "Dana Holm")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import re
 import shutil
 from pathlib import Path
 
@@ -13,7 +12,7 @@ import tcdocs
 from tcdocs.cli import main
 
 from .conftest import CRITERIA_HEADINGS, EXAMPLES
-from .reading import docx_body, docx_document, docx_header, docx_header_rows, flat, pdf_body, pdf_pages, words
+from .reading import docx_body, docx_document, docx_header, docx_header_rows, flat, pdf_body, pdf_pages, signed, words
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +46,11 @@ PROTOCOL_SEEN = [
     # Computed: sent on the document's date, supplements due three months later.
     "Protokollet skickat 7 december 2027",
     "Kompletteringar senast 7 mars 2028",
-    "Nordviksgymnasiet (212999-0012) Teknikprogrammet Produktionsteknik Design och produktutveckling Gymnasieskola",
+    # What is reviewed: the programmes at each school unit, with its huvudman and the huvudman's number.
+    "Nordviks kommun 212999-0012 Nordviksgymnasiet Skolenhetskod 28451937 Teknikprogrammet Produktionsteknik "
+    "Design och produktutveckling Gymnasieskola",
+    "förbereder Industrirådets granskningskommitté och RTS kansli beslutsunderlaget till styrelsen för Riksföreningen "
+    "Teknikcollege Sverige, som beslutar om certifiering utifrån granskningskommitténs förordande.",
     "Granskningsbesöket genomfördes den 16 november 2027 och omfattade besök vid Nordviksgymnasiet, "
     "Nordvik Precision AB och Strandbergs gymnasieskola.",
     "Granskare var Lena Forsberg, IF Metall, och Magnus Ek, Teknikföretagen, från Industrirådets granskningskommitté "
@@ -57,7 +60,7 @@ PROTOCOL_SEEN = [
     "Granskarna möttes av en region med ett starkt engagemang från både företag och skolor.",
     "Styrkor Gemensam antagning oavsett hemkommun.",
     "Utvecklingsområden Samtliga handledare bör ha gått handledarutbildning före nästa läsår.",
-    "Kompletteringarna ska ha kommit in till RTS kansli senast den 7 mars 2028, samlade i ett dokument.",
+    "Kompletteringarna ska skickas till RTS kansli senast den 7 mars 2028, samlade i ett dokument.",
     "Sofia Ek, regional processledare, Teknikcollege Nordvik",
     "Den regionala processledaren vidarebefordrar protokollet",
 ]
@@ -70,15 +73,19 @@ DECISION_SEEN = [
     "Styrelsemöte 20 april 2028, § 42",
     "Styrelsen beslutar att Teknikcollege Nordvik certifieras som Teknikcollege för perioden 1 maj 2028 "
     "till och med 30 april 2031",
-    "Strandbergs gymnasieskola (212999-0020) Industritekniska programmet Produkt- och maskinteknik Gymnasieskola",
+    "Strandbergs kommun 212999-0020 Strandbergs gymnasieskola Skolenhetskod 61927384 Industritekniska programmet "
+    "Produkt- och maskinteknik Gymnasieskola",
+    # The period, and no day for re-certification: the handbook gives none and the board decided none.
     "Certifieringen gäller i tre år, från och med den 1 maj 2028 till och med den 30 april 2031.",
-    # The rule for re-certification: six months before the period ends.
-    "Regionen bör ansöka om återcertifiering senast den 30 oktober 2030, sex månader före periodens slut",
+    "Granskningskommittén förordade certifiering den 30 mars 2028.",
+    "Beslutet grundar sig på regionens ansökan den 28 september 2027 (Dnr TCN 2027/031), granskningsbesöket",
     "Styrelsen bedömer kompletteringarna som tillräckliga.",
     "Söktrycket till Industritekniska programmet i Strandberg.",
     "upprättat av Lena Forsberg, Magnus Ek och Helena Strömberg, och regionens kompletteringar den 22 februari 2028 "
     "(Dnr TCN 2028/004).",
-    "Styrelsen för Riksföreningen Teknikcollege Sverige Stockholm Ort och datum Underskrift Bengt Håkansson Ordförande",
+    "Styrelsen för Riksföreningen Teknikcollege Sverige Kontrasignation Stockholm Ort och datum Underskrift Bengt Håkansson "
+    "Ordförande Stockholm Ort och datum Underskrift Maria Lindgren Kanslichef, RTS kansli",
+    "Kopia till Industrirådets granskningskommitté för Teknikcollege",
 ]
 
 
@@ -103,15 +110,21 @@ def test_criteria_order_and_titles_come_from_the_package_not_the_data(protocol):
 
 
 @pytest.mark.parametrize(
-    ("who", "organisation", "body"),
-    [("Lena Forsberg", "IF Metall", "Industrirådets granskningskommitté för Teknikcollege"),
-     ("Magnus Ek", "Teknikföretagen", "Industrirådets granskningskommitté för Teknikcollege"),
-     ("Helena Strömberg", "Riksföreningen Teknikcollege Sverige", "RTS kansli")],
+    ("who", "capacity", "body"),
+    [("Lena Forsberg", "Ledamot, IF Metall", "Industrirådets granskningskommitté för Teknikcollege"),
+     ("Magnus Ek", "Ledamot, Teknikföretagen", "Industrirådets granskningskommitté för Teknikcollege"),
+     ("Helena Strömberg", "Granskare från RTS kansli", "RTS kansli")],
     ids=["committee-1", "committee-2", "office"],
 )
-def test_three_reviewers_sign(who, organisation, body, files):
+def test_three_reviewers_sign(who, capacity, body, files):
     for text in texts(files["protocol"]):
-        assert re.search(rf"{body} (\S+ )?Ort och datum Underskrift {who} {organisation}", text), who
+        assert signed(text[text.index("Underskrifter") :], body, who, capacity), who
+
+
+def test_the_decision_states_no_rule_the_handbook_does_not_give(files):
+    for text in texts(files["decision"]):
+        assert "ansöka om återcertifiering" not in text
+        assert "sex månader" not in text
 
 
 @pytest.mark.parametrize("phrase", DECISION_SEEN)
@@ -166,7 +179,8 @@ REVIEWER_RULE = ("p.yaml:13:3: visit.reviewers: a review visit has exactly two r
 @pytest.mark.parametrize(
     ("old", "new", "found"),
     [
-        ("      body: granskningskommitten\n    - name: Magnus Ek", "      body: kansli\n    - name: Magnus Ek", (1, 2)),
+        ("      body: granskningskommitten\n      place: Stockholm\n    - name: Magnus Ek",
+         "      body: kansli\n      place: Stockholm\n    - name: Magnus Ek", (1, 2)),
         ("      body: kansli\n", "      body: granskningskommitten\n", (3, 0)),
         ("  participants:", "    - {name: Extra Person, organisation: Unionen, body: granskningskommitten}\n  participants:", (3, 1)),
     ],
@@ -178,7 +192,7 @@ def test_reviewers_are_two_from_the_committee_and_one_from_the_office(old, new, 
 
 def test_unknown_criterion_is_an_error():
     [message] = problems_of(protocol_text("  larmiljo:", "  lärmiljön:"))[:1]
-    assert message.startswith("p.yaml:89:3: assessments.lärmiljön: 'lärmiljön' is not one of the eight criteria; use one of: ")
+    assert message.startswith("p.yaml:92:3: assessments.lärmiljön: 'lärmiljön' is not one of the eight criteria; use one of: ")
 
 
 @pytest.mark.parametrize("name", ["Lärmiljö", "6", "Kreativ och stimulerande lärmiljö", "6. Kreativ och stimulerande lärmiljö"])
@@ -190,19 +204,19 @@ def test_a_criterion_may_be_named_by_its_number_or_title(name):
 
 def test_two_names_of_one_criterion_are_an_error():
     text = protocol_text("  larmiljo:", "  Lärmiljö:\n    observations: Två gånger.\n  larmiljo:")
-    assert problems_of(text) == ["p.yaml:49:1: assessments: 'Lärmiljö' and 'larmiljo' name the same criterion"]
+    assert problems_of(text) == ["p.yaml:52:1: assessments: 'Lärmiljö' and 'larmiljo' name the same criterion"]
 
 
 def test_missing_criterion_is_an_error():
     text = protocol_text("  larmiljo:", "  xlarmiljo:")
     found = problems_of(text)
-    missing = "p.yaml:49:1: assessments: every criterion needs an assessment; missing: larmiljo (6. Kreativ och stimulerande lärmiljö)"
+    missing = "p.yaml:52:1: assessments: every criterion needs an assessment; missing: larmiljo (6. Kreativ och stimulerande lärmiljö)"
     assert missing in found
 
 
 def test_due_date_before_sending_is_an_error():
     text = protocol_text("suggestions:", "supplements_due: 2027-12-01\n\nsuggestions:")
-    assert problems_of(text) == ["p.yaml:108:1: supplements_due: the supplements cannot be due before the protocol is sent (2027-12-07)"]
+    assert problems_of(text) == ["p.yaml:111:1: supplements_due: the supplements cannot be due before the protocol is sent (2027-12-07)"]
 
 
 def test_due_date_given_in_the_data_is_used():
@@ -336,7 +350,7 @@ def test_protocol_path_that_does_not_validate_names_both_files(tmp_path):
 def test_starter_decision_with_the_protocol_written_out_renders():
     doc = tcdocs.load_text(tcdocs.starter("beslut"), "beslut.yaml")
     text = flat(docx_body(tcdocs.render(doc, "docx")))
-    assert "Granskningsprotokoll 20 mars 2027, Dnr RTS 2027/012" in text
+    assert "Granskningsprotokoll 19 mars 2027, Dnr RTS 2027/012" in text
     assert "upprättat av" not in text
 
 

@@ -31,32 +31,35 @@ SEEN = {
     "ansokan": [
         "Ansökan om certifiering av Teknikcollege Nordvik Till Riksföreningen Teknikcollege Sverige, kansliet",
         "Sökande Teknikcollege Nordvik Ansökan avser Ny region Värdkommun Nordviks kommun",
-        "Certifieringsperiod 1 maj 2028 – 30 april 2031 Godkänd av regional styrgrupp 16 september 2027, § 24",
-        # From the samverkansavtal: the parties, the providers with their principals' numbers, the processledare.
+        "Sökt certifieringsperiod 1 maj 2028 – 30 april 2031 Godkänd av regional styrgrupp 16 september 2027, § 24",
+        # From the samverkansavtal: the parties, the school units with their huvudmän, the processledare.
         "Regionen bygger på samverkansavtalet mellan Nordviks kommun, Strandbergs kommun, Åsby kommun, Ekeskogs kommun "
         "och Industriskolan Nordvik AB, med Nordviks kommun som värdkommun.",
-        "Ekeskogs naturbruks- och teknikgymnasium Ekeskogs kommun 212999-0046",
+        "Ekeskogs naturbruks- och teknikgymnasium Skolenhetskod 47218653 Ekeskogs kommun 212999-0046",
         "Sofia Ek Regional processledare sofia.ek@nordvik.example 0611-12 34 56",
         "Parterna har i samverkansavtalet enats om följande mål för certifieringsperioden.",
         # The criteria, each with its account.
-        "6. Kreativ och stimulerande lärmiljö Utbildningarna har moderna lokaler och utrustning",
-        "Mål Minst 40 företag deltar i arbetsplatsförlagt lärande. Aktiviteter Handledarutbildning för företagens handledare. "
+        "5.6 Kreativ och stimulerande lärmiljö Utbildningarna har moderna lokaler och utrustning",
+        "Mål Minst tolv företag tar emot elever i arbetsplatsförlagt lärande. Aktiviteter Handledarutbildning för företagens handledare. "
         "Belägg Avsiktsförklaringar och listor över apl-platser.",
-        # The steering groups, the company majority visible.
+        # The steering groups, each party's members and the company majority visible.
         "Annika Dahl Nordvik Precision AB Ordförande Ja",
-        "Gruppen har nio ledamöter, varav fem från näringslivet, som därmed är i majoritet.",
+        "Henrik Åberg Åsby kommun Näringslivschef Åsby kommun Nej",
+        "Gruppen har elva ledamöter, varav sex företräder näringslivet, som därmed är i majoritet.",
         "Lokal styrgrupp, Teknikcollege Strandberg–Ekeskog",
         # The programmes applied for, tracks from the agreement, and the companies in workplace learning.
-        "Nordviksgymnasiet Industriteknik Samtliga Kommunal vuxenutbildning 16",
+        # A programme without tracks names none: the document does not claim "all" of them.
+        "Nordviksgymnasiet Industriteknik – Kommunal vuxenutbildning 16",
         "Industritekniska programmet, Strandbergs gymnasieskola Strandbergs Mekaniska AB och Ekeskog Plåt AB",
         "Ekeskog Trä AB 556999-1069 6 april 2027",
         # The financing from the agreement.
-        "med 2,50 kr per invånare och år. Industriskolan Nordvik AB betalar i stället ett fast belopp om 20 000 kr per år.",
-        "Nordviks kommun 81 000 kr",
-        "Summa 170 625 kr",
+        "med 10 kr per invånare och år. Industriskolan Nordvik AB betalar i stället ett fast belopp om 60 000 kr per år.",
+        "Nordviks kommun 324 000 kr",
+        "Summa 662 500 kr",
         "Den regionala styrgruppen för Teknikcollege Nordvik har godkänt ansökan vid sitt möte den 16 september 2027, § 24.",
-        "För den regionala styrgruppen för Teknikcollege Nordvik",
-        "Annika Dahl Ordförande, Nordvik Precision AB",
+        # The chair signs as chair of the steering group, not as an employee of her company.
+        "För den regionala styrgruppen för Teknikcollege Nordvik Nordvik Ort och datum Underskrift Annika Dahl "
+        "Ordförande i den regionala styrgruppen Bilagor",
         "Bilaga 1. Samverkansavtal för Teknikcollege Nordvik, certifieringsperioden 2028–2031 (Dnr KS 2026/0412)",
         "Bilaga 6. Avsiktsförklaringar från samverkande företag",
     ],
@@ -67,12 +70,14 @@ SEEN = {
         "Ärende Intresseanmälan från Teknikcollege Nordvik, 3 maj 2027, Dnr TCN 2027/012",
         "Avser Ny region Mottagen 5 maj 2027",
         "RTS kansli har den 5 maj 2027 tagit emot intresseanmälan från Teknikcollege Nordvik om ny region.",
-        "Teknikcollege Nordvik är därmed medlem i Riksföreningen Teknikcollege Sverige.",
+        "RTS har godkänt intresseanmälan, och Teknikcollege Nordvik är därmed, enligt föreningens stadgar, medlem i "
+        "Riksföreningen Teknikcollege Sverige.",
         "I ansökan vill kansliet särskilt se hur regionen har kartlagt företagens kompetensbehov",
         "samverkansavtal för den kommande certifieringsperioden.",
         "Regionen planerar att skicka sin ansökan till RTS kansli senast den 1 oktober 2027",
         "Kontaktperson på RTS kansli är Helena Strömberg, verksamhetsutvecklare (helena.stromberg@rts.example, 08-123 456 00).",
-        "RTS kansli Stockholm Ort och datum Underskrift Helena Strömberg Verksamhetsutvecklare, RTS kansli",
+        # A letter, closed as one.
+        "Med vänlig hälsning Helena Strömberg Verksamhetsutvecklare, RTS kansli",
     ],
     "svar": [
         "Svar på granskningsprotokoll, Teknikcollege Nordvik Kompletteringar till RTS kansli",
@@ -80,14 +85,14 @@ SEEN = {
         "Kompletteringar senast 7 mars 2028",
         "skickades till Teknikcollege Nordvik den 7 december 2027 och begärde tre kompletteringar.",
         "har behandlat dem vid sitt möte den 15 februari 2028, § 5.",
-        "Komplettering 2 Begärt i protokollet: En beskrivning av arbetsfördelningen mellan den regionala och de lokala "
+        "Komplettering 2 Begärt i protokollet: en beskrivning av arbetsfördelningen mellan den regionala och de lokala "
         "styrgrupperna. Den regionala styrgruppen har antagit en arbetsordning.",
         "Se bilaga 3.",
         "Övriga synpunkter Regionen tackar granskarna för ett konstruktivt besök.",
         # The processledare from the samverkansavtal, through the protocol and its application.
         "Kontaktperson är Sofia Ek, regional processledare (sofia.ek@nordvik.example, 0611-12 34 56).",
         "För den regionala styrgruppen för Teknikcollege Nordvik Nordvik Ort och datum Underskrift "
-        "Annika Dahl Ordförande, regional styrgrupp",
+        "Annika Dahl Ordförande i den regionala styrgruppen",
         "Bilaga 1. Lokala handlingsplaner 2028, reviderade Bilaga 2. Arbetsordning för styrgrupperna "
         "Bilaga 3. Tidplan för handledarutbildningen 2028",
     ],
@@ -162,26 +167,32 @@ def problems(path: Path) -> list[str]:
 RULES = [
     # The ansökan.
     ("ansokan.yaml", "  date: 2027-09-16", "  date: 2027-09-30",
-     "198:3: approval.date: the steering group must approve the application before it is sent (2027-09-28)"),
+     "204:3: approval.date: the steering group must approve the application before it is sent (2027-09-28)"),
     ("ansokan.yaml", "summary: |", "summaryx: |", "18:1: summaryx: unknown field; check its spelling (`tcdocs schema` lists the fields)"),
     ("ansokan.yaml", "  larmiljo:", "  lärmiljön:",
-     "93:3: criteria.lärmiljön: 'lärmiljön' is not one of the eight criteria; use one of: "),
+     "94:3: criteria.lärmiljön: 'lärmiljön' is not one of the eight criteria; use one of: "),
     ("ansokan.yaml", "  - {name: Karl Ås, organisation: Hydro Nordvik AB, company: true}\n",
      "  - {name: Karl Ås, organisation: Hydro Nordvik AB}\n",
-     "124:1: steering_group: a Teknikcollege steering group has a majority from industry; 4 of its 9 members are marked company: true"),
+     "125:1: steering_group: a Teknikcollege steering group has a majority from industry; 5 of its 11 members represent a company"),
+    ("ansokan.yaml", "  - {name: Annika Dahl, organisation: Nordvik Precision AB, company: true, role: ordförande}\n",
+     "  - {name: Annika Dahl, organisation: Nordvik Precision AB, role: ordförande}\n"
+     "  - {name: Ny Ny, organisation: Ny AB, company: true}\n",
+     "126:5: steering_group[0].company: the chair of a Teknikcollege steering group comes from industry; Annika Dahl does not"),
+    ("ansokan.yaml", "letter_of_intent: 2027-04-06}\n  - {name: Nordvik El", "letter_of_intent: 2027-10-06}\n  - {name: Nordvik El",
+     "188:53: companies[5].letter_of_intent: the letter of intent is dated 2027-10-06, after the application of 2027-09-28"),
     ("ansokan.yaml", "  - name: Teknikcollege Strandberg–Ekeskog", "  - name: Teknikcollege Strandby",
-     "143:5: local_groups[1].name: 'Teknikcollege Strandby' is not a local Teknikcollege of the samverkansavtal (it has: "
+     "148:5: local_groups[1].name: 'Teknikcollege Strandby' is not a local Teknikcollege of the samverkansavtal (it has: "
      "Teknikcollege Nordvik–Åsby, Teknikcollege Strandberg–Ekeskog)"),
-    ("ansokan.yaml", "  - provider: Industriskolan Nordvik\n", "  - provider: Industriskolan Södervik\n",
-     "172:5: programmes[5].provider: 'Industriskolan Södervik' is not an education provider of the samverkansavtal (it has: "),
+    ("ansokan.yaml", "  - school_unit: Industriskolan Nordvik\n", "  - school_unit: Industriskolan Södervik\n",
+     "177:5: programmes[5].school_unit: 'Industriskolan Södervik' is not a school unit of the samverkansavtal (it has: "),
     ("ansokan.yaml", "    programme: Industriteknik\n", "    programme: Elprogrammet\n",
-     "161:5: programmes[2].programme: Nordviksgymnasiet has no Elprogrammet in the samverkansavtal (it has: Teknikprogrammet, "
+     "166:5: programmes[2].programme: Nordviksgymnasiet has no Elprogrammet in the samverkansavtal (it has: Teknikprogrammet, "
      "Industritekniska programmet, Industriteknik)"),
     ("ansokan.yaml", "    programme: Teknikprogrammet\n    places: 60\n",
      "    programme: Teknikprogrammet\n    tracks: [Produktionsteknik, Flygteknik]\n    places: 60\n",
-     "154:33: programmes[0].tracks[1]: Teknikprogrammet at Nordviksgymnasiet has no track 'Flygteknik' in the samverkansavtal"),
+     "159:33: programmes[0].tracks[1]: Teknikprogrammet at Nordviksgymnasiet has no track 'Flygteknik' in the samverkansavtal"),
     ("ansokan.yaml", "    programme: Industriteknik\n", "    programme: Teknikprogrammet\n",
-     "160:5: programmes[2]: this programme is already listed above"),
+     "165:5: programmes[2]: this programme is already listed above"),
     # The återkoppling.
     ("aterkoppling.yaml", "received: 2027-05-05", "received: 2027-05-01",
      "8:1: received: the intresseanmälan cannot be received before its date, 2027-05-03"),
@@ -190,7 +201,7 @@ RULES = [
     ("aterkoppling.yaml", "received: 2027-05-05", "received: 2027-05-05\nplanned_application: 2027-05-20",
      "9:1: planned_application: the planned application date (2027-05-20) must come after this feedback"),
     ("aterkoppling.yaml", "  email: helena.stromberg@rts.example\n  phone: 08-123 456 00\n", "",
-     "19:1: contact: give the contact person's email or phone, so the region can reach the office"),
+     "18:1: contact: give the contact person's email or phone, so the region can reach the office"),
     # The svar på protokoll.
     ("svar.yaml", "  - request: 3\n", "  - request: 4\n",
      "31:5: answers[2].request: the protocol has no request 4; it asks for 3, numbered 1–3"),
@@ -243,7 +254,7 @@ def test_the_application_warns_of_missing_annexes_and_a_period_of_the_wrong_leng
     folder = case_folder(tmp_path, {"ansokan.yaml": ("  - title: Regional verksamhetsplan 2028\n", "")})
     doc, warnings = tcdocs.load_checked(folder / "ansokan.yaml")
     assert [(w.path, w.line, w.message) for w in warnings] == [
-        ("attachments", 201, "the handbook asks the application to attach the operational plan (verksamhetsplan)")
+        ("attachments", 212, "the handbook asks the application to attach the operational plan (verksamhetsplan)")
     ]
     assert warnings[0].text("sv") == "handboken begär att ansökan har med verksamhetsplanen som bilaga"
     folder = case_folder(tmp_path, {"ansokan.yaml": ("type: ny_region", "type: atercertifiering")})
@@ -332,7 +343,8 @@ def test_the_case_follows_the_handbooks_road_and_deadlines(case):
     # Step 12: the board decides after the answer; the certification is the agreement's period.
     assert answer.date < decision.board_meeting.date
     assert decision.period == case["samverkansavtal"].period
-    assert decision.recertify_by == dt.date(2030, 10, 30)
+    # The handbook sets no day to apply for re-certification, and the board gave none.
+    assert decision.recertify_by is None
 
 
 def test_the_whole_case_renders(tmp_path, capsys):

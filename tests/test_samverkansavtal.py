@@ -13,19 +13,21 @@ from .reading import docx_body, docx_document, docx_header, docx_header_rows, fl
 
 SECTION_HEADINGS = [
     "§ 1 Parter",
-    "§ 2 Bakgrund",
-    "§ 3 Syfte och mål",
-    "§ 4 Omfattning",
-    "§ 5 Gemensam antagning",
-    "§ 6 Organisation",
-    "§ 7 Parternas åtaganden",
-    "§ 8 Finansiering",
-    "§ 9 Uppföljning och kvalitetssäkring",
-    "§ 10 Avtalstid",
-    "§ 11 Uppsägning",
-    "§ 12 Ändringar och tillägg",
-    "§ 13 Tvist",
-    "§ 14 Exemplar",
+    "§ 2 Definitioner",
+    "§ 3 Bakgrund",
+    "§ 4 Syfte och mål",
+    "§ 5 Omfattning",
+    "§ 6 Gemensam antagning",
+    "§ 7 Organisation",
+    "§ 8 Parternas åtaganden",
+    "§ 9 Finansiering",
+    "§ 10 Uppföljning och kvalitetssäkring",
+    "§ 11 Behandling av personuppgifter",
+    "§ 12 Avtalstid",
+    "§ 13 Uppsägning",
+    "§ 14 Ändringar och tillägg",
+    "§ 15 Tvist",
+    "§ 16 Exemplar",
 ]
 
 SEEN = [
@@ -36,19 +38,34 @@ SEEN = [
     "Åsby kommun 212999-0038",
     "Ekeskogs kommun 212999-0046",
     "Industriskolan Nordvik AB 559999-1014",
-    "certifieras för perioden 1 maj 2028 till och med 30 april 2031",
-    "Avtalet gäller från och med den 1 maj 2028 till och med den 30 april 2031",
-    "med 2,50 kr per invånare och år",
-    "ett fast belopp om 20 000 kr per år",
-    "Nordviks kommun 32 400 81 000 kr",
-    "Summa 170 625 kr",
-    "medlemsavgiften till RTS, 25 000 kr",
-    "avsätts 60 000 kr per år för gemensam marknadsföring",
+    "huvudman den kommun eller det företag som driver en skolenhet",
+    "värdkommun Nordviks kommun, som anställer den regionala processledaren",
+    "certifieras, och ansöker om en certifieringsperiod från och med den 1 maj 2028 till och med den 30 april 2031.",
+    # The agreement governs the work before certification too: it enters into force when signed.
+    "Avtalet träder i kraft när samtliga parter har undertecknat det.",
+    "Det gäller för parternas samverkan inför certifieringen och under den certifieringsperiod som RTS styrelse beslutar om, "
+    "och upphör att gälla när certifieringsperioden löper ut.",
+    "Uppsägningen ska vara skriftlig och ställas till värdkommunen, som underrättar övriga parter.",
+    "ska i första hand lösas genom förhandling mellan parterna.",
+    "Varje part betalar 10 kr per invånare och år till de gemensamma kostnaderna, räknat på antalet invånare den 31 december året före.",
+    "ett fast belopp om 60 000 kr per år",
+    "Nordviks kommun 32 400 324 000 kr",
+    "Summa 662 500 kr",
+    # What the common costs pay for, adding up to the parties' shares.
+    "De gemensamma medlen används till följande.",
+    "Medlemsavgift till RTS 25 000 kr",
+    "Gemensam marknadsföring 60 000 kr",
+    "Regional processledare, 50 procent av en heltid, med sociala avgifter 400 000 kr",
+    "Styrgruppernas möten, resor och RTS föreningsmöten 77 500 kr Summa 662 500 kr",
     "Teknikcollege Nordvik–Åsby: Nordviks kommun, Åsby kommun och Industriskolan Nordvik AB",
-    "Åsby kommun har ingen egen utbildningsanordnare",
-    "Ordförande är Annika Dahl, produktionschef, Nordvik Precision AB.",
+    "Åsby kommun har ingen egen skolenhet",
+    "Nordviksgymnasiet Skolenhetskod 28451937",
+    "Varje part utser en ledamot och näringslivet har sex platser. Styrgruppen har därmed elva ledamöter.",
+    "Ordförande när avtalet tecknas är Annika Dahl, produktionschef, Nordvik Precision AB.",
+    "enligt dataskyddsförordningen (EU) 2016/679",
+    "Värdkommunen är personuppgiftsansvarig för regionens gemensamma kontaktlistor.",
     "Uppsägningstiden är tolv månader",
-    "betala sin andel av de gemensamma kostnaderna enligt § 8.",
+    "betala sin andel av de gemensamma kostnaderna enligt § 9.",
     "Avtalet har upprättats i fem likalydande exemplar",
     "ett hängavtal",
     "Bilaga 4. Parternas beslut (protokollsutdrag)",
@@ -84,23 +101,34 @@ def test_sections_are_in_order(docx_text):
     assert positions == sorted(positions)
 
 
-@pytest.mark.parametrize(("party", "name", "title"), SIGNATORIES, ids=[s[1] for s in SIGNATORIES])
-def test_every_party_has_a_signature_block(party, name, title, docx_text, pdf_text):
+@pytest.mark.parametrize(("party", "name", "capacity"), SIGNATORIES, ids=[s[1] for s in SIGNATORIES])
+def test_every_party_has_a_signature_block(party, name, capacity, docx_text, pdf_text):
     for text in (docx_text, pdf_text):
-        block = re.search(rf"För {party} (\S+ )?Ort och datum Underskrift {name} {title}", text)
-        assert block is not None, f"no signature block for {party}"
+        signatures = text[text.index("Underskrifter") :]
+        assert f"För {party}" in signatures, f"no signature block for {party}"
+        assert re.search(rf"(\S+ )?Ort och datum Underskrift {name} {capacity}", signatures), f"no signature lines for {name}"
+
+
+def test_signature_blocks_pair_each_party_with_its_signer(docx_text):
+    """Two blocks to a row: the parties' names above, their signers below, in the same order."""
+    signatures = docx_text[docx_text.index("Underskrifter") :]
+    parties = [signatures.index(f"För {party}") for party, _, _ in SIGNATORIES]
+    names = [signatures.index(f"Underskrift {name}") for _, name, _ in SIGNATORIES]
+    assert parties == sorted(parties) and names == sorted(names)
+    for pair in range(0, len(SIGNATORIES), 2):
+        assert max(parties[pair : pair + 2]) < min(names[pair : pair + 2])
 
 
 def test_page_header_in_both_formats(rendered):
     header = flat(docx_header(rendered["docx"]))
-    for expected in ("Teknikcollege Nordvik", "SAMVERKANSAVTAL", "2026-11-22", "Dnr KS 2026/0412", "Sida"):
+    for expected in ("Teknikcollege Nordvik", "SAMVERKANSAVTAL", "2026-11-24", "Dnr KS 2026/0412", "Sida"):
         assert expected in header
     pages = pdf_pages(rendered["pdf"])
     assert len(pages) >= 4
     for number, page in enumerate(pages, start=1):
         text = flat(page)
         assert f"Sida {number} ({len(pages)})" in text
-        assert "SAMVERKANSAVTAL" in text and "Dnr KS 2026/0412" in text and "2026-11-22" in text
+        assert "SAMVERKANSAVTAL" in text and "Dnr KS 2026/0412" in text and "2026-11-24" in text
 
 
 def test_docx_uses_word_styles(rendered):
@@ -138,7 +166,7 @@ def test_docx_zip_entries_have_fixed_dates_and_no_template_author(rendered):
     core = archive.read("docProps/core.xml").decode()
     assert "python-docx" not in core
     assert "<dc:creator>Teknikcollege Nordvik</dc:creator>" in core
-    assert "2026-11-22T00:00:00Z" in core
+    assert "2026-11-24T00:00:00Z" in core
 
 
 TRICKY = "Bygg & Montage <AB> \"Ett\" 'Två' {{ 7*7 }} {% if true %}x{% endif %} åäöÅÄÖ é ü"
@@ -163,7 +191,7 @@ def test_model_built_in_python_renders_without_yaml():
     def party(name, number, place, host=False):
         return tcdocs.AgreementParty(
             name=name, org_number=number, address=f"Box 1, {place}", represented_by="kommunstyrelsen", host=host,
-            signatory=tcdocs.Signatory(name=f"Ordförande {place}", title="Kommunstyrelsens ordförande", place=place),
+            signatory=tcdocs.Signatory(name=f"Ordförande {place}", capacity="Kommunstyrelsens ordförande", place=place),
         )
 
     doc = tcdocs.Samverkansavtal(
@@ -176,7 +204,7 @@ def test_model_built_in_python_renders_without_yaml():
         electronic_signing=True,
     )
     text = flat(docx_body(tcdocs.render(doc, "docx")))
-    assert "återcertifieras för perioden 1 augusti 2027 till och med 31 juli 2032" in text
+    assert "återcertifieras, och ansöker om en certifieringsperiod från och med den 1 augusti 2027 till och med den 31 juli 2032." in text
     assert "Varje part betalar 30 000 kr per år" in text
     assert "Avtalet undertecknas elektroniskt." in text
     assert "Summa 90 000 kr" in text

@@ -20,7 +20,7 @@ from .reading import docx_body, flat, pdf_pages
 
 ROAD = [
     (1, "Förankringsarbete", None),
-    (2, "Styrgrupp formas", "2026-11-22"),
+    (2, "Styrgrupp formas", "2026-11-24"),
     (3, "Intresseanmälan", "2027-05-03"),
     (4, "Återkoppling från kansliet", "2027-05-24"),
     (5, "Ansökan tas fram och godkänns", "2027-09-16"),
@@ -71,10 +71,10 @@ def test_the_example_case_gives_the_thirteen_steps_with_their_dates(capsys):
         ("application", "2027-10-01", "2027-09-28", False),
         ("protocol", "2027-12-16", "2027-12-07", False),
         ("supplements", "2028-03-07", "2028-02-22", False),
-        ("recertification", "2030-10-30", None, False),
         ("validity", "2031-04-30", None, False),
     ]
-    assert case["next_deadline"]["name"] == "Ansökan om återcertifiering ska skickas in"
+    # The handbook gives no day to apply for re-certification, and the board set none: no such deadline.
+    assert case["next_deadline"]["name"] == "Certifieringen gäller till"
     assert case["problems"] == []
 
 
@@ -113,8 +113,8 @@ CONTACT = ("\nchair:", "\ncontact: {name: Sofia Ek, phone: 0611-12 34 56}\nchair
 def protocol_written_out(programme: str = "Teknikprogrammet") -> tuple[str, str]:
     """The protocol with its case written out (one provider, one programme) instead of naming the ansökan."""
     case = (
-        "case:\n  type: ny_region\n  region: Nordvik\n  providers:\n    - name: Nordviksgymnasiet\n"
-        f"      programmes:\n        - name: {programme}\n"
+        "case:\n  type: ny_region\n  region: Nordvik\n  school_units:\n    - name: Nordviksgymnasiet\n"
+        f"      principal: Nordviks kommun\n      programmes:\n        - name: {programme}\n"
     )
     return ("application: ansokan.yaml   # relativt till denna fil\n", case)
 
@@ -123,10 +123,11 @@ CROSS = [
     ("intresseanmalan.yaml", [("region: Nordvik", "region: Södervik")], "svar.yaml", [],
      "intresseanmalan.yaml:7:1: Region: det här dokumentet gäller Teknikcollege Södervik, men ärendet är Teknikcollege Nordvik"),
     ("granskningsprotokoll.yaml", [protocol_written_out("Elprogrammet")], "svar.yaml", [CONTACT],
-     "granskningsprotokoll.yaml:14:11: Ärende › Utbildningsanordnare › 1 › Utbildningar › 1 › Utbildning: Nordviksgymnasiet har "
-     "inget Elprogrammet i samverkansavtalet"),
+     "granskningsprotokoll.yaml:15:11: Ärende › Skolenheter › 1 › Utbildningar › 1 › Utbildning: Nordviksgymnasiet har "
+     "inte Elprogrammet i samverkansavtalet"),
     # The beslut that names the svar cannot be dated before it; one that does not is caught by the road's order.
-    ("beslut.yaml", [("  date: 2028-04-20\n  paragraph: 42", "  date: 2028-02-20\n  paragraph: 42"), ("response: svar.yaml", "")],
+    ("beslut.yaml", [("  date: 2028-04-20\n  paragraph: 42", "  date: 2028-02-20\n  paragraph: 42"), ("response: svar.yaml", ""),
+                     ("  date: 2028-03-30\n", "  date: 2028-02-10\n")],
      "svar.yaml", [],
      "beslut.yaml:13:3: Styrelsemöte › Mötesdatum: Beslut är daterat 2028-02-20, före Svar på protokoll den 2028-02-22; vägens "
      "steg kommer i ordning"),
@@ -153,9 +154,9 @@ def test_a_beslut_and_a_svar_about_another_protocol(tmp_path, capsys):
         (folder / name).write_text(text.replace("response: svar.yaml", ""), encoding="utf-8")
     case = read_case(folder, dt.date(2028, 5, 2))
     found = [(Path(p.file or "").name, p.line, p.path, p.text("sv")) for p in case.problems]
-    assert ("svar.yaml", 8, "protocol", "denna svar på protokoll gäller protokollet från 2027-12-07 (Dnr RTS 2027/099), men ärendets "
+    assert ("svar.yaml", 8, "protocol", "dokumentet gäller protokollet från 2027-12-07 (Dnr RTS 2027/099), men ärendets "
             f"protokoll är från 2027-12-07 (Dnr RTS 2027/018, {folder / 'granskningsprotokoll.yaml'})") in found
-    assert [(name, line, path) for name, line, path, _ in found] == [("svar.yaml", 8, "protocol"), ("beslut.yaml", 7, "protocol")]
+    assert [(name, line, path) for name, line, path, _ in found] == [("beslut.yaml", 7, "protocol"), ("svar.yaml", 8, "protocol")]
 
 
 def test_two_documents_of_one_step_and_dates_out_of_the_roads_order(tmp_path):
@@ -167,7 +168,7 @@ def test_two_documents_of_one_step_and_dates_out_of_the_roads_order(tmp_path):
     found = [(Path(p.file or "").name, p.line, p.path, p.text("sv")) for p in case.problems]
     assert ("intresseanmalan.yaml", 4, "kind", f"{folder / 'intresseanmalan-kopia.yaml'} är redan ärendets intresseanmälan; "
             "ett ärende har ett av varje dokument") in found
-    assert ("granskningsprotokoll.yaml", 17, "visit.date", "Granskningsbesök är daterat 2027-09-20, före Ansökan skickas in den "
+    assert ("granskningsprotokoll.yaml", 18, "visit.date", "Granskningsbesök är daterat 2027-09-20, före Ansökan skickas in den "
             "2027-09-28; vägens steg kommer i ordning") in found
 
 
@@ -183,11 +184,10 @@ def test_the_calendar_holds_the_deadlines_ahead_as_all_day_events(tmp_path, caps
     ]
     [event] = calendar.walk("VEVENT")
     assert event.decoded("dtend") == dt.date(2028, 3, 8) and str(event["uid"]).endswith("@tcdocs")
-    # After the decision: the re-certification application and the end of the certification.
+    # After the decision: the end of the certification (the board set no day to apply for re-certification).
     assert status(capsys, EXAMPLES, "--today", "2028-05-02", "--ics", ics)[0] == 0
     calendar = icalendar.Calendar.from_ical(ics.read_bytes())
     assert [(e.decoded("dtstart"), str(e["summary"])) for e in calendar.walk("VEVENT")] == [
-        (dt.date(2030, 10, 30), "Teknikcollege Nordvik: Ansökan om återcertifiering ska skickas in"),
         (dt.date(2031, 4, 30), "Teknikcollege Nordvik: Certifieringen gäller till"),
     ]
 
@@ -211,11 +211,14 @@ def test_the_overview_as_a_document_in_both_formats(tmp_path, capsys):
     for text in (docx, pdf):
         assert "Ärendeöversikt, Teknikcollege Nordvik" in text
         assert "Vägen till certifiering enligt handboken, läget den 20 mars 2028" in text
-        assert "9 Protokoll 2027-12-07 granskningsprotokoll.yaml Klart" in text
-        assert "12 Beslut 2028-04-20 beslut.yaml Planerat" in text
+        # Each step names its documents as a reader knows them: kind, date and Dnr, never a file.
+        assert "9 Protokoll 2027-12-07 Granskningsprotokollet 2027-12-07, Dnr RTS 2027/018 Klart" in text
+        assert "12 Beslut 2028-04-20 Beslutet 2028-04-20, Dnr RTS 2027/018 Planerat" in text
+        assert ".yaml" not in text
         assert "11 Beredning av beslut Näst på tur 12" in text and "13 Certifieringsceremoni Kommande" in text
         assert "Kompletteringarna ska vara inne 2028-03-07 2028-02-22 I tid" in text
-        assert "Inga avvikelser mellan dokumenten: de gäller samma region och samma protokoll" in text
+        # A case without problems says nothing of checks it may not have been able to make.
+        assert "Avvikelser" not in text and "avvikelser" not in text
 
 
 def test_the_example_overview_is_what_status_writes(capsys):
@@ -255,7 +258,8 @@ def test_an_overview_the_model_refuses_is_a_located_problem_and_nothing_is_writt
     shutil.copy(folder / "svar.yaml", folder / "svar-東京.yaml")  # a name the house font cannot show, and a second svar
     code, out, err = status(capsys, folder, "--today", "2028-03-20", "--ics", tmp_path / "x.ics", "--document", tmp_path / "d")
     assert code == 1 and out == "" and "Traceback" not in err
-    assert "arendeoversikt-Nordvik: Vägen till certifiering › 10 › Dokument › 1: husets typsnitt har inga tecken för 東 京" in err
+    # The overview names documents by kind, date and Dnr; the problem's message names the file.
+    assert "arendeoversikt-Nordvik: Problem › 1: husets typsnitt har inga tecken för 東 京" in err
     assert not (tmp_path / "x.ics").exists() and not (tmp_path / "d").exists()
 
 

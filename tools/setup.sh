@@ -34,5 +34,6 @@ python_env() {
 
 # WeasyPrint lays out the PDF with Pango; HarfBuzz's subsetter embeds fonts fast.
 RENDER_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
-# The tests read the DOCX with LibreOffice and drive the service's page in Chromium.
-TEST_PACKAGES="libreoffice-writer-nogui chromium chromium-driver"
+# The tests read the DOCX with LibreOffice, drive the service's page in Chromium and run the
+# case store on a PostgreSQL server of their own (they start and stop it; nothing runs after).
+TEST_PACKAGES="libreoffice-writer-nogui chromium chromium-driver postgresql"

@@ -31,7 +31,7 @@ from lxml import etree
 from markupsafe import Markup
 
 from .._version import __version__
-from ..content import Content, keeps_together
+from ..content import Content, keeps_with_next
 from ..errors import RenderError, TemplateError
 from ..house import House, house
 from ..layout import rows_of
@@ -138,25 +138,28 @@ class _Writer:
             '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/>'
             "</w:tblPr><w:tblGrid>" + "".join(f'<w:gridCol w:w="{width}"/>' for width in widths) + "</w:tblGrid>"
         )
+        # Word keeps a row with the next one by keeping its paragraphs with the next.
         rows = rows_of(element)
-        together = keeps_together(element)
-        for number, row in enumerate(rows, 1):
+        for row, keep in zip(rows, keeps_with_next(element), strict=True):
             header = "<w:tblHeader/>" if row.getparent().tag == "thead" else ""
             self.out.append(f"<w:tr><w:trPr><w:cantSplit/>{header}</w:trPr>")
             cells = list(row)
-            keep = together and number < len(rows)  # Word keeps a table together by keeping each row with the next
+            # A signature block's heading sits right above its lines, and the last blocks end the
+            # table without the space that parts two rows of blocks: no cell margin below either.
+            last = kind == "signatures" and row is rows[-1]
+            margin = '<w:tcMar><w:bottom w:w="0" w:type="dxa"/></w:tcMar>' if last or "sig-head" in row.get("class", "").split() else ""
             for index, width in enumerate(widths):
-                self.cell(cells[index] if index < len(cells) else None, width, kind, keep)
+                self.cell(cells[index] if index < len(cells) else None, width, kind, keep, margin)
             self.out.append("</w:tr>")
         self.out.append("</w:tbl>")
         # Word joins two tables that touch; a small paragraph keeps them apart, as the PDF's margin does.
         self.out.append('<w:p><w:pPr><w:pStyle w:val="TableGap"/></w:pPr></w:p>')
 
-    def cell(self, element: etree._Element | None, width: int, kind: str, keep: bool = False) -> None:
+    def cell(self, element: etree._Element | None, width: int, kind: str, keep: bool = False, margin: str = "") -> None:
         fill = self.house.cells(kind).heading
         heading = element is not None and element.tag == "th" and fill is not None
         shading = f'<w:shd w:val="clear" w:color="auto" w:fill="{fill.upper()}"/>' if heading and fill else ""
-        self.out.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{shading}</w:tcPr>')
+        self.out.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{shading}{margin}</w:tcPr>')
         if element is None:
             self.out.append("<w:p><w:pPr><w:keepNext/></w:pPr></w:p>" if keep else "<w:p/>")
         else:
@@ -222,7 +225,17 @@ def _run_xml(run: _Run) -> str:
         return "<w:r><w:br/></w:r>"
     properties = ("<w:b/><w:bCs/>" if run.bold else "") + ("<w:i/><w:iCs/>" if run.italic else "")
     head = f"<w:rPr>{properties}</w:rPr>" if properties else ""
-    return f'<w:r>{head}<w:t xml:space="preserve">{escape(run.text)}</w:t></w:r>'
+    # Word and LibreOffice break a line after any hyphen; the PDF (Unicode's line breaking) never
+    # between a hyphen and a digit. A hyphen before a digit (212999-0012, 0611-12 34 56, 2026-11-24)
+    # is written as Word's non-breaking hyphen, so the three break such numbers alike: never.
+    pieces = _DIGIT_HYPHEN.split(run.text)
+    text = f'<w:t xml:space="preserve">{escape(pieces[0])}</w:t>' + "".join(
+        f'<w:noBreakHyphen/><w:t xml:space="preserve">{escape(piece)}</w:t>' for piece in pieces[1:]
+    )
+    return f"<w:r>{head}{text}</w:r>"
+
+
+_DIGIT_HYPHEN = re.compile(r"-(?=\d)")
 
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

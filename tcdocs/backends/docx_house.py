@@ -194,7 +194,7 @@ def styles(house: House) -> str:
     table = house.table.type
     signatures = house.signatures.type
     signature_line = spacing(line=signatures.line_pt(around))
-    signed_on = bottom_border(house.signatures.rule)
+    signed_on = bottom_border(house.signatures.rule, house.signatures.rule_space)
     items = [
         paragraph_style("Normal", "Normal", ppr=spacing(after=body.after, line=body.line_pt(around)), based_on=None, default=True),
         *(
@@ -267,8 +267,8 @@ def styles(house: House) -> str:
     return DECLARATION + f'<w:styles xmlns:w="{W}">{defaults}{"".join(items)}</w:styles>'
 
 
-def bottom_border(rule: Rule) -> str:
-    return f"<w:pBdr>{border('bottom', rule, space=1)}</w:pBdr>"
+def bottom_border(rule: Rule, space: float) -> str:
+    return f"<w:pBdr>{border('bottom', rule, space=round(space))}</w:pBdr>"
 
 
 def numbering(house: House) -> str:

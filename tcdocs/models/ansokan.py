@@ -2,7 +2,7 @@
 
 The ansökan names the samverkansavtal for the certification period by its file, and
 takes from it what the agreement already says: the region, the host municipality, the
-parties and their providers and programmes, the steering group's chair, the processledare
+parties and their school units and programmes, the steering group's chair, the processledare
 and the financing. What the ansökan adds is the region's own account: its situation,
 vision and goals, each of the eight criteria, its steering groups, the programmes it
 applies for with the companies that take part, and its quality work.
@@ -33,10 +33,11 @@ from .base import (
     duplicates,
     name_key,
 )
-from .case import Case, CaseType, ReviewedProvider
+from .case import Case, CaseType, ReviewedSchool
 from .criteria import CRITERIA, CRITERIA_KEYS, Criterion, criteria_problems, keyed_by_criterion
+from .education import Programme, SchoolUnit
 from .references import loader_for
-from .samverkansavtal import AgreementParty, Programme, Provider, Samverkansavtal
+from .samverkansavtal import AgreementParty, Samverkansavtal
 from .styrgruppsprotokoll import Member
 
 __all__ = ["Account", "Ansokan", "AppliedProgramme", "Company", "LocalGroup"]
@@ -74,7 +75,7 @@ class LocalGroup(Model):
 class AppliedProgramme(Model):
     """A programme the application covers, as the samverkansavtal names it, with the companies that take part."""
 
-    provider: Line = Field(title="Utbildningsanordnare", description="Skolenhetens namn, som i samverkansavtalet.")
+    school_unit: Line = Field(title="Skolenhet", description="Skolenhetens namn, som i samverkansavtalet.")
     programme: Line = Field(title="Utbildning", description="Som i samverkansavtalet.")
     tracks: list[Line] = Field(
         default_factory=list, max_length=50, title="Inriktningar", description="Utelämnas för alla inriktningar i samverkansavtalet."
@@ -97,9 +98,9 @@ class Company(Model):
 
 
 class Applicant(NamedTuple):
-    """An education provider the application covers, with the party that runs it."""
+    """A school unit the application covers, with the party that is its huvudman."""
 
-    provider: Provider
+    school_unit: SchoolUnit
     party: AgreementParty
 
 
@@ -191,13 +192,21 @@ class Ansokan(Document):
                     (
                         path,
                         Message(
-                            "a Teknikcollege steering group has a majority from industry; {companies} of its {count} members are "
-                            "marked company: true",
+                            "a Teknikcollege steering group has a majority from industry; {companies} of its {count} members represent "
+                            "a company",
                             companies=companies,
                             count=len(members),
                         ),
                     )
                 )
+            for m_index, member in enumerate(members):
+                if member.chairs and not member.company:
+                    problems.append(
+                        (
+                            (*path, m_index, "company"),
+                            Message("the chair of a Teknikcollege steering group comes from industry; {name} does not", name=member.name),
+                        )
+                    )
         colleges = {name_key(college.name) for college in agreement.local_colleges}
         for index, group in enumerate(self.local_groups):
             if colleges and name_key(group.name) not in colleges:
@@ -211,6 +220,18 @@ class Ansokan(Document):
                     )
                 )
         problems += self._programme_problems()
+        for index, company in enumerate(self.companies):
+            if company.letter_of_intent is not None and company.letter_of_intent > self.date:
+                problems.append(
+                    (
+                        ("companies", index, "letter_of_intent"),
+                        Message(
+                            "the letter of intent is dated {day}, after the application of {date}; an application cites what exists",
+                            day=company.letter_of_intent,
+                            date=self.date,
+                        ),
+                    )
+                )
         if self.chair is None and agreement.steering_group.chair is None:
             problems.append((("chair",), Message("name the steering group's chair, who signs; the samverkansavtal names none")))
         if problems:
@@ -219,31 +240,31 @@ class Ansokan(Document):
 
     def _programme_problems(self) -> list[tuple[tuple[str | int, ...], str]]:
         problems: list[tuple[tuple[str | int, ...], str]] = []
-        providers = {name_key(applicant.provider.name): applicant.provider for applicant in self._agreement_providers()}
+        units = {name_key(a.school_unit.name): a.school_unit for a in self._agreement_units()}
         for index, applied in enumerate(self.programmes):
-            provider = providers.get(name_key(applied.provider))
-            if provider is None:
-                known = ", ".join(p.provider.name for p in self._agreement_providers())
+            unit = units.get(name_key(applied.school_unit))
+            if unit is None:
+                known = ", ".join(a.school_unit.name for a in self._agreement_units())
                 problems.append(
                     (
-                        ("programmes", index, "provider"),
+                        ("programmes", index, "school_unit"),
                         Message(
-                            "'{name}' is not an education provider of the samverkansavtal (it has: {known})",
-                            name=applied.provider,
+                            "'{name}' is not a school unit of the samverkansavtal (it has: {known})",
+                            name=applied.school_unit,
                             known=known,
                         ),
                     )
                 )
                 continue
-            programme = next((p for p in provider.programmes if name_key(p.name) == name_key(applied.programme)), None)
+            programme = next((p for p in unit.programmes if name_key(p.name) == name_key(applied.programme)), None)
             if programme is None:
-                known = ", ".join(p.name for p in provider.programmes)
+                known = ", ".join(p.name for p in unit.programmes)
                 problems.append(
                     (
                         ("programmes", index, "programme"),
                         Message(
-                            "{provider} has no {programme} in the samverkansavtal (it has: {known})",
-                            provider=provider.name,
+                            "{school} has no {programme} in the samverkansavtal (it has: {known})",
+                            school=unit.name,
                             programme=applied.programme,
                             known=known,
                         ),
@@ -257,17 +278,17 @@ class Ansokan(Document):
                         (
                             ("programmes", index, "tracks", t_index),
                             Message(
-                                "{programme} at {provider} has no track '{track}' in the samverkansavtal (it has: {known})",
+                                "{programme} at {school} has no track '{track}' in the samverkansavtal (it has: {known})",
                                 programme=programme.name,
-                                provider=provider.name,
+                                school=unit.name,
                                 track=track,
                                 known=", ".join(programme.tracks),
                             ),
                         )
                     )
-        keys = [(name_key(p.provider), name_key(p.programme)) for p in self.programmes]
-        for key in duplicates(f"{provider}/{programme}" for provider, programme in keys):
-            index = max(i for i, (provider, programme) in enumerate(keys) if f"{provider}/{programme}" == key)
+        keys = [f"{name_key(p.school_unit)}/{name_key(p.programme)}" for p in self.programmes]
+        for key in duplicates(keys):
+            index = max(i for i, k in enumerate(keys) if k == key)
             problems.append((("programmes", index), Message("this programme is already listed above")))
         return problems
 
@@ -301,21 +322,21 @@ class Ansokan(Document):
     def road_dates(self) -> list[RoadDate]:
         return [RoadDate(5, self.approval.date, ("approval", "date")), RoadDate(6, self.date, ("date",))]
 
-    def _agreement_providers(self) -> list[Applicant]:
-        return [Applicant(provider, party) for party in self.agreement.parties for provider in party.providers]
+    def _agreement_units(self) -> list[Applicant]:
+        return [Applicant(unit, party) for party in self.agreement.parties for unit in party.school_units]
 
     def applicants(self) -> list[Applicant]:
-        """The education providers whose programmes the application covers, in the agreement's order."""
-        named = {name_key(applied.provider) for applied in self.programmes}
-        return [applicant for applicant in self._agreement_providers() if name_key(applicant.provider.name) in named]
+        """The school units whose programmes the application covers, with their huvudmän, in the agreement's order."""
+        named = {name_key(applied.school_unit) for applied in self.programmes}
+        return [a for a in self._agreement_units() if name_key(a.school_unit.name) in named]
 
     def applied(self) -> list[AppliedRow]:
         """Each applied programme with the agreement's programme and the tracks applied for."""
-        providers = {name_key(a.provider.name): a.provider for a in self._agreement_providers()}
+        units = {name_key(a.school_unit.name): a.school_unit for a in self._agreement_units()}
         rows = []
         for applied in self.programmes:
-            provider = providers[name_key(applied.provider)]
-            programme = next(p for p in provider.programmes if name_key(p.name) == name_key(applied.programme))
+            unit = units[name_key(applied.school_unit)]
+            programme = next(p for p in unit.programmes if name_key(p.name) == name_key(applied.programme))
             rows.append(AppliedRow(applied, programme, list(applied.tracks) or list(programme.tracks)))
         return rows
 
@@ -325,15 +346,16 @@ class Ansokan(Document):
 
     def case(self) -> Case:
         """The case the application opens, in the terms a granskningsprotokoll and a beslut use."""
-        parties = {name_key(a.provider.name): a.party for a in self._agreement_providers()}
-        reviewed: dict[str, ReviewedProvider] = {}
+        reviewed: dict[str, ReviewedSchool] = {}
         for row in self.applied():
-            key = name_key(row.applied.provider)
+            key = name_key(row.applied.school_unit)
             programme = Programme(name=row.programme.name, tracks=row.tracks, form=row.programme.form)
             if key in reviewed:
                 previous = reviewed[key]
                 reviewed[key] = previous.model_copy(update={"programmes": [*previous.programmes, programme]})
             else:
-                name = next(a.provider.name for a in self._agreement_providers() if name_key(a.provider.name) == key)
-                reviewed[key] = ReviewedProvider(name=name, org_number=parties[key].org_number, programmes=[programme])
-        return Case(type=self.type, region=self.region, providers=list(reviewed.values()))
+                unit, party = next((a.school_unit, a.party) for a in self._agreement_units() if name_key(a.school_unit.name) == key)
+                reviewed[key] = ReviewedSchool(
+                    name=unit.name, code=unit.code, principal=party.name, org_number=party.org_number, programmes=[programme]
+                )
+        return Case(type=self.type, region=self.region, school_units=list(reviewed.values()))

@@ -15,9 +15,17 @@ from .base import Day, Document, Genre, Line, Model, Region, RuleError, Text
 from .case import CaseType
 from .text import YesNo
 
-__all__ = ["Arendeoversikt", "OverviewDeadline", "OverviewStep"]
+__all__ = ["Arendeoversikt", "OverviewDeadline", "OverviewDocument", "OverviewStep"]
 
 DeadlineKey = Literal["application", "protocol", "supplements", "recertification", "validity"]
+
+
+class OverviewDocument(Model):
+    """A document of the case as the overview names it: what it is, its date and its Dnr."""
+
+    kind: Line = Field(title="Dokumentslag", description="Dokumentets slag, t.ex. granskningsprotokoll.", max_length=40)
+    date: Day = Field(title="Datum")
+    dnr: Line | None = Field(None, title="Diarienummer")
 
 
 class OverviewStep(Model):
@@ -25,8 +33,8 @@ class OverviewStep(Model):
 
     step: int = Field(ge=1, le=13, title="Steg")
     date: Day | None = Field(None, title="Datum")
-    documents: list[Line] = Field(default_factory=list, max_length=20, title="Dokument")
-    done: YesNo = Field(False, title="Klart", description="Steget är taget.")
+    documents: list[OverviewDocument] = Field(default_factory=list, max_length=20, title="Dokument")
+    done: YesNo = Field(False, title="Klart", description="Kryssa i när steget är taget.")
 
 
 class OverviewDeadline(Model):
@@ -34,7 +42,7 @@ class OverviewDeadline(Model):
 
     deadline: DeadlineKey = Field(title="Tidsfrist")
     due: Day = Field(title="Senast")
-    document: Line = Field(title="Dokument", description="Dokumentet som sätter tidsfristen.")
+    document: OverviewDocument = Field(title="Dokument", description="Dokumentet som sätter tidsfristen.")
     met: Day | None = Field(None, title="Klart", description="Dagen då tidsfristen hölls.")
     late: YesNo = Field(False, title="Sent")
 
@@ -61,6 +69,29 @@ class Arendeoversikt(Document):
             if step.step != index + 1:
                 problems.append(
                     (("steps", index, "step"), Message("the steps come in order, 1 to 13; this is step {number}", number=index + 1))
+                )
+            if step.done and step.date is not None and step.date > self.date:
+                problems.append(
+                    (("steps", index, "done"), Message("a step dated {day} is not taken yet on {date}", day=step.date, date=self.date))
+                )
+        for index, deadline in enumerate(self.deadlines):
+            late = deadline.met > deadline.due if deadline.met is not None else self.date > deadline.due and deadline.deadline != "validity"
+            if deadline.late != late:
+                problems.append(
+                    (
+                        ("deadlines", index, "late"),
+                        Message(
+                            "due {due}, met {met}, as of {date}: the deadline is {state}",
+                            due=deadline.due,
+                            met=deadline.met or "–",
+                            date=self.date,
+                            state=Message("late") if late else Message("not late"),
+                        ),
+                    )
+                )
+            if deadline.met is not None and deadline.met > self.date:
+                problems.append(
+                    (("deadlines", index, "met"), Message("a deadline cannot be met after the overview's date, {date}", date=self.date))
                 )
         if problems:
             raise RuleError(problems)

@@ -50,6 +50,7 @@ class Aterkoppling(Document):
     """RTS kansli's confirmation of an intresseanmälan, with its feedback and the next steps."""
 
     genre: ClassVar[Genre] = "letters"
+    writer = "rts"
     step: ClassVar[int] = 4
 
     kind: Literal["aterkoppling"] = Field(title="Dokumentslag")
@@ -65,7 +66,9 @@ class Aterkoppling(Document):
         title="Ansökan ska innehålla",
         description="Standard: ansökan enligt RTS mall och de handlingar handboken kräver för ärendet.",
     )
-    membership: YesNo = Field(True, title="Medlemskap i RTS", description="Regionen blir medlem i RTS nu när intresseanmälan är godkänd.")
+    membership: YesNo = Field(
+        True, title="Intresseanmälan godkänd", description="Kryssa i när RTS har godkänt intresseanmälan; regionen blir då medlem i RTS."
+    )
     planned_application: Day | None = Field(
         None, title="Planerat datum för ansökan", description="Standard: det datum intresseanmälan anger."
     )

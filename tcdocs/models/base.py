@@ -162,20 +162,28 @@ class Person(Model):
 
 
 class Signatory(Model):
-    """The person who signs for a party."""
+    """The person who signs, and the capacity they sign in.
+
+    The capacity is their role in the body they sign for (kommunstyrelsens ordförande,
+    ordförande i den regionala styrgruppen), which is what a signature block prints under
+    the name; their employer and job title (a Person's) are not.
+    """
 
     name: Line = Field(title="Namn", description="Skrivs ut som namnförtydligande.")
-    title: Line = Field(title="Befattning", description="Till exempel kommunstyrelsens ordförande.")
-    place: Line | None = Field(None, title="Ort", description="Ort där parten skriver under; lämnas tom om den fylls i för hand.")
+    capacity: Line = Field(
+        title="Undertecknar som",
+        description="Rollen i det organ personen skriver under för, t.ex. kommunstyrelsens ordförande; inte arbetsgivare eller befattning.",
+    )
+    place: Line | None = Field(None, title="Ort", description="Orten där personen skriver under; lämnas tom om den fylls i för hand.")
 
 
 class Signer(NamedTuple):
-    """One signature block: for whom, where, and who signs."""
+    """One signature block: the body signed for, where, who signs and in what capacity."""
 
-    party: str
+    body: str
     place: str | None
     name: str
-    title: str
+    capacity: str
 
 
 class Party(Model):
@@ -194,7 +202,7 @@ class Party(Model):
     def signer(self) -> Signer:
         """This party's signature block."""
         s = self.signatory
-        return Signer(self.name, s.place, s.name, s.title)
+        return Signer(self.name, s.place, s.name, s.capacity)
 
 
 class CertificationPeriod(Model):
@@ -260,6 +268,9 @@ class _KindTitle:
 Genre = Literal["agreements", "protocols", "letters"]
 """The folders of wording templates, by genre: agreements, protocols, and letters and applications."""
 
+Writer = Literal["region", "rts"]
+"""Who writes a kind: the region (its processledare) or RTS kansli."""
+
 
 class Document(Model):
     """Fields every document kind shares; each kind adds its own.
@@ -282,6 +293,9 @@ class Document(Model):
     new party); of any other kind a second one is a problem of the case."""
     in_case: ClassVar[bool] = True
     """Whether the document is one of a case's own; the ärendeöversikt is written about a case."""
+    writer: ClassVar[Writer] = "region"
+    """Who writes the kind, and so who may save it in a stored case: the region, or RTS kansli
+    (``"rts"``: its återkoppling, granskningsprotokoll and beslut)."""
 
     dnr: Dnr = Field(title="Diarienummer", description="Skrivs i sidhuvudet, t.ex. KS 2026/412.")
     date: Day = Field(title="Datum", description="Dokumentets datum, ÅÅÅÅ-MM-DD.")

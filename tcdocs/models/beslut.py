@@ -9,6 +9,7 @@ from typing import Annotated, ClassVar, Literal, NamedTuple
 from pydantic import BeforeValidator, Discriminator, Field, Tag, model_validator
 
 from ..messages import Message
+from .ansokan import Ansokan
 from .base import (
     CertificationPeriod,
     Day,
@@ -23,14 +24,13 @@ from .base import (
     RuleError,
     Signatory,
     Text,
-    add_months,
 )
-from .granskningsprotokoll import Case, CaseType, Granskningsprotokoll, ReviewedProvider, Reviewer
+from .granskningsprotokoll import Case, CaseType, Granskningsprotokoll, ReviewedSchool, Reviewer
 from .references import REFERENCE_TAG, document_tag, loader_for, shape_of
 from .svar import Svar
 from .text import Prose, YesNo
 
-__all__ = ["Beslut", "DecisionOutcome", "ProtocolReference", "Review"]
+__all__ = ["Beslut", "DecisionOutcome", "ProtocolReference", "Recommendation", "Review"]
 
 
 class DecisionOutcome(StrEnum):
@@ -46,6 +46,13 @@ class DecisionOutcome(StrEnum):
     def years(self) -> int | None:
         """How long a certification by this decision lasts, or None if it certifies nothing."""
         return {"certifiering": 3, "atercertifiering": 5}.get(self.value)
+
+
+class Recommendation(Model):
+    """What Industrirådets granskningskommitté recommended (förordade) to the board, and when."""
+
+    date: Day = Field(title="Datum för förordandet")
+    outcome: DecisionOutcome = Field(title="Granskningskommittén förordade")
 
 
 class ProtocolReference(Model):
@@ -74,17 +81,15 @@ class Review(NamedTuple):
     case: Case
     reviewers: list[Reviewer] | None
     supplements: bool
+    application: Ansokan | None
 
 
 class Beslut(Document):
     """A decision by the RTS board on certification, re-certification, deferral, refusal or withdrawal."""
 
     genre: ClassVar[Genre] = "protocols"
+    writer = "rts"
     step: ClassVar[int] = 12
-    RECERTIFY_MONTHS_BEFORE: ClassVar[int] = 6
-    """How long before a certification ends the region should apply for re-certification: the review
-    takes the handbook's month for the protocol and three months for the supplements, and the board
-    decides at its next meeting, so six months is the least that lets a decision come in time."""
 
     kind: Literal["beslut"] = Field(title="Dokumentslag")
     protocol: ProtocolField = Field(
@@ -97,10 +102,10 @@ class Beslut(Document):
         description="Regionens svar med kompletteringarna, när protokollet begärde kompletteringar.",
     )
     outcome: DecisionOutcome = Field(title="Beslut")
-    scope: list[ReviewedProvider] = Field(
+    scope: list[ReviewedSchool] = Field(
         default_factory=list,
         title="Omfattning",
-        description="Utbildningsanordnare, utbildningar och inriktningar som beslutet gäller; standard: hela ärendet.",
+        description="Skolenheter, utbildningar och inriktningar som beslutet gäller; standard: hela ärendet.",
     )
     valid_from: Day | None = Field(
         None, title="Giltig från och med", description="Standard: beslutsdagen. Gäller certifiering och återcertifiering."
@@ -112,10 +117,23 @@ class Beslut(Document):
         default_factory=list, title="Utvecklingsområden att följa upp", description="Följs upp i handlingsplan och årsrapport."
     )
     new_deadline: Day | None = Field(None, title="Ny tidplan", description="Vid uppskov: dagen då regionen senast ska ha kompletterat.")
+    recertify_by: Day | None = Field(
+        None,
+        title="Ansökan om återcertifiering senast",
+        description="Skrivs ut bara om styrelsen har beslutat en sådan dag; handboken anger ingen.",
+    )
+    recommendation: Recommendation | None = Field(
+        None, title="Granskningskommitténs förordande", description="Det som Industrirådets granskningskommitté förordade styrelsen."
+    )
     recipients: list[Text] = Field(min_length=1, title="Mottagare", description="Till exempel regionala styrgruppens ordförande.")
+    copies: list[Text] = Field(
+        default_factory=list, max_length=30, title="Kopia till", description="Till exempel Industrirådets granskningskommitté."
+    )
     rts_org_number: OrganisationNumber | None = Field(None, title="RTS organisationsnummer")
     chair: Signatory = Field(title="Styrelsens ordförande")
-    counter: Signatory | None = Field(None, title="Kontrasignation", description="Till exempel kanslichefen.")
+    counter: Signatory | None = Field(
+        None, title="Kontrasignation", description="Den som bestyrker ordförandens underskrift, t.ex. kanslichefen."
+    )
 
     @model_validator(mode="after")
     def _check_rules(self) -> Beslut:
@@ -168,16 +186,47 @@ class Beslut(Document):
                         Message("the board cannot decide before the region's supplements of {day} arrived", day=self.response.date),
                     )
                 )
-        covered = {(p.name, g.name) for p in review.case.providers for g in p.programmes}
-        for p_index, provider in enumerate(self.scope):
-            for g_index, programme in enumerate(provider.programmes):
-                if (provider.name, programme.name) not in covered:
+        period = self.period
+        if period is not None and period.end <= self.board_meeting.date:
+            problems.append(
+                (
+                    ("valid_from",) if self.valid_from else ("board_meeting", "date"),
+                    Message(
+                        "the certification would end on {end}, before the board decides on {day}",
+                        end=period.end,
+                        day=self.board_meeting.date,
+                    ),
+                )
+            )
+        if self.recertify_by is not None:
+            if period is None:
+                problems.append((("recertify_by",), Message("a decision that certifies nothing sets no day for re-certification")))
+            elif not self.board_meeting.date < self.recertify_by <= period.end:
+                problems.append(
+                    (
+                        ("recertify_by",),
+                        Message("the day for re-certification lies within the certification, before {end}", end=period.end),
+                    )
+                )
+        if self.recommendation is not None and self.recommendation.date > self.board_meeting.date:
+            problems.append(
+                (
+                    ("recommendation", "date"),
+                    Message("the committee recommends before the board decides ({day})", day=self.board_meeting.date),
+                )
+            )
+        if self.date < self.board_meeting.date:
+            problems.append(
+                (("date",), Message("the decision cannot be dated before the board meeting of {day}", day=self.board_meeting.date))
+            )
+        covered = {(p.name, g.name) for p in review.case.school_units for g in p.programmes}
+        for p_index, unit in enumerate(self.scope):
+            for g_index, programme in enumerate(unit.programmes):
+                if (unit.name, programme.name) not in covered:
                     problems.append(
                         (
                             ("scope", p_index, "programmes", g_index, "name"),
-                            Message(
-                                "{provider}: {programme} is not part of the reviewed case", provider=provider.name, programme=programme.name
-                            ),
+                            Message("{school}: {programme} is not part of the reviewed case", school=unit.name, programme=programme.name),
                         )
                     )
         if problems:
@@ -189,36 +238,32 @@ class Beslut(Document):
         """The review the decision rests on: protocol Dnr and date, the visit, the case."""
         p = self.protocol
         if isinstance(p, Granskningsprotokoll):
-            return Review(p.dnr, p.date, p.visit.date, p.reviewed, list(p.visit.reviewers), bool(p.supplements))
-        return Review(p.dnr, p.date, p.visit_date, p.case, None, p.supplements)
+            return Review(p.dnr, p.date, p.visit.date, p.reviewed, list(p.visit.reviewers), bool(p.supplements), p.application)
+        return Review(p.dnr, p.date, p.visit_date, p.case, None, p.supplements, None)
 
     @property
     def region(self) -> str:
         return self.review.case.region
 
     @property
-    def providers(self) -> list[ReviewedProvider]:
+    def school_units(self) -> list[ReviewedSchool]:
         """What the decision covers: the scope given, or the whole case."""
-        return list(self.scope) or list(self.review.case.providers)
+        return list(self.scope) or list(self.review.case.school_units)
 
     def road_dates(self) -> list[RoadDate]:
         return [RoadDate(12, self.board_meeting.date, ("board_meeting", "date"))]
 
     def due_dates(self) -> list[Due]:
         found = []
+        where: tuple[str | int, ...] = ("valid_from",) if self.valid_from else ("board_meeting", "date")
         if self.new_deadline is not None:
             found.append(Due("supplements", 10, self.new_deadline, ("new_deadline",)))
-        period, recertify_by = self.period, self.recertify_by
-        if period is not None and recertify_by is not None:
-            found.append(Due("recertification", 6, recertify_by, ("valid_from",) if self.valid_from else ("board_meeting", "date")))
-            found.append(Due("validity", None, period.end, ("valid_from",) if self.valid_from else ("board_meeting", "date")))
-        return found
-
-    @property
-    def recertify_by(self) -> dt.date | None:
-        """The day by which the region should apply for re-certification, or None if nothing is certified."""
+        if self.recertify_by is not None:
+            found.append(Due("recertification", 6, self.recertify_by, ("recertify_by",)))
         period = self.period
-        return add_months(period.end, -self.RECERTIFY_MONTHS_BEFORE) if period is not None else None
+        if period is not None:
+            found.append(Due("validity", None, period.end, where))
+        return found
 
     @property
     def period(self) -> CertificationPeriod | None:

@@ -1,7 +1,8 @@
 """A certification case: what kind of case it is, the region, and the programmes it covers.
 
 The ansökan opens a case, the granskningsprotokoll reviews it and the beslut decides it;
-each of them names the case in these terms.
+each of them names the case in these terms: the programmes at each school unit, with the
+huvudman that runs the school unit.
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ from enum import StrEnum
 from pydantic import Field
 
 from .base import Line, Model, OrganisationNumber, Region
-from .samverkansavtal import Programme
+from .education import Programme, SchoolUnitCode
 
-__all__ = ["Case", "CaseType", "ReviewedProvider"]
+__all__ = ["Case", "CaseType", "ReviewedSchool"]
 
 
 class CaseType(StrEnum):
@@ -31,17 +32,19 @@ class CaseType(StrEnum):
         return self in (CaseType.NY_REGION, CaseType.ATERCERTIFIERING)
 
 
-class ReviewedProvider(Model):
-    """An education provider under review, with the programmes and tracks the case covers."""
+class ReviewedSchool(Model):
+    """A school unit under review, its huvudman, and the programmes and tracks the case covers there."""
 
-    name: Line = Field(title="Utbildningsanordnare")
-    org_number: OrganisationNumber | None = Field(None, title="Organisationsnummer")
+    name: Line = Field(title="Skolenhet")
+    code: SchoolUnitCode | None = None
+    principal: Line = Field(title="Huvudman", description="Kommunen eller företaget som driver skolenheten.")
+    org_number: OrganisationNumber | None = Field(None, title="Huvudmannens organisationsnummer")
     programmes: list[Programme] = Field(min_length=1, max_length=100, title="Utbildningar")
 
 
 class Case(Model):
-    """What is reviewed: the kind of case, the region and the providers with their programmes."""
+    """What is reviewed: the kind of case, the region and the school units with their programmes."""
 
     type: CaseType = Field(title="Ärendetyp")
     region: Region = Field(title="Region", description="Regionens namn utan 'Teknikcollege'.")
-    providers: list[ReviewedProvider] = Field(min_length=1, title="Utbildningsanordnare")
+    school_units: list[ReviewedSchool] = Field(min_length=1, max_length=100, title="Skolenheter")

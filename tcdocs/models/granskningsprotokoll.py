@@ -11,7 +11,7 @@ from pydantic import BeforeValidator, Field, model_validator
 from ..messages import Message
 from .ansokan import Ansokan
 from .base import Day, Document, Due, Genre, Line, Model, RoadDate, RuleError, Text, add_months
-from .case import Case, CaseType, ReviewedProvider
+from .case import Case, CaseType, ReviewedSchool
 from .criteria import CRITERIA, CRITERIA_KEYS, Criterion, criteria_problems, keyed_by_criterion
 from .references import loader_for
 from .text import Prose
@@ -23,7 +23,7 @@ __all__ = [
     "CriterionAssessment",
     "Granskningsprotokoll",
     "Participant",
-    "ReviewedProvider",
+    "ReviewedSchool",
     "Reviewer",
     "ReviewerBody",
     "Visit",
@@ -83,6 +83,7 @@ class Granskningsprotokoll(Document):
     """A review protocol written by two members of the review committee and the RTS office."""
 
     genre: ClassVar[Genre] = "protocols"
+    writer = "rts"
     step: ClassVar[int] = 9
     SEND_WITHIN_MONTHS: ClassVar[int] = 1
     SUPPLEMENT_MONTHS: ClassVar[int] = 3

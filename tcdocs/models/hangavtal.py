@@ -28,8 +28,9 @@ from .base import (
     Signatory,
     name_key,
 )
+from .education import SchoolUnit
 from .references import REFERENCE_TAG, document_tag, loader_for, shape_of
-from .samverkansavtal import Programme, Samverkansavtal
+from .samverkansavtal import Samverkansavtal
 from .text import YesNo
 
 __all__ = [
@@ -40,7 +41,6 @@ __all__ = [
     "Hangavtal",
     "JoiningFinancing",
     "JoiningParty",
-    "JoiningProvider",
     "LocalSteering",
     "MainAgreement",
     "PoliticalDecision",
@@ -83,19 +83,20 @@ class MainAgreement(NamedTuple):
     host: str | None
 
 
-class JoiningProvider(Model):
-    """An education provider (school unit) that the joining party brings into the region."""
-
-    name: Line = Field(title="Utbildningsanordnare", description="Skolenhetens namn.")
-    programmes: list[Programme] = Field(default_factory=list, max_length=100, title="Utbildningar")
-
-
 class LocalSteering(Model):
-    """The local Teknikcollege and steering group the joining party takes part in."""
+    """The local Teknikcollege and steering group the joining party takes part in, and its seats there."""
 
     name: Line = Field(title="Lokalt Teknikcollege", description="Till exempel Teknikcollege Nordvik–Åsby.")
-    new: YesNo = Field(
-        False, title="Ny lokal styrgrupp", description="Parten bildar en ny lokal styrgrupp i stället för att ansluta sig till en."
+    new: YesNo = Field(False, title="Ny lokal styrgrupp", description="Kryssa i om parten bildar en ny lokal styrgrupp.")
+    seats: int = Field(
+        1, ge=1, le=5, title="Den nya partens ledamöter", description="Hur många ledamöter parten utser i den lokala styrgruppen."
+    )
+    industry_seats: int = Field(
+        0,
+        ge=0,
+        le=10,
+        title="Nya platser för näringslivet",
+        description="Platser som den lokala styrgruppen får för företagen samtidigt, så att de förblir i majoritet.",
     )
 
 
@@ -131,16 +132,12 @@ class PoliticalDecision(Model):
     dnr: Line = Field(title="Diarienummer")
 
 
-
-class CounterSignatory(Model):
+class CounterSignatory(Signatory):
     """Who signs for the parties of the main agreement: the host municipality or the regional chair."""
 
     on_behalf_of: Line = Field(
         title="Undertecknar för", description="Till exempel Nordviks kommun, värdkommun, eller Regional styrgrupp Teknikcollege Nordvik."
     )
-    name: Line = Field(title="Namn")
-    title: Line = Field(title="Befattning")
-    place: Line | None = Field(None, title="Ort")
 
 
 class JoiningParty(Party):
@@ -149,17 +146,26 @@ class JoiningParty(Party):
     inhabitants: int | None = Field(
         None, ge=1, le=10_000_000, title="Antal invånare", description="Behövs när kostnaden fördelas per invånare."
     )
-    providers: list[JoiningProvider] = Field(
+    school_units: list[SchoolUnit] = Field(
         default_factory=list,
         max_length=50,
-        title="Utbildningsanordnare",
-        description="Partens skolor med utbildningar som ska ingå; utelämnas för en kommun utan egen utbildningsanordnare.",
+        title="Skolenheter",
+        description="Partens skolenheter med utbildningar som ska ingå; utelämnas för en kommun utan egen utbildningsanordnare.",
     )
     start_certification: YesNo = Field(
-        True, title="Certifiering inleds", description="En certifieringsprocess inleds för partens utbildningar."
+        True, title="Certifiering inleds", description="Kryssa i om en certifieringsprocess inleds för partens utbildningar."
     )
     representative: Person | None = Field(None, title="Ledamot i regional styrgrupp")
-    regional_seats: int = Field(1, ge=1, le=5, title="Platser i regional styrgrupp")
+    regional_seats: int = Field(
+        1, ge=1, le=5, title="Ledamöter i regional styrgrupp", description="Standard: lika många som varje part utser enligt huvudavtalet."
+    )
+    regional_industry_seats: int = Field(
+        0,
+        ge=0,
+        le=10,
+        title="Nya platser för näringslivet i regional styrgrupp",
+        description="Platser som den regionala styrgruppen får för företagen samtidigt, så att de förblir i majoritet.",
+    )
 
 
 class FirstYear(NamedTuple):
@@ -229,17 +235,6 @@ class Hangavtal(Document):
             problems.append(
                 (("joins_on",), Message("the party cannot join before its political decision of {day}", day=self.decision.date))
             )
-        for index, provider in enumerate(joining.providers):
-            if not provider.programmes:
-                problems.append(
-                    (
-                        ("party", "providers", index, "programmes"),
-                        Message(
-                            "name at least one programme that {provider} runs; a party without a provider of its own leaves out providers",
-                            provider=provider.name,
-                        ),
-                    )
-                )
         if self.decision.body is DecisionBody.NAMND and not self.decision.committee:
             problems.append(
                 (("decision", "committee"), Message("name the committee (nämnd) that decided, e.g. barn- och utbildningsnämnden"))
@@ -252,6 +247,18 @@ class Hangavtal(Document):
                 )
             elif full.financing.model == "per_invanare" and joining.inhabitants is None:
                 problems.append((("party", "inhabitants"), Message("needed: the main agreement shares costs per inhabitant")))
+        if self.date < self.decision.date:
+            problems.append(
+                (("date",), Message("the new party cannot sign before its political decision of {day}", day=self.decision.date))
+            )
+        approval = self.steering_group_approval
+        if approval is not None and approval.date > self.date:
+            problems.append(
+                (
+                    ("steering_group_approval", "date"),
+                    Message("the steering group must approve the accession before the hängavtal is signed ({day})", day=self.date),
+                )
+            )
         if self.financing.start < self.joins_on:
             problems.append(
                 (("financing", "start"), Message("the party pays from the day it joins ({day}) at the earliest", day=self.joins_on))
@@ -302,8 +309,8 @@ class Hangavtal(Document):
         return self.main.period.end
 
     def programme_count(self) -> int:
-        """How many programmes the joining party brings, over all its providers."""
-        return sum(len(provider.programmes) for provider in self.party.providers)
+        """How many programmes the joining party brings, over all its school units."""
+        return sum(len(unit.programmes) for unit in self.party.school_units)
 
     def yearly_share(self) -> Decimal:
         """The joining party's yearly share, given or computed by the main agreement's cost model."""
@@ -311,9 +318,7 @@ class Hangavtal(Document):
             return self.financing.amount
         full = self.full_agreement
         assert full is not None  # the rules require one or the other
-        if full.financing.model == "fast":
-            return full.financing.amount
-        return (full.financing.amount * (self.party.inhabitants or 0)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        return full.financing.share(self.party.inhabitants)
 
     def first_year(self) -> FirstYear | None:
         """The share for the first calendar year, by whole months from the start, or None if paid in full."""

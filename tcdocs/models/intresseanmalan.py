@@ -9,10 +9,10 @@ from pydantic import Field, model_validator
 
 from ..messages import Message
 from .base import Address, Day, Document, Due, Genre, Line, MinutesReference, Model, OrganisationNumber, Person, RuleError, Signatory
-from .samverkansavtal import Programme
+from .education import SchoolUnit
 from .text import Region
 
-__all__ = ["InterestProvider", "InterestType", "Intresseanmalan"]
+__all__ = ["InterestType", "Intresseanmalan", "Principal"]
 
 
 class InterestType(StrEnum):
@@ -24,14 +24,13 @@ class InterestType(StrEnum):
     NY_INRIKTNING = "ny_inriktning"
 
 
-class InterestProvider(Model):
-    """An education provider the application will cover."""
+class Principal(Model):
+    """A huvudman whose school units the application will cover."""
 
-    name: Line = Field(title="Utbildningsanordnare", description="Huvudmannens namn, t.ex. Lindås kommun.")
+    name: Line = Field(title="Huvudman", description="Kommunen eller företaget som driver skolenheterna, t.ex. Nordviks kommun.")
     org_number: OrganisationNumber
-    school_unit: Line = Field(title="Skolenhet")
-    address: Address = Field(title="Adress")
-    programmes: list[Programme] = Field(min_length=1, max_length=100, title="Utbildningar")
+    address: Address = Field(title="Adress", description="Huvudmannens postadress.")
+    school_units: list[SchoolUnit] = Field(min_length=1, max_length=50, title="Skolenheter")
 
 
 class Intresseanmalan(Document):
@@ -43,7 +42,7 @@ class Intresseanmalan(Document):
     kind: Literal["intresseanmalan"] = Field(title="Dokumentslag")
     region: Region = Field(title="Region", description="Regionens namn utan 'Teknikcollege'.")
     concerns: list[InterestType] = Field(min_length=1, title="Avser")
-    providers: list[InterestProvider] = Field(min_length=1, max_length=50, title="Utbildningsanordnare")
+    principals: list[Principal] = Field(min_length=1, max_length=50, title="Huvudmän", description="Med sina skolenheter och utbildningar.")
     planned_application: Day = Field(title="Planerat datum för ansökan")
     contact: Person = Field(title="Kontaktperson", description="Oftast den regionala processledaren; ange e-post och telefon.")
     approval: MinutesReference = Field(title="Regionala styrgruppens godkännande")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
-from enum import StrEnum
 from typing import ClassVar, Literal, NamedTuple
 
 from pydantic import Field, model_validator
@@ -28,21 +27,24 @@ from .base import (
     duplicates,
     name_key,
 )
+from .education import EducationForm, Programme, SchoolUnit
 from .text import YesNo
 
 __all__ = [
     "Clause",
+    "CostItem",
     "EducationForm",
     "Financing",
     "LocalCollege",
     "Programme",
-    "Provider",
     "Samverkansavtal",
+    "SchoolUnit",
     "SteeringGroup",
 ]
 
 SectionKey = Literal[
     "parter",
+    "definitioner",
     "bakgrund",
     "syfte",
     "omfattning",
@@ -50,6 +52,7 @@ SectionKey = Literal[
     "ataganden",
     "finansiering",
     "uppfoljning",
+    "personuppgifter",
     "avtalstid",
     "uppsagning",
     "andringar",
@@ -57,29 +60,6 @@ SectionKey = Literal[
     "exemplar",
 ]
 SECTION_KEYS: tuple[str, ...] = SectionKey.__args__  # type: ignore[attr-defined]
-
-
-class EducationForm(StrEnum):
-    """Skolform: gymnasieskola, vuxenutbildning eller yrkeshogskola."""
-
-    GYMNASIESKOLA = "gymnasieskola"
-    VUXENUTBILDNING = "vuxenutbildning"
-    YRKESHOGSKOLA = "yrkeshogskola"
-
-
-class Programme(Model):
-    """A programme (utbildning) with its tracks (inriktningar)."""
-
-    name: Line = Field(title="Utbildning", description="Till exempel Teknikprogrammet.")
-    tracks: list[Line] = Field(default_factory=list, max_length=50, title="Inriktningar")
-    form: EducationForm = Field(EducationForm.GYMNASIESKOLA, title="Skolform")
-
-
-class Provider(Model):
-    """An education provider (school unit) run by a party."""
-
-    name: Line = Field(title="Utbildningsanordnare", description="Skolenhetens namn.")
-    programmes: list[Programme] = Field(min_length=1, max_length=100, title="Utbildningar")
 
 
 class AgreementParty(Party):
@@ -98,10 +78,11 @@ class AgreementParty(Party):
         title="Fast årlig andel",
         description="Ett fast belopp per år som ersätter kostnadsmodellen för just denna part.",
     )
-    providers: list[Provider] = Field(
+    school_units: list[SchoolUnit] = Field(
         default_factory=list,
-        title="Utbildningsanordnare",
-        description="Partens skolor med Teknikcollege-certifierade eller sökta utbildningar.",
+        max_length=50,
+        title="Skolenheter",
+        description="Partens skolenheter med Teknikcollege-certifierade eller sökta utbildningar; parten är deras huvudman.",
     )
 
 
@@ -113,24 +94,70 @@ class LocalCollege(Model):
 
 
 class SteeringGroup(Model):
-    """How the regional steering group is made up and how often it meets."""
+    """How the regional steering group is made up and how often it meets.
 
-    seats_per_party: int = Field(1, ge=1, le=5, title="Platser per part")
+    Each party appoints the same number of members; industry has its own seats, and a few
+    may go to others (a union, Arbetsförmedlingen). The handbook wants industry in the
+    majority, so its seats must outnumber all the others together.
+    """
+
+    seats_per_party: int = Field(1, ge=1, le=5, title="Ledamöter per part", description="Hur många ledamöter varje part utser.")
+    industry_seats: int | None = Field(
+        None, ge=1, le=100, title="Platser för näringslivet", description="Företrädare för företagen; de ska vara i majoritet."
+    )
+    other_seats: int = Field(
+        0, ge=0, le=20, title="Övriga platser", description="Till exempel för fackliga organisationer eller Arbetsförmedlingen."
+    )
     meetings_per_year: int = Field(4, ge=1, le=12, title="Möten per år")
     chair: Person | None = Field(None, title="Ordförande", description="Företrädare för näringslivet.")
 
+    def party_seats(self, parties: int) -> int:
+        """The seats the parties appoint between them."""
+        return self.seats_per_party * parties
+
+
+class CostItem(Model):
+    """One thing the common costs pay for, with its yearly amount."""
+
+    title: Line = Field(title="Post", description="Till exempel Processledare, 50 procent av en heltid.")
+    amount: Money = Field(title="Belopp per år")
+
 
 class Financing(Model):
-    """How the parties share the region's costs."""
+    """How the parties share the region's costs, and what the costs pay for."""
 
     model: Literal["fast", "per_invanare"] = Field(
         title="Kostnadsmodell",
-        description="Hur parterna delar kostnaderna: samma belopp per part och år, eller ett belopp per invånare och år.",
+        description="Samma belopp för varje part och år, eller ett belopp per invånare och år.",
     )
     amount: Money = Field(title="Belopp", description="Kronor per part och år, eller per invånare och år.")
     rts_fee: Money | None = Field(None, title="Medlemsavgift till RTS", description="Årlig avgift som värdkommunen betalar.")
     marketing: Money | None = Field(None, title="Gemensam marknadsföring", description="Budget per år.")
+    costs: list[CostItem] = Field(
+        default_factory=list,
+        max_length=30,
+        title="Övriga gemensamma kostnader",
+        description="Vad andelarna i övrigt betalar; med medlemsavgiften och marknadsföringen blir posterna summan av andelarna.",
+    )
     invoice_month: int = Field(3, ge=1, le=12, title="Faktureringsmånad", description="1–12.")
+
+    def share(self, inhabitants: int | None, fixed: Decimal | None = None) -> Decimal:
+        """One party's yearly share: *fixed* if it pays a fixed amount, else by the cost model, in whole
+        kronor when shared per inhabitant. The one place the cost model is computed."""
+        if fixed is not None:
+            return fixed
+        if self.model == "fast":
+            return self.amount
+        return (self.amount * (inhabitants or 0)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+
+    def budget(self) -> list[CostItem]:
+        """Everything the common costs pay for, the membership fee and the marketing first."""
+        named = [
+            CostItem(title=title, amount=amount)
+            for title, amount in (("Medlemsavgift till RTS", self.rts_fee), ("Gemensam marknadsföring", self.marketing))
+            if amount is not None
+        ]
+        return [*named, *self.costs]
 
 
 class Clause(Model):
@@ -230,6 +257,34 @@ class Samverkansavtal(Document):
                     )
         if self.electronic_signing and self.copies is not None:
             problems.append((("copies",), Message("leave out copies when the agreement is signed electronically")))
+        group = self.steering_group
+        if group.industry_seats is not None:
+            others = group.party_seats(len(self.parties)) + group.other_seats
+            if group.industry_seats <= others:
+                problems.append(
+                    (
+                        ("steering_group", "industry_seats"),
+                        Message(
+                            "industry must be in the majority of the steering group: {industry} seats against {others} for the "
+                            "parties and others; give industry at least {needed}",
+                            industry=group.industry_seats,
+                            others=others,
+                            needed=others + 1,
+                        ),
+                    )
+                )
+        budget = self.financing.budget()
+        if self.financing.costs and sum(item.amount for item in budget) != self.cost_total():
+            problems.append(
+                (
+                    ("financing", "costs"),
+                    Message(
+                        "what the common costs pay for adds up to {budget} kr, but the parties' shares to {total} kr; make them agree",
+                        budget=sum(item.amount for item in budget),
+                        total=self.cost_total(),
+                    ),
+                )
+            )
         if problems:
             raise RuleError(problems)
         return self
@@ -277,16 +332,7 @@ class Samverkansavtal(Document):
 
     def cost_shares(self) -> list[CostShare]:
         """Each party's yearly share, in whole kronor when shared per inhabitant."""
-        shares = []
-        for party in self.parties:
-            if party.fixed_share is not None:
-                amount = party.fixed_share
-            elif self.financing.model == "fast":
-                amount = self.financing.amount
-            else:
-                amount = (self.financing.amount * (party.inhabitants or 0)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-            shares.append(CostShare(party.name, amount))
-        return shares
+        return [CostShare(p.name, self.financing.share(p.inhabitants, p.fixed_share)) for p in self.parties]
 
     def cost_total(self) -> Decimal:
         return sum((share.amount for share in self.cost_shares()), Decimal(0))

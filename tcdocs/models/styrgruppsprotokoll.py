@@ -24,8 +24,16 @@ class Member(Model):
 
     name: Line = Field(title="Namn")
     organisation: Line = Field(title="Organisation")
-    company: YesNo = Field(False, title="Företag", description="En företrädare för näringslivet.")
-    role: Line | None = Field(None, title="Roll", description="Till exempel rektor eller facklig företrädare.")
+    company: YesNo = Field(False, title="Företrädare för näringslivet", description="Kryssa i för den som företräder ett företag.")
+    role: Line | None = Field(None, title="Roll", description="Till exempel ordförande, rektor eller facklig företrädare.")
+    party: Line | None = Field(
+        None, title="Utsedd av", description="Den part i samverkansavtalet som har utsett ledamoten, t.ex. Åsby kommun."
+    )
+
+    @property
+    def chairs(self) -> bool:
+        """Whether the member chairs the group: the role is "ordförande" (not "ordförande i en nämnd")."""
+        return " ".join((self.role or "").casefold().split()) == "ordförande"
 
 
 class Action(Model):
@@ -86,8 +94,14 @@ class Styrgruppsprotokoll(Document):
     absent: list[Member] = Field(default_factory=list, title="Anmält förhinder")
     co_opted: list[Member] = Field(default_factory=list, title="Adjungerade och övriga")
     chair: Line = Field(title="Ordförande", description="Namnet på en närvarande företrädare för näringslivet.")
-    secretary: Line = Field(title="Sekreterare", description="Namnet på en närvarande, oftast processledaren.")
+    secretary: Line = Field(
+        title="Sekreterare", description="Oftast processledaren, som står bland övriga närvarande och inte är ledamot."
+    )
     adjusters: list[Line] = Field(min_length=1, max_length=2, title="Justerare", description="En eller två närvarande utöver ordföranden.")
+    adjusted: Day | None = Field(
+        None, title="Justerat", description="Dagen då ordföranden och justerarna justerade protokollet; tomt om det inte är justerat än."
+    )
+    adjustment_place: Line | None = Field(None, title="Justeringens plats", description="Till exempel Nordvik, eller digital justering.")
     first_paragraph: int = Field(
         1, ge=1, le=9999, title="Första paragraf", description="Numreringen fortsätter från årets tidigare protokoll."
     )
@@ -133,11 +147,28 @@ class Styrgruppsprotokoll(Document):
                 if item.standard in seen:
                     problems.append((("items", index, "standard"), Message("the standard item {item} appears twice", item=item.standard)))
                 seen.add(item.standard)
+        if self.adjusted is not None and self.adjusted < self.date:
+            problems.append((("adjusted",), Message("the minutes cannot be checked before the meeting of {day}", day=self.date)))
         if self.extract is not None and self.extract not in self.numbers():
             problems.append((("extract",), self._unknown_paragraph(self.extract)))
         if problems:
             raise RuleError(problems)
         return self
+
+    def warnings(self) -> list[tuple[tuple[str | int, ...], str]]:
+        present = [name_key(m.name) for m in self.present]
+        if name_key(self.secretary) in present:
+            return [
+                (
+                    ("secretary",),
+                    Message(
+                        "{name} keeps the minutes and is listed as a member; a secretary such as the processledare stands "
+                        "among the others present",
+                        name=self.secretary,
+                    ),
+                )
+            ]
+        return []
 
     @property
     def protocol_number(self) -> str:
