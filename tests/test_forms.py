@@ -14,9 +14,11 @@ import tcdocs
 from tcdocs.catalogue import schema
 from tcdocs.errors import UsageError
 from tcdocs.forms import form_schema
+from tcdocs.labels import labels
 from tcdocs.models import KINDS as MODELS
 from tcdocs.models import Document
 from tcdocs.models.base import referred
+from tcdocs.resources import template_roots
 
 from .conftest import CRITERIA_HEADINGS
 
@@ -130,9 +132,9 @@ def test_lists_number_their_items_and_long_text_gets_a_text_area():
     form = form_schema("samverkansavtal")["properties"]
     assert form["parties"]["title"] == "Parter" and form["parties"]["minItems"] == 3
     assert form["parties"]["items"]["title"] == "Part {{ i1 }}"  # one item, in the singular
-    provider = form["parties"]["items"]["properties"]["providers"]["items"]
-    assert provider["title"] == "Utbildningsanordnare {{ i1 }}"
-    assert provider["properties"]["programmes"]["items"]["title"] == "Utbildning {{ i1 }}"
+    school = form["parties"]["items"]["properties"]["school_units"]["items"]
+    assert school["title"] == "Skolenhet {{ i1 }}"
+    assert school["properties"]["programmes"]["items"]["title"] == "Utbildning {{ i1 }}"
     party = form["parties"]["items"]["properties"]
     assert party["host"]["title"] == "Värdkommun"
     assert "x-format" not in party["address"]  # an address is one line
@@ -146,10 +148,22 @@ def test_every_list_names_one_item(kind):
         for field, node in definition.get("properties", {}).items():
             for shape in node.get("anyOf", [node]):
                 if shape.get("type") == "array":
-                    assert shape["items"].get("title"), f"{model}.{field}: name one item in templates/labels.yaml (ListItem)"
+                    where = MODELS[kind].__name__ if definition is raw else model
+                    assert shape["items"].get("title"), f"{where}.{field}: name one item in templates/labels.yaml (ListItem)"
     for path, node in fields(kind).items():
         if "items" in node:
             assert node["items"]["title"].endswith(" {{ i1 }}"), f"{path}: its items are not numbered"
+
+
+def test_every_list_item_name_is_for_a_list_there_is():
+    lists = {
+        f"{model}.{field}"
+        for kind, cls in MODELS.items()
+        for model, definition in [(cls.__name__, schema(kind)), *schema(kind).get("$defs", {}).items()]
+        for field, node in definition.get("properties", {}).items()
+        if any(shape.get("type") == "array" for shape in node.get("anyOf", [node]))
+    }
+    assert sorted(set(labels(template_roots())["ListItem"]) - lists) == []  # a list renamed or gone: its name goes too
 
 
 def test_the_kind_is_fixed_and_hidden():

@@ -17,6 +17,7 @@ from babel.messages.pofile import read_po
 from pydantic import BaseModel
 
 import tcdocs
+from tcdocs.cli import cli
 from tcdocs.errors import LoadError, Problem
 from tcdocs.forms import form_schema
 from tcdocs.messages import Message, from_accept_language, from_environment
@@ -87,9 +88,11 @@ def test_validate_in_a_terminal_of_each_language(tmp_path, lang, expected):
 
 # --- no programmer's words for people -----------------------------------------------------------------------
 
-COMMAND_LINE_ONLY = {"cli.py", "batch.py", "verify.py", "server/run.py", "wording.py", "content.py", "labels.py"}
+COMMAND_LINE_ONLY = {"cli.py", "cli_store.py", "batch.py", "verify.py", "server/run.py", "wording.py", "content.py", "labels.py",
+                     "store/cases.py", "store/database.py", "store/folders.py", "store/access.py", "store/records.py"}
 """Modules whose messages only the command line prints (its options, commands and file paths are its
-language), or only the author of a folder of templates reads."""
+language: the stored case is reached through its commands), or only the author of a folder of
+templates reads."""
 
 SWEDISH_KEYS = {"region", "form", "text", "material", "organisation", "version", "standard", "start", "sent", "present",
                 "vision", "motivation", "feedback", "deadline", "period"}
@@ -138,7 +141,8 @@ def programmer_words() -> re.Pattern[str]:
         rf"\b({'|'.join(map(re.escape, names))})\b"  # a field's name or a choice's code
         rf"|\b({any_key}): "  # a YAML key, as in 'host: ja'
         rf"|'({'|'.join(map(re.escape, sorted(codes, key=len, reverse=True)))})'"  # a quoted code, 'fast'
-        r"|\btcdocs \w+|\.ya?ml\b|\btrue\b|\bfalse\b|^(Sant|Falskt)\b"
+        rf"|\btcdocs ({'|'.join(sorted(cli.commands))})\b"  # a command
+        r"|\.ya?ml\b|\btrue\b|\bfalse\b|^(Sant|Falskt)\b"
     )
 
 

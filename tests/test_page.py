@@ -313,11 +313,11 @@ def test_a_click_held_while_the_check_answers_still_lands(page):
     page.settled()
     page.write("parties/0/fixed_share", "tusen").send_keys(Keys.TAB)
     # The answer puts a message under the amount, above the button below it: not while the button is held down.
-    add = page.into_view(page.part("parties/0/providers").find_element(By.CSS_SELECTOR, ".jedi-array-add"))
+    add = page.into_view(page.part("parties/0/school_units").find_element(By.CSS_SELECTOR, ".jedi-array-add"))
     ActionChains(page.driver).move_to_element(add).click_and_hold().perform()
     page.settled()
     ActionChains(page.driver).move_by_offset(1, 1).release().perform()  # a hand's pointer is never quite still
-    assert len(page.items("parties/0/providers")) == 1
+    assert len(page.items("parties/0/school_units")) == 1
     page.wait.until(lambda _: "'tusen' är inte ett belopp" in page.part("parties/0/fixed_share").text)
 
 
@@ -344,11 +344,11 @@ def test_list_items_are_named_in_the_singular_and_come_only_when_asked_for(page)
     page.add("parties")
     assert page.part("parties/0").find_element(By.CSS_SELECTOR, "legend").text == "Part 1"
     assert page.items("parties")[0].find_element(By.CSS_SELECTOR, ".jedi-array-delete").get_attribute("aria-label") == "Ta bort: Part 1"
-    page.add("parties/0/providers")
-    assert page.part("parties/0/providers/0").find_element(By.CSS_SELECTOR, "legend").text == "Utbildningsanordnare 1"
-    assert page.items("parties/0/providers/0/programmes") == []  # no programme the person did not ask for
-    page.add("parties/0/providers/0/programmes")
-    assert page.part("parties/0/providers/0/programmes/0").find_element(By.CSS_SELECTOR, "legend").text == "Utbildning 1"
+    page.add("parties/0/school_units")
+    assert page.part("parties/0/school_units/0").find_element(By.CSS_SELECTOR, "legend").text == "Skolenhet 1"
+    assert page.items("parties/0/school_units/0/programmes") == []  # no programme the person did not ask for
+    page.add("parties/0/school_units/0/programmes")
+    assert page.part("parties/0/school_units/0/programmes/0").find_element(By.CSS_SELECTOR, "legend").text == "Utbildning 1"
 
 
 def test_a_date_is_one_field_written_the_swedish_way_whatever_the_browsers_language(page):

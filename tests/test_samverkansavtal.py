@@ -231,8 +231,10 @@ def test_a_period_that_starts_before_the_agreement_is_dated_is_a_warning(tmp_pat
     text = (EXAMPLES / "samverkansavtal.yaml").read_text(encoding="utf-8")
     early = tmp_path / "tidig.yaml"
     early.write_text(re.sub(r"^  start: \d{4}-\d{2}-\d{2}", "  start: 2026-01-01", text, count=1, flags=re.MULTILINE), encoding="utf-8")
+    dated = re.search(r"^date: (\S+)", text, re.MULTILINE)
+    assert dated is not None
     _, warnings = tcdocs.load_checked(early)
     [warning] = warnings
     assert (warning.path, warning.severity) == ("period.start", "warning")
-    assert warning.text("sv") == "certifieringsperioden börjar 2026-01-01, före avtalets datum (2026-11-22); kontrollera datumen"
+    assert warning.text("sv") == f"certifieringsperioden börjar 2026-01-01, före avtalets datum ({dated[1]}); kontrollera datumen"
     assert tcdocs.load_checked(EXAMPLES / "samverkansavtal.yaml").warnings == []  # the same day or after: nothing to say
