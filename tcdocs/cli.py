@@ -108,6 +108,11 @@ def cli() -> None:
     help="A folder of templates that override the built-in wording or house style (run sandboxed).",
 )
 @click.option(
+    "--publish",
+    is_flag=True,
+    help="Write the copy for the web, named FILE-webb: no contact details or personnummer, the signers' names for signatures.",
+)
+@click.option(
     "--timeout",
     type=Seconds(),
     default=DEFAULT_TIMEOUT,
@@ -136,6 +141,7 @@ def render(
     paragraph: int | None,
     pdf_variant: str | None,
     templates: Path | None,
+    publish: bool,
     timeout: float,
     jobs: int | None,
     report: Path | None,
@@ -146,7 +152,7 @@ def render(
     other files still render, and the exit code is 1.
     """
     formats = FORMATS if format_ == "all" else (format_,)
-    options = RenderOptions(templates=templates, pdf_variant=pdf_variant)
+    options = RenderOptions(templates=templates, pdf_variant=pdf_variant, publish=publish)
     _writable_folder(out, Message("the documents"))
     if report is not None:
         _writable_folder(report.parent, Message("the report"), create=False)

@@ -251,8 +251,8 @@ class _HousePage(HTML):  # type: ignore[misc]
         return [self.user_agent]
 
 
-def _attachments(content: Content, variant: str | None) -> list[Attachment]:
-    if variant != "pdf/a-3b" or not content.data:
+def _attachments(content: Content, variant: str | None, publish: bool) -> list[Attachment]:
+    if variant != "pdf/a-3b" or not content.data or publish:  # a copy for the web carries no contact details
         return []
     day = dt.date.fromisoformat(content.header.date)
     moment = dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
@@ -293,7 +293,7 @@ def write(content: Content, roots: tuple[Path, ...], options: RenderOptions | No
                 uncompressed_pdf=False,
                 pdf_variant=variant,
                 custom_metadata=True,
-                attachments=_attachments(content, variant),
+                attachments=_attachments(content, variant, options is not None and options.publish),
             )
     except (TemplateError, RenderError):
         raise
