@@ -27,7 +27,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "h1": frozenset(),
     "h2": frozenset(),
     "h3": frozenset(),
-    "p": frozenset({"lead", "note", "label", "sig-party", "sig-line", "sig-place", "keep-next"}),
+    "p": frozenset({"lead", "note", "label", "sig-party", "sig-line", "sig-place", "sig-name", "keep-next"}),
     "strong": frozenset(),
     "em": frozenset(),
     "br": frozenset(),

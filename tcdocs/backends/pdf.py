@@ -316,4 +316,10 @@ def write(content: Content, roots: tuple[Path, ...], options: RenderOptions | No
         )
     if not isinstance(pdf, bytes):
         raise RenderError(Message("WeasyPrint returned no PDF"))
+    if content.signable:
+        from .pdf_fields import add_fields, signature_fields
+
+        fields = signature_fields(document)
+        if fields:
+            pdf = add_fields(pdf, fields, tagged=variant == "pdf/ua-1")
     return pdf
