@@ -252,13 +252,27 @@ def _read_token(path: Path) -> str:
     metavar="DIR",
     help="The template folder the PDF was made with, if not the built-in one.",
 )
-def verify_command(pdf: Path, data: Path | None, templates: Path | None) -> None:
-    """Prove that PDF is exactly what its data renders to: render again and compare the bytes."""
+@click.option(
+    "--trust",
+    type=click.Path(path_type=Path, dir_okay=False),
+    multiple=True,
+    metavar="ROOT.pem",
+    help="A root certificate (PEM or DER) you trust; a signature's certificate chain is reported as trusted only if it leads to one.",
+)
+def verify_command(pdf: Path, data: Path | None, templates: Path | None, trust: Sequence[Path]) -> None:
+    """Prove that PDF is exactly what its data renders to: render again and compare the bytes.
+
+    A signed PDF must begin with exactly those bytes; each signature is listed with its signer,
+    time, whether its bytes are intact, what was added after it and whether it is trusted.
+    """
     with alarm(DEFAULT_TIMEOUT):  # the command's own process: a runaway template of --templates is stopped
-        result = verify(pdf, data, templates)
+        result = verify(pdf, data, templates, trust)
+    language = from_environment()
+    for line in result.details:
+        click.echo(f"  {say(line, language)}")
     if not result.matches:
         raise TcdocsError(result.message)
-    click.echo(say(result.message, from_environment()))
+    click.echo(say(result.message, language))
 
 
 @cli.command()

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 from .content import PROVENANCE_FILE
@@ -16,6 +18,9 @@ from .messages import Message
 from .models.base import Document
 from .options import RenderOptions
 from .rendering import canonical_data, render_formats
+
+if TYPE_CHECKING:
+    from .signatures import Signatures
 
 __all__ = ["Provenance", "Verification", "provenance", "verify"]
 
@@ -29,15 +34,24 @@ class Provenance:
     data_sha256: str
     data: bytes | None
     """The embedded input data (PDF/A-3b only), or None."""
+    edition: str = ""
+    """``publish`` for the copy for the web; empty for the document itself."""
 
 
 @dataclass(frozen=True)
 class Verification:
-    """The outcome of :func:`verify`: whether the bytes match, and a sentence saying so."""
+    """The outcome of :func:`verify`: whether the bytes match, and a sentence saying so.
+
+    For a signed PDF, *matches* says that the signed document is exactly the one its data renders
+    to, every signature's bytes are intact and nothing but signatures came after it; *signatures*
+    has each signature as checked, and *details* a line for each, and for each field still to sign.
+    """
 
     matches: bool
     message: str
     provenance: Provenance
+    signatures: Signatures | None = None
+    details: tuple[Message, ...] = ()
 
 
 def provenance(pdf: bytes, name: str = "<pdf>") -> Provenance:
@@ -50,20 +64,25 @@ def provenance(pdf: bytes, name: str = "<pdf>") -> Provenance:
         attachments = reader.attachments
     except Exception as exc:  # pypdf raises many kinds for a damaged file
         raise UsageError(Message("{name}: not a readable PDF ({error})", name=name, error=exc)) from None
-    version, variant, digest = (str(info.get(f"/tcdocs{key}", "")) for key in ("version", "variant", "datasha256"))
+    version, variant, digest, edition = (str(info.get(f"/tcdocs{key}", "")) for key in ("version", "variant", "datasha256", "edition"))
     if not version or not digest:
         raise UsageError(Message("{name}: this PDF carries no tcdocs provenance, so it cannot be verified", name=name))
     embedded = attachments.get(PROVENANCE_FILE)
-    return Provenance(version, variant, digest, embedded[0] if embedded else None)
+    return Provenance(version, variant, digest, embedded[0] if embedded else None, edition)
 
 
-def verify(pdf_path: str | Path, data_path: str | Path | None = None, templates: Path | None = None) -> Verification:
+def verify(
+    pdf_path: str | Path, data_path: str | Path | None = None, templates: Path | None = None, trust: Sequence[str | Path] = ()
+) -> Verification:
     """Render the data behind *pdf_path* again and report whether the PDF's bytes are the same.
 
-    The data is the copy a PDF/A-3b embeds, or the YAML file *data_path*. Raises
-    :class:`UsageError` when the PDF has no provenance or no data is available, and
-    :class:`~tcdocs.errors.LoadError` when the data no longer validates.
+    The data is the copy a PDF/A-3b embeds, or the YAML file *data_path*. A signed PDF must begin
+    with exactly those bytes, and each signature is checked (:mod:`tcdocs.signatures`); its
+    certificate is trusted only if it leads to one of the roots in the PEM or DER files *trust*.
+    Raises :class:`UsageError` when the PDF has no provenance, no data is available or a root
+    cannot be read, and :class:`~tcdocs.errors.LoadError` when the data no longer validates.
     """
+    roots = _trusted_roots(trust)
     pdf_path = Path(pdf_path)
     try:
         pdf = pdf_path.read_bytes()
@@ -94,14 +113,17 @@ def verify(pdf_path: str | Path, data_path: str | Path | None = None, templates:
             found,
         )
     variant = None if found.variant in ("", "pdf") else found.variant
+    options = RenderOptions(pdf_variant=variant, templates=templates, publish=found.edition == "publish")
     try:
-        again = render_formats(doc, ("pdf",), RenderOptions(pdf_variant=variant, templates=templates))["pdf"]
+        again = render_formats(doc, ("pdf",), options)["pdf"]
     except TcdocsError as exc:
         return Verification(False, Message("{file}: the data could not be rendered again: {error}", file=name, error=exc), found)
     if again == pdf:
         return Verification(
             True, Message("{file}: verified; it is exactly what its data renders to (SHA-256 {digest})", file=name, digest=digest), found
         )
+    if _signed(pdf):
+        return _verify_signed(pdf, again, name, digest, found, roots)
     return Verification(
         False, Message("{file}: NOT verified; its data renders to different bytes, so the PDF has been changed", file=name), found
     )
@@ -121,3 +143,52 @@ def _document(found: Provenance, pdf_path: Path, data_path: str | Path | None) -
         raise UsageError(Message("{name}: the embedded data is not UTF-8 text", name=name)) from None
     data, positions = read_data(text, name, syntax="JSON")
     return check_data(data, name, positions).doc
+
+
+def _signed(pdf: bytes) -> bool:
+    from .signatures import is_signed
+
+    return is_signed(pdf)
+
+
+def _trusted_roots(paths: Sequence[str | Path]) -> list[Any]:
+    """The certificates of the trusted roots' files, read before any work is done."""
+    if not paths:
+        return []
+    from .signatures import read_roots
+
+    roots: list[Any] = []
+    for path in map(Path, paths):
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise UsageError(Message("{file}: cannot read the file: {reason}", file=shown(path), reason=exc.strerror or str(exc))) from None
+        roots += read_roots(data, shown(path))
+    return roots
+
+
+def _verify_signed(pdf: bytes, again: bytes, name: str, digest: str, found: Provenance, roots: list[Any]) -> Verification:
+    """A signed PDF: the rendered document first, byte for byte, then only signatures, each intact."""
+    from .signatures import check_signatures, revisions
+
+    checked = check_signatures(pdf, revisions(again), roots)
+    details = tuple(check.message() for check in checked.checks)
+    details += tuple(Message("{field}: not signed yet", field=field) for field in checked.unsigned)
+    if not pdf.startswith(again):
+        message = Message("{file}: NOT verified; the document that was signed is not what its data renders to", file=name)
+    elif not all(check.intact and check.covers_document for check in checked.checks):
+        message = Message("{file}: NOT verified; the bytes of a signature are not intact: the signed document was changed", file=name)
+    elif not checked.since_document.allowed:
+        message = Message(
+            "{file}: NOT verified; after the document was rendered, more than signatures was added to it: {what}",
+            file=name,
+            what=checked.since_document.message(),
+        )
+    else:
+        message = Message(
+            "{file}: verified; the signed document is exactly what its data renders to (SHA-256 {digest}); intact signatures: {count}",
+            file=name,
+            digest=digest,
+            count=len(checked.checks),
+        )
+    return Verification(checked.ok and pdf.startswith(again), message, found, checked, details)

@@ -128,8 +128,8 @@ class _StableFonts(dict[Any, Any]):
         super().__setitem__(key, font)
 
 
-def page_html(content: Content, roots: tuple[Path, ...], variant: str | None = None) -> str:
-    """The complete HTML page WeasyPrint lays out for *content*."""
+def page_html(content: Content, roots: tuple[Path, ...], variant: str | None = None, publish: bool = False) -> str:
+    """The complete HTML page WeasyPrint lays out for *content* (with *publish*, the copy for the web)."""
     template_env = environment(roots)
     context = {
         "header": content.header,
@@ -137,6 +137,7 @@ def page_html(content: Content, roots: tuple[Path, ...], variant: str | None = N
         "version": __version__,
         "data_sha256": hashlib.sha256(content.data).hexdigest() if content.data else "",
         "variant": variant or "pdf",
+        "publish": publish,
     }
     return render_template(template_env, PAGE_TEMPLATE, context)[0]
 
@@ -277,8 +278,9 @@ def write(content: Content, roots: tuple[Path, ...], options: RenderOptions | No
     if WeasyPrint fails or reports an error.
     """
     variant = options.pdf_variant if options is not None else None
+    publish = options is not None and options.publish
     base = house_css(roots)[1].parent
-    page = page_html(content, roots, variant)
+    page = page_html(content, roots, variant, publish)
     _refuse_attachments(page)
     html = _HousePage(string=page, base_url=base.as_uri() + "/", url_fetcher=BundledFetcher(roots))
     try:
@@ -293,7 +295,7 @@ def write(content: Content, roots: tuple[Path, ...], options: RenderOptions | No
                 uncompressed_pdf=False,
                 pdf_variant=variant,
                 custom_metadata=True,
-                attachments=_attachments(content, variant, options is not None and options.publish),
+                attachments=_attachments(content, variant, publish),
             )
     except (TemplateError, RenderError):
         raise
