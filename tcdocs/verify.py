@@ -14,7 +14,7 @@ from .content import PROVENANCE_FILE
 from .data import read_data
 from .errors import TcdocsError, UsageError, shown
 from .loader import check_data, load
-from .messages import Message
+from .messages import Message, say
 from .models.base import Document
 from .options import RenderOptions
 from .rendering import canonical_data, render_formats
@@ -22,7 +22,7 @@ from .rendering import canonical_data, render_formats
 if TYPE_CHECKING:
     from .signatures import Signatures
 
-__all__ = ["Provenance", "Verification", "provenance", "verify"]
+__all__ = ["Provenance", "Verification", "provenance", "verify", "verify_upload"]
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,26 @@ class Verification:
     provenance: Provenance
     signatures: Signatures | None = None
     details: tuple[Message, ...] = ()
+
+    def as_json(self, language: str) -> dict[str, Any]:
+        """The outcome for other programs (the service's ``POST /v1/verify``), its sentences in *language*."""
+        signed = self.signatures
+        found = self.provenance
+        return {
+            "verified": self.matches,
+            "message": say(self.message, language),
+            "details": [say(line, language) for line in self.details],
+            "provenance": {
+                "version": found.version,
+                "variant": found.variant,
+                "data_sha256": found.data_sha256,
+                "edition": found.edition or None,
+            },
+            "signed": signed is not None,
+            "signatures": [check.as_json() for check in signed.checks] if signed else [],
+            "unsigned": list(signed.unsigned) if signed else [],
+            "added_after_document": signed.since_document.as_json() if signed else None,
+        }
 
 
 def provenance(pdf: bytes, name: str = "<pdf>") -> Provenance:
@@ -91,6 +111,23 @@ def verify(
     name = shown(pdf_path)
     found = provenance(pdf, name)
     doc = _document(found, pdf_path, data_path)
+    return _compare(pdf, name, doc, found, templates, roots)
+
+
+def verify_upload(
+    pdf: bytes, name: str, doc: Document | None = None, templates: Path | None = None, trust: Sequence[bytes] = ()
+) -> Verification:
+    """As :func:`verify`, for a PDF sent to the service as *pdf*, shown as *name*: its data is *doc*,
+    or else the copy a PDF/A-3b embeds; *trust* holds the trusted roots' PEM or DER bytes."""
+    from .signatures import read_roots
+
+    roots = [root for number, data in enumerate(trust, start=1) for root in read_roots(data, f"trust {number}")]
+    found = provenance(pdf, name)
+    return _compare(pdf, name, doc if doc is not None else _embedded(found, name), found, templates, roots)
+
+
+def _compare(pdf: bytes, name: str, doc: Document, found: Provenance, templates: Path | None, roots: list[Any]) -> Verification:
+    """Render *doc* again as *found* says it was made, and compare with *pdf*."""
     data = canonical_data(doc)
     digest = hashlib.sha256(data).hexdigest()
     if digest != found.data_sha256:
@@ -132,11 +169,13 @@ def verify(
 def _document(found: Provenance, pdf_path: Path, data_path: str | Path | None) -> Document:
     if data_path is not None:
         return load(data_path)
+    return _embedded(found, shown(pdf_path))
+
+
+def _embedded(found: Provenance, file: str) -> Document:
     if found.data is None:
-        raise UsageError(
-            Message("{file}: no data is embedded (only PDF/A-3b embeds it); give the YAML file with --data", file=shown(pdf_path))
-        )
-    name = f"{shown(pdf_path)}#{PROVENANCE_FILE}"
+        raise UsageError(Message("{file}: no data is embedded (only PDF/A-3b embeds it); give the YAML file with --data", file=file))
+    name = f"{file}#{PROVENANCE_FILE}"
     try:
         text = found.data.decode("utf-8")
     except UnicodeDecodeError:
