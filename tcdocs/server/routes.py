@@ -18,7 +18,7 @@ from ..messages import Message
 from ..models import KINDS
 from ..road import overview
 from .answers import MEDIA_TYPES, SOURCE, Refusal, content_disposition, language, problem_json
-from .page import POLICY, PREVIEW_POLICY, asset_types, page_html, preview_html, web_file
+from .page import POLICY, PREVIEW_POLICY, asset_types, page_html, preview_html, verify_page_html, web_file
 from .reading import Kind, read_case, read_document, read_verification
 from .state import Running
 
@@ -263,6 +263,12 @@ async def page(request: Request, service: Running) -> HTMLResponse:
     said = language(request)
     html = page_html(said, service.settings.token is not None)
     return HTMLResponse(html, headers={"Content-Security-Policy": POLICY, "Content-Language": said})
+
+
+@router.get("/kontrollera", response_class=HTMLResponse, include_in_schema=False)
+async def verify_page(request: Request) -> HTMLResponse:
+    said = language(request)
+    return HTMLResponse(verify_page_html(said), headers={"Content-Security-Policy": POLICY, "Content-Language": said})
 
 
 @router.get("/favicon.ico", include_in_schema=False)
