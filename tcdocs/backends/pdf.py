@@ -41,6 +41,7 @@ from ..fonts import read_head
 from ..messages import Message
 from ..options import RenderOptions
 from ..wording import environment, house_css, render_template
+from .pdf_fields import add_fields, signature_fields
 
 __all__ = ["BundledFetcher", "page_html", "write"]
 
@@ -319,8 +320,6 @@ def write(content: Content, roots: tuple[Path, ...], options: RenderOptions | No
     if not isinstance(pdf, bytes):
         raise RenderError(Message("WeasyPrint returned no PDF"))
     if content.signable:
-        from .pdf_fields import add_fields, signature_fields
-
         fields = signature_fields(document)
         if fields:
             pdf = add_fields(pdf, fields, tagged=variant == "pdf/ua-1")
