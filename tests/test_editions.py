@@ -76,7 +76,7 @@ def test_a_draft_says_utkast_with_its_version_and_date_in_both_formats(kind):
 def test_a_version_that_names_a_draft_makes_one_without_saying_draft():
     text = (EXAMPLES / "samverkansavtal.yaml").read_text(encoding="utf-8").replace('version: "1.0"', "version: Remissversion")
     doc = tcdocs.load_text(text, str(EXAMPLES / "avtal.yaml"))
-    assert doc.is_draft and doc.draft is None
+    assert doc.is_draft and doc.draft is False
     out = tcdocs.render_formats(doc)
     expected = "UTKAST, version Remissversion, 24 november 2026. Ett utkast för synpunkter, inte för underskrift."
     assert expected in readable(docx_body(out["docx"])) and expected in pdf_text(out["pdf"])

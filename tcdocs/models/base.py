@@ -272,8 +272,8 @@ class Document(Model):
     dnr: Dnr = Field(title="Diarienummer", description="Skrivs i sidhuvudet, t.ex. KS 2026/412.")
     date: Day = Field(title="Datum", description="Dokumentets datum, ÅÅÅÅ-MM-DD.")
     version: Line | None = Field(None, max_length=40, title="Version", description="Till exempel 1.0, eller Remissversion för ett utkast.")
-    draft: YesNo | None = Field(
-        None,
+    draft: YesNo = Field(
+        False,
         title="Utkast",
         description=(
             "Ja för ett utkast som skickas för synpunkter: det märks UTKAST och får inga underskriftsfält. "
