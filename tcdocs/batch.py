@@ -64,7 +64,8 @@ def render_files(
     earlier output untouched. Two inputs that would write the same name (also when
     they differ only in case) are refused rather than overwriting each other.
     With *paragraph*, each file must be minutes (a styrgruppsprotokoll) and only an
-    extract of that § is written, named ``STEM-paragraf-N``.
+    extract of that § is written, named ``STEM-paragraf-N``. The copy for the web
+    (``options.publish``) is named ``STEM-webb`` (``STEM-paragraf-N-webb``).
 
     With *jobs* above 1, files render in that many worker processes; *progress* is
     called with each outcome as it is ready. The outcomes come back in input order.
@@ -81,6 +82,7 @@ def render_files(
         outcomes.append(outcome)
         try:
             stem = source.stem if paragraph is None else f"{source.stem}-paragraf-{paragraph}"
+            stem += "-webb" if options.publish else ""
             targets = {name: output_path(out_dir, stem, name) for name in formats}
             for target in targets.values():
                 owner = claimed.get(str(target).casefold())

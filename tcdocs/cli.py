@@ -108,6 +108,11 @@ def cli() -> None:
     help="A folder of templates that override the built-in wording or house style (run sandboxed).",
 )
 @click.option(
+    "--publish",
+    is_flag=True,
+    help="Write the copy for the web, named FILE-webb: no contact details or personnummer, the signers' names for signatures.",
+)
+@click.option(
     "--timeout",
     type=Seconds(),
     default=DEFAULT_TIMEOUT,
@@ -136,6 +141,7 @@ def render(
     paragraph: int | None,
     pdf_variant: str | None,
     templates: Path | None,
+    publish: bool,
     timeout: float,
     jobs: int | None,
     report: Path | None,
@@ -146,7 +152,7 @@ def render(
     other files still render, and the exit code is 1.
     """
     formats = FORMATS if format_ == "all" else (format_,)
-    options = RenderOptions(templates=templates, pdf_variant=pdf_variant)
+    options = RenderOptions(templates=templates, pdf_variant=pdf_variant, publish=publish)
     _writable_folder(out, Message("the documents"))
     if report is not None:
         _writable_folder(report.parent, Message("the report"), create=False)
@@ -246,13 +252,27 @@ def _read_token(path: Path) -> str:
     metavar="DIR",
     help="The template folder the PDF was made with, if not the built-in one.",
 )
-def verify_command(pdf: Path, data: Path | None, templates: Path | None) -> None:
-    """Prove that PDF is exactly what its data renders to: render again and compare the bytes."""
+@click.option(
+    "--trust",
+    type=click.Path(path_type=Path, dir_okay=False),
+    multiple=True,
+    metavar="ROOT.pem",
+    help="A root certificate (PEM or DER) you trust; a signature's certificate chain is reported as trusted only if it leads to one.",
+)
+def verify_command(pdf: Path, data: Path | None, templates: Path | None, trust: Sequence[Path]) -> None:
+    """Prove that PDF is exactly what its data renders to: render again and compare the bytes.
+
+    A signed PDF must begin with exactly those bytes; each signature is listed with its signer,
+    time, whether its bytes are intact, what was added after it and whether it is trusted.
+    """
     with alarm(DEFAULT_TIMEOUT):  # the command's own process: a runaway template of --templates is stopped
-        result = verify(pdf, data, templates)
+        result = verify(pdf, data, templates, trust)
+    language = from_environment()
+    for line in result.details:
+        click.echo(f"  {say(line, language)}")
     if not result.matches:
         raise TcdocsError(result.message)
-    click.echo(say(result.message, from_environment()))
+    click.echo(say(result.message, language))
 
 
 @cli.command()

@@ -27,7 +27,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "h1": frozenset(),
     "h2": frozenset(),
     "h3": frozenset(),
-    "p": frozenset({"lead", "note", "label", "sig-party", "sig-line", "sig-place", "keep-next"}),
+    "p": frozenset({"lead", "note", "label", "sig-party", "sig-line", "sig-place", "sig-name", "keep-next"}),
     "strong": frozenset(),
     "em": frozenset(),
     "br": frozenset(),
@@ -80,6 +80,8 @@ class Header:
     date: str
     dnr: str
     language: str = "sv"
+    mark: str = ""
+    """What sets this copy apart from the signed original (UTKAST, WEBBVERSION), under the issuer; empty for it."""
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,8 @@ class Content:
     tables: tuple[tuple[float, ...], ...] = ()
     """Each table's column widths in mm, in document order (``body.iter("table")``); see
     :mod:`tcdocs.layout`. Both backends lay tables out with these widths."""
+    signable: bool = True
+    """Whether the PDF gets an empty signature field over each signature line: not a draft, nor a publication copy."""
 
     def html(self) -> str:
         """The body as an HTML fragment, each table with its column widths as ``<col>`` elements."""

@@ -26,6 +26,8 @@ class RenderOptions:
     ``locale``: the Babel locale for dates, amounts and lists (``sv_SE``).
     ``templates``: a folder whose templates override the built-in ones, or None.
     ``pdf_variant``: None for a plain PDF, or one of :data:`PDF_VARIANTS`.
+    ``publish``: the copy for the web (:mod:`tcdocs.editions`): contact details and personnummer
+    left out, the signatures replaced by the signers' names, marked WEBBVERSION, no data embedded.
 
     A render has no time limit of its own: the library leaves signals to the program it
     runs in. The command line and the service stop a render in their own processes
@@ -35,6 +37,7 @@ class RenderOptions:
     locale: str = DEFAULT_LOCALE
     templates: Path | None = None
     pdf_variant: str | None = None
+    publish: bool = False
 
     def __post_init__(self) -> None:
         if self.pdf_variant is not None and self.pdf_variant not in PDF_VARIANTS:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .backends import FORMATS, backend
 from .content import Content
+from .editions import for_publication, mark
 from .models.base import Document
 from .options import DEFAULT_OPTIONS, RenderOptions
 from .output import write_atomic
@@ -27,9 +28,10 @@ def canonical_data(doc: Document) -> bytes:
 
 
 def content_for(doc: Document, options: RenderOptions = DEFAULT_OPTIONS) -> Content:
-    """The checked content of *doc*, which every format is laid out from."""
-    content = render_content(doc, options.locale, options.templates)
-    return dataclasses.replace(content, data=canonical_data(doc))
+    """The checked content of *doc*, which every format is laid out from: marked as a draft when
+    *doc* is one, and the copy for the web with ``options.publish`` (:mod:`tcdocs.editions`)."""
+    content = render_content(for_publication(doc) if options.publish else doc, options.locale, options.templates)
+    return dataclasses.replace(mark(content, doc, options), data=canonical_data(doc))
 
 
 def render_formats(doc: Document, formats: Sequence[str] = FORMATS, options: RenderOptions = DEFAULT_OPTIONS) -> dict[str, bytes]:

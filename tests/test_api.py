@@ -19,10 +19,10 @@ def test_all_is_sorted_and_complete():
     assert public == set(tcdocs.__all__) - {"__version__"}
 
 
-def test_import_does_not_load_weasyprint_or_docxtpl():
+def test_import_does_not_load_weasyprint_docxtpl_or_pyhanko():
     code = (
         "import sys, tcdocs; "
-        "heavy = [m for m in sys.modules if m.split('.')[0] in ('weasyprint', 'docxtpl', 'docx', 'docxcompose')]; "
+        "heavy = [m for m in sys.modules if m.split('.')[0] in ('weasyprint', 'docxtpl', 'docx', 'docxcompose', 'pyhanko')]; "
         "print(heavy)"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -360,7 +360,7 @@ def test_a_date_is_one_field_written_the_swedish_way_whatever_the_browsers_langu
     assert page.tab_to("#tc-root-date") == date  # one Tab stop, not one for each part of the date
     date.send_keys("20261122")
     ActionChains(page.driver).send_keys(Keys.TAB).perform()
-    assert page.focused() == page.field("region")
+    assert page.focused() == page.field("version")  # the next field, one Tab on
     assert date.get_attribute("value") == "2026-11-22"
     page.settled()
     assert "date: 2026-11-22" in page.driver.find_element(By.ID, "yaml").get_attribute("value")

@@ -585,6 +585,64 @@ def test_a_multipart_header_in_any_bytes_is_a_4xx_not_a_crash(server):
     # A part name beyond Latin-1 (found by schemathesis) and a file name that is not UTF-8.
     body = ('--b\r\nContent-Disposition: form-data; name="\U000c255b"\r\n\r\nx\r\n'.encode()
             + b'--b\r\nContent-Disposition: form-data; name="document"; filename="\xff\xfe.yaml"\r\n\r\nkind: beslut\r\n--b--\r\n')
-    for path in ("/v1/validate/beslut", "/v1/check/beslut", "/v1/status"):
+    for path in ("/v1/validate/beslut", "/v1/check/beslut", "/v1/status", "/v1/verify"):
         status, _, _ = call(f"{server}{path}", body, "multipart/form-data; boundary=b")
         assert status < 500, (path, status)
+
+
+# --- the copy for the web, and checking a PDF --------------------------------------------------------
+
+def multipart(parts: list[tuple[str, str, bytes]], boundary: str = "tcdocs-kontroll-5d1e") -> tuple[bytes, str]:
+    """Parts (field, file name, bytes) as one multipart body."""
+    body = b"".join(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="{name}"\r\n\r\n'.encode() + data + b"\r\n"
+        for field, name, data in parts
+    )
+    return body + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+
+def test_the_copy_for_the_web_is_named_apart_and_shows_no_signature_lines(server):
+    status, headers, body = call(f"{server}/v1/documents/styrgruppsprotokoll?format=pdf&publish=true", example_json("styrgruppsprotokoll"))
+    assert status == 200
+    assert headers["content-disposition"].endswith("-webb.pdf")
+    text = " ".join(" ".join(pdf_pages(body)).split())
+    assert "WEBBVERSION" in text and "Webbversion för publicering." in text and "Ort och datum" not in text
+
+
+def test_a_signed_pdf_is_checked_with_each_signature(server):
+    from .test_signatures import Authority
+
+    authority = Authority("Tjänstens testrot")
+    pdf = tcdocs.render(tcdocs.load(EXAMPLES / "styrgruppsprotokoll.yaml"), "pdf")
+    signed = authority.sign(pdf, "Sofia Ek")
+    data = (EXAMPLES / "styrgruppsprotokoll.yaml").read_bytes()
+    parts = [("pdf", "protokoll.pdf", signed), ("document", "styrgruppsprotokoll.yaml", data), ("trust", "rot.pem", authority.pem)]
+    body, media = multipart(parts)
+    status, _, answer = call(f"{server}/v1/verify", body, media, language="sv")
+    assert status == 200, answer[:500]
+    result = json.loads(answer)
+    assert result["verified"] is True and result["signed"] is True
+    assert result["message"].startswith("protokoll.pdf: bekräftad; det undertecknade dokumentet är precis vad dess uppgifter ger")
+    [signature] = result["signatures"]
+    assert (signature["field"], signature["signer"], signature["intact"], signature["trust"], signature["trusted_by"]) == (
+        "Underskrift Sofia Ek", "Sofia Ek", True, "trusted", "Tjänstens testrot"
+    )
+    assert result["unsigned"] == ["Underskrift Annika Dahl", "Underskrift Ahmed Yousef"]
+    assert result["details"][1] == "Underskrift Annika Dahl: inte underskriven ännu"
+    # Changed after signing: still answered, and not verified.
+    changed = bytearray(signed)
+    changed[pdf.index(b"stream\n") + 100] ^= 0x01
+    body, media = multipart([("pdf", "protokoll.pdf", bytes(changed)), ("document", "styrgruppsprotokoll.yaml", data)])
+    status, _, answer = call(f"{server}/v1/verify", body, media)
+    result = json.loads(answer)
+    assert status == 200 and result["verified"] is False
+    assert result["message"] == "protokoll.pdf: NOT verified; the document that was signed is not what its data renders to"
+    assert result["signatures"][0]["intact"] is False and result["signatures"][0]["trust"] == "unknown"
+
+
+def test_a_pdf_tcdocs_did_not_make_cannot_be_checked(server):
+    body, media = multipart([("pdf", "annan.pdf", b"%PDF-1.4\n%%EOF\n")])
+    status, _, answer = call(f"{server}/v1/verify", body, media)
+    assert status == 422 and json.loads(answer)["detail"].startswith("annan.pdf: ")
+    status, _, answer = call(f"{server}/v1/verify", *multipart([("document", "a.yaml", b"kind: beslut\n")]))
+    assert status == 400 and json.loads(answer)["detail"] == "send one PDF, in a part named 'pdf'"

@@ -6,7 +6,7 @@
 Two catalogues, both Swedish:
 
 * ``tcdocs``: every ``Message("...")`` and ``N_("...")`` in the package, and every ``t("...")``
-  of the page (its script, and its Jinja template ``{{ t("...") }}``);
+  of the pages (their scripts, and their Jinja templates ``{{ t("...") }}``);
 * ``tcdocs-click``: click's own messages (usage errors, "Usage:"), which the command line says
   in Swedish too.
 
@@ -50,7 +50,13 @@ def templates() -> dict[str, Catalog]:
     """The message templates as the code has them now: the package's and click's."""
     ours = _extracted(
         ROOT / "tcdocs",
-        [("**/web/app.js", "javascript"), ("**/web/index.html", "jinja2.ext:babel_extract"), ("**.py", "python")],
+        [
+            ("**/web/app.js", "javascript"),
+            ("**/web/verify.js", "javascript"),
+            ("**/web/index.html", "jinja2.ext:babel_extract"),
+            ("**/web/verify.html", "jinja2.ext:babel_extract"),
+            ("**.py", "python"),
+        ],
         {"Message": None, "N_": None, "t": None},
         "tcdocs",
     )

@@ -367,16 +367,22 @@ def header(house: House) -> str:
     issuer_style, text_style = house.header.issuer, house.header.text
     tab = f'<w:tabs><w:tab w:val="left" w:pos="{mm(house.page.text_width * house.header.split)}"/></w:tabs>'
 
-    def line(text: str, first: bool = False) -> str:
+    def line(text: str, first: bool = False, left: str = "") -> str:
         height = spacing(line=issuer_style.line_pt(around) if first else text_style.line_pt(around))
-        issuer = f'<w:r>{type_properties(issuer_style)}<w:t xml:space="preserve">{{{{ header.issuer }}}}</w:t></w:r>' if first else ""
+        issuer = f'<w:r>{type_properties(issuer_style)}<w:t xml:space="preserve">{{{{ {left} }}}}</w:t></w:r>' if left else ""
         return f'<w:p><w:pPr><w:pStyle w:val="Header"/>{tab}{height}</w:pPr>{issuer}<w:r><w:tab/></w:r>{text}</w:p>'
 
     def run(text: str) -> str:
         return f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r>'
 
     page = run("Sida ") + _field("PAGE") + run(" (") + _field("NUMPAGES") + run(")")
-    body = line(run("{{ header.doc_type }}"), first=True) + line(run("{{ header.date }}")) + line(run("Dnr {{ header.dnr }}")) + line(page)
+    # Under the issuer, in its type, what sets a draft or a publication copy apart (empty for the original).
+    body = (
+        line(run("{{ header.doc_type }}"), first=True, left="header.issuer")
+        + line(run("{{ header.date }}"), left="header.mark")
+        + line(run("Dnr {{ header.dnr }}"))
+        + line(page)
+    )
     return DECLARATION + f'<w:hdr xmlns:w="{W}" xmlns:r="{R}">{body}</w:hdr>'
 
 

@@ -41,6 +41,7 @@ from ..fonts import read_head
 from ..messages import Message
 from ..options import RenderOptions
 from ..wording import environment, house_css, render_template
+from .pdf_fields import add_fields, signature_fields
 
 __all__ = ["BundledFetcher", "page_html", "write"]
 
@@ -128,8 +129,8 @@ class _StableFonts(dict[Any, Any]):
         super().__setitem__(key, font)
 
 
-def page_html(content: Content, roots: tuple[Path, ...], variant: str | None = None) -> str:
-    """The complete HTML page WeasyPrint lays out for *content*."""
+def page_html(content: Content, roots: tuple[Path, ...], variant: str | None = None, publish: bool = False) -> str:
+    """The complete HTML page WeasyPrint lays out for *content* (with *publish*, the copy for the web)."""
     template_env = environment(roots)
     context = {
         "header": content.header,
@@ -137,6 +138,7 @@ def page_html(content: Content, roots: tuple[Path, ...], variant: str | None = N
         "version": __version__,
         "data_sha256": hashlib.sha256(content.data).hexdigest() if content.data else "",
         "variant": variant or "pdf",
+        "publish": publish,
     }
     return render_template(template_env, PAGE_TEMPLATE, context)[0]
 
@@ -251,8 +253,8 @@ class _HousePage(HTML):  # type: ignore[misc]
         return [self.user_agent]
 
 
-def _attachments(content: Content, variant: str | None) -> list[Attachment]:
-    if variant != "pdf/a-3b" or not content.data:
+def _attachments(content: Content, variant: str | None, publish: bool) -> list[Attachment]:
+    if variant != "pdf/a-3b" or not content.data or publish:  # a copy for the web carries no contact details
         return []
     day = dt.date.fromisoformat(content.header.date)
     moment = dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
@@ -277,8 +279,9 @@ def write(content: Content, roots: tuple[Path, ...], options: RenderOptions | No
     if WeasyPrint fails or reports an error.
     """
     variant = options.pdf_variant if options is not None else None
+    publish = options is not None and options.publish
     base = house_css(roots)[1].parent
-    page = page_html(content, roots, variant)
+    page = page_html(content, roots, variant, publish)
     _refuse_attachments(page)
     html = _HousePage(string=page, base_url=base.as_uri() + "/", url_fetcher=BundledFetcher(roots))
     try:
@@ -293,7 +296,7 @@ def write(content: Content, roots: tuple[Path, ...], options: RenderOptions | No
                 uncompressed_pdf=False,
                 pdf_variant=variant,
                 custom_metadata=True,
-                attachments=_attachments(content, variant),
+                attachments=_attachments(content, variant, publish),
             )
     except (TemplateError, RenderError):
         raise
@@ -316,4 +319,8 @@ def write(content: Content, roots: tuple[Path, ...], options: RenderOptions | No
         )
     if not isinstance(pdf, bytes):
         raise RenderError(Message("WeasyPrint returned no PDF"))
+    if content.signable:
+        fields = signature_fields(document)
+        if fields:
+            pdf = add_fields(pdf, fields, tagged=variant == "pdf/ua-1")
     return pdf

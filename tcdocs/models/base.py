@@ -13,7 +13,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 
 from ..labels import label
 from ..messages import Message
-from .text import Address, Checked, Day, Dnr, Line, Money, Prose, Region, Text, clean_text, describe_illegal, first_illegal, name_key
+from .text import Address, Checked, Day, Dnr, Line, Money, Prose, Region, Text, YesNo, clean_text, describe_illegal, first_illegal, name_key
 
 __all__ = [
     "Address",
@@ -76,6 +76,9 @@ class Model(BaseModel):
         defer_build=True,
         json_schema_extra=lambda schema, model: _schema_extra(schema, model),
     )
+
+    personal: ClassVar[frozenset[str]] = frozenset()
+    """The fields that hold a person's contact details, which a publication copy leaves out."""
 
 
 def _schema_extra(schema: dict[str, Any], model: type[BaseModel]) -> None:
@@ -159,6 +162,8 @@ class Person(Model):
     organisation: Line | None = Field(None, title="Organisation")
     email: Line | None = Field(None, title="E-post")
     phone: Line | None = Field(None, title="Telefon")
+
+    personal: ClassVar[frozenset[str]] = frozenset({"email", "phone"})
 
 
 class Signatory(Model):
@@ -299,6 +304,20 @@ class Document(Model):
 
     dnr: Dnr = Field(title="Diarienummer", description="Skrivs i sidhuvudet, t.ex. KS 2026/412.")
     date: Day = Field(title="Datum", description="Dokumentets datum, ÅÅÅÅ-MM-DD.")
+    version: Line | None = Field(None, max_length=40, title="Version", description="Till exempel 1.0, eller Remissversion för ett utkast.")
+    draft: YesNo = Field(
+        False,
+        title="Utkast",
+        description=(
+            "Ja för ett utkast som skickas för synpunkter: det märks UTKAST och får inga underskriftsfält. "
+            "En version som heter Utkast, Remissversion eller Förslag är också ett utkast."
+        ),
+    )
+
+    @property
+    def is_draft(self) -> bool:
+        """Whether this is a draft: ``draft: ja``, or a version that names a draft (Utkast, Remissversion, Förslag)."""
+        return bool(self.draft) or (self.version is not None and _DRAFT_VERSION.search(self.version) is not None)
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
@@ -349,6 +368,9 @@ class Due(NamedTuple):
     due: dt.date
     path: tuple[str | int, ...]
 
+
+_DRAFT_VERSION = re.compile(r"utkast|remiss|förslag|draft", re.IGNORECASE)
+"""A version named so is a draft, whatever ``draft`` says: a circulated draft must look like one."""
 
 _REGISTRY: dict[str, type[Document]] = {}
 

@@ -192,7 +192,6 @@ class Samverkansavtal(Document):
 
     kind: Literal["samverkansavtal"] = Field(title="Dokumentslag")
     region: Region = Field(title="Region", description="Regionens namn utan 'Teknikcollege', t.ex. Nordvik.")
-    version: Line | None = Field(None, max_length=40, title="Version", description="Till exempel 1.0 eller Remissversion.")
     period: CertificationPeriod = Field(title="Certifieringsperiod")
     parties: list[AgreementParty] = Field(
         min_length=3, max_length=100, title="Parter", description="Minst tre kommuner, och eventuellt andra huvudmän."

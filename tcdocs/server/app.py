@@ -40,7 +40,7 @@ __all__ = ["create_app"]
 
 log = logging.getLogger("tcdocs.server")
 
-OPEN_PATHS = ("/healthz", "/", "/favicon.ico")  # and /assets/: what answers without a token
+OPEN_PATHS = ("/healthz", "/", "/kontrollera", "/favicon.ico")  # and /assets/: what answers without a token
 
 DESCRIPTION = (
     "Teknikcollege-dokument ({kinds}) som DOCX eller PDF. Skicka dokumentets uppgifter som JSON eller YAML, "

@@ -19,7 +19,7 @@ from ..rendering import content_for
 from ..resources import template_roots
 from ..wording import house_css
 
-__all__ = ["POLICY", "PREVIEW_POLICY", "asset_types", "page_html", "preview_html", "web_file"]
+__all__ = ["POLICY", "PREVIEW_POLICY", "asset_types", "page_html", "preview_html", "verify_page_html", "web_file"]
 
 POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; "
@@ -64,12 +64,12 @@ def _shell(name: str, **context: Any) -> str:
     return _shells().get_template(name).render(**context)
 
 
-@lru_cache(maxsize=4)
-def _script_messages(language: str) -> dict[str, str]:
-    """The page script's messages (``t("...")`` in ``app.js``) in *language*, found as the catalogue tool finds them."""
+@lru_cache(maxsize=8)
+def _script_messages(language: str, script: str = "app.js") -> dict[str, str]:
+    """A page script's messages (``t("...")`` in *script*) in *language*, found as the catalogue tool finds them."""
     from babel.messages.extract import extract
 
-    found = extract("javascript", io.BytesIO(web_file("app.js")), keywords={"t": None})
+    found = extract("javascript", io.BytesIO(web_file(script)), keywords={"t": None})
     return {message: translate(message, language) for _, message, _, _ in found if isinstance(message, str)}
 
 
@@ -85,6 +85,13 @@ def page_html(language: str, token: bool) -> str:
         kinds=kinds(),
         token=token,
     )
+
+
+@lru_cache(maxsize=4)
+def verify_page_html(language: str) -> str:
+    """The page "Check a PDF" in *language*: a PDF and its data sent to ``POST /v1/verify``."""
+    texts = json.dumps(_script_messages(language, "verify.js"), ensure_ascii=False).replace("<", "\\u003c")
+    return _shell("verify.html", lang=language, t=lambda text: translate(text, language), texts=markupsafe.Markup(texts))
 
 
 def preview_html(doc: Document) -> str:

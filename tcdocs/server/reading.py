@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from pathlib import Path as FilePath
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 from fastapi import Depends, Path, Request
 
@@ -25,7 +25,7 @@ from .answers import SOURCE, Refusal
 from .settings import ServiceSettings
 from .state import Service
 
-__all__ = ["Kind", "known_kind", "read_body", "read_case", "read_document"]
+__all__ = ["Kind", "Verification", "known_kind", "read_body", "read_case", "read_document", "read_verification"]
 
 YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
 JSON_TYPES = ("application/json", "text/json")
@@ -133,8 +133,32 @@ def _case(raw: bytes, content_type: str, today: dt.date) -> Case:
     return case_from_uploads(files, Uploads(files), today)
 
 
+class _Part(NamedTuple):
+    field: str
+    file: str
+    data: bytes
+    media: str
+
+
 def _multipart(raw: bytes, content_type: str) -> tuple[tuple[str, bytes, str] | None, dict[str, bytes]]:
     """The part named ``document`` (file name, bytes, media type), if any, and the parts named ``files`` by file name."""
+    document: tuple[str, bytes, str] | None = None
+    files: dict[str, bytes] = {}
+    for part in _parts(raw, content_type):
+        if part.field == "document":
+            if document is not None:
+                raise Refusal(400, Message("a multipart body has one part named 'document'"))
+            document = (part.file or SOURCE, part.data, part.media)
+        elif part.field == "files" and part.file:
+            name = FilePath(part.file).name
+            if name in files:
+                raise Refusal(400, Message("two files are named '{name}'; each file sent with a document needs its own name", name=name))
+            files[name] = part.data
+    return document, files
+
+
+def _parts(raw: bytes, content_type: str) -> list[_Part]:
+    """Every part of a multipart body: its field name, file name, bytes and media type."""
     from python_multipart.multipart import MultipartParser, parse_options_header
 
     # The header arrived as bytes and was decoded as Latin-1; the boundary is those bytes.
@@ -183,20 +207,49 @@ def _multipart(raw: bytes, content_type: str) -> tuple[tuple[str, bytes, str] | 
         parser.finalize()
     except Exception:  # python-multipart raises its own kinds for a malformed body
         raise Refusal(400, Message("the multipart body is malformed")) from None
-    document: tuple[str, bytes, str] | None = None
-    files: dict[str, bytes] = {}
+    found: list[_Part] = []
     for part in parts:
         _, disposition = parse_options_header(part["headers"].get("content-disposition", b""))
         field_name = disposition.get(b"name", b"").decode("utf-8", "replace")
         file_name = disposition.get(b"filename", b"").decode("utf-8", "replace")
         media = part["headers"].get("content-type", b"").decode("latin-1").split(";")[0].strip().lower()
-        if field_name == "document":
-            if document is not None:
-                raise Refusal(400, Message("a multipart body has one part named 'document'"))
-            document = (file_name or SOURCE, bytes(part["data"]), media)
-        elif field_name == "files" and file_name:
-            name = FilePath(file_name).name
-            if name in files:
-                raise Refusal(400, Message("two files are named '{name}'; each file sent with a document needs its own name", name=name))
-            files[name] = bytes(part["data"])
-    return document, files
+        found.append(_Part(field_name, file_name, bytes(part["data"]), media))
+    return found
+
+
+class Verification(NamedTuple):
+    """What ``POST /v1/verify`` sends: the PDF and its name, its data if given, and the trusted roots."""
+
+    pdf: bytes
+    name: str
+    doc: Document | None
+    trust: list[bytes]
+
+
+async def read_verification(request: Request, service: Service) -> Verification:
+    """A PDF to verify, sent as multipart/form-data: the part ``pdf``; its data in ``document`` (with the
+    documents it names in ``files``) unless the PDF embeds it; trusted roots in parts named ``trust``."""
+    raw = await read_body(request, service.settings)
+    media = request.headers.get("content-type", "")
+    if media.split(";")[0].strip().lower() != "multipart/form-data":
+        raise Refusal(415, Message("send the PDF as multipart/form-data, in a part named 'pdf'"))
+    try:
+        async with service.parsing:
+            return await asyncio.to_thread(_verification, raw, media)
+    except LoadError as exc:
+        raise Refusal(422, Message("the data is not a valid document"), exc.problems) from None
+
+
+def _verification(raw: bytes, content_type: str) -> Verification:
+    parts = _parts(raw, content_type)
+    pdfs = [part for part in parts if part.field == "pdf"]
+    if len(pdfs) != 1:
+        raise Refusal(400, Message("send one PDF, in a part named 'pdf'"))
+    document, files = _multipart(raw, content_type)
+    doc = None
+    if document is not None:
+        name, data, media = document
+        values, positions = _parse(data, media, name)
+        doc = check_data(values, name, positions, Uploads(files)).doc
+    trust = [part.data for part in parts if part.field == "trust"]
+    return Verification(pdfs[0].data, FilePath(pdfs[0].file).name or "dokument.pdf", doc, trust)

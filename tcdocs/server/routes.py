@@ -18,8 +18,8 @@ from ..messages import Message
 from ..models import KINDS
 from ..road import overview
 from .answers import MEDIA_TYPES, SOURCE, Refusal, content_disposition, language, problem_json
-from .page import POLICY, PREVIEW_POLICY, asset_types, page_html, preview_html, web_file
-from .reading import Kind, read_case, read_document
+from .page import POLICY, PREVIEW_POLICY, asset_types, page_html, preview_html, verify_page_html, web_file
+from .reading import Kind, read_case, read_document, read_verification
 from .state import Running
 
 __all__ = ["router"]
@@ -141,13 +141,58 @@ async def preview(request: Request, kind: Kind, service: Running) -> HTMLRespons
         503: {"description": "Dokumentet hann inte skapas inom tidsgränsen, eller tjänsten är upptagen"},
     },
 )
-async def document(request: Request, fmt: Annotated[str, Depends(document_format)], kind: Kind, service: Running) -> Response:
+async def document(
+    request: Request,
+    fmt: Annotated[str, Depends(document_format)],
+    kind: Kind,
+    service: Running,
+    publish: Annotated[
+        bool,
+        Query(description="Webbversionen: utan kontaktuppgifter och personnummer, med namnen i stället för underskrifterna"),
+    ] = False,
+) -> Response:
     doc, warnings = await read_document(request, kind, service)
-    data = await service.renderer.render(doc, fmt)
-    headers = {"Content-Disposition": content_disposition(doc, fmt)}
+    data = await service.renderer.render(doc, fmt, publish)
+    headers = {"Content-Disposition": content_disposition(doc, fmt, publish)}
     if warnings:
         headers["X-Tcdocs-Warnings"] = str(len(warnings))
     return Response(data, media_type=MEDIA_TYPES[fmt], headers=headers)
+
+
+_VERIFY_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "properties": {
+                    "pdf": {"type": "string", "format": "binary", "description": "PDF-filen som ska kontrolleras"},
+                    "document": {"type": "string", "format": "binary", "description": "Uppgifterna den skapades från (utom PDF/A-3b)"},
+                    "files": {"type": "array", "items": {"type": "string", "format": "binary"}},
+                    "trust": {"type": "array", "items": {"type": "string", "format": "binary"}, "description": "Betrodda rotcertifikat"},
+                },
+                "required": ["pdf"],
+            }
+        }
+    },
+}
+
+
+@router.post(
+    "/v1/verify",
+    summary="Kontrollera en PDF: att den är det dokument uppgifterna ger, och dess underskrifter",
+    description=(
+        "Skicka PDF-filen i delen `pdf`, uppgifterna i `document` (med dokumenten de hänvisar till i `files`) om inte "
+        "PDF-filen är en PDF/A-3b som bär dem, och betrodda rotcertifikat i delar som heter `trust`. Svaret säger om "
+        "filen är bekräftad (`verified`) och, för en undertecknad fil, varje underskrift: fält, undertecknare, tid, om "
+        "de undertecknade byten är oförändrade, vad som lagts till efter den och förtroendet."
+    ),
+    openapi_extra={"requestBody": _VERIFY_BODY},
+    responses={**REFUSALS, 400: {"description": "Ingen PDF"}, 503: {"description": "Tjänsten är upptagen"}},
+)
+async def verify_pdf(request: Request, service: Running) -> JSONResponse:
+    sent = await read_verification(request, service)
+    return JSONResponse(await service.renderer.verify(sent.pdf, sent.name, sent.doc, sent.trust, language(request)))
 
 
 @router.get("/v1/form/{kind}", summary="Formuläret för ett dokumentslag: dess JSON Schema, format för sidans formulär")
@@ -218,6 +263,12 @@ async def page(request: Request, service: Running) -> HTMLResponse:
     said = language(request)
     html = page_html(said, service.settings.token is not None)
     return HTMLResponse(html, headers={"Content-Security-Policy": POLICY, "Content-Language": said})
+
+
+@router.get("/kontrollera", response_class=HTMLResponse, include_in_schema=False)
+async def verify_page(request: Request) -> HTMLResponse:
+    said = language(request)
+    return HTMLResponse(verify_page_html(said), headers={"Content-Security-Policy": POLICY, "Content-Language": said})
 
 
 @router.get("/favicon.ico", include_in_schema=False)

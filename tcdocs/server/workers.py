@@ -12,16 +12,20 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from typing import Any
 
 from ..backends import FORMATS
 from ..batch import warm_up
-from ..errors import RenderError, RenderTimeout, TemplateError
+from ..errors import LoadError, RenderError, RenderTimeout, TemplateError, UsageError
 from ..messages import Message
 from ..models.base import Document
+from ..options import RenderOptions
 from ..rendering import render_formats
 from ..timelimit import alarm
+from ..verify import verify_upload
 from .answers import Refusal
 from .metrics import Metrics
 from .settings import ServiceSettings
@@ -51,10 +55,16 @@ def _warm_job(kind: str) -> int:
     return os.getpid()
 
 
-def _render_job(doc: Document, fmt: str, timeout: float) -> bytes:
+def _render_job(doc: Document, fmt: str, timeout: float, publish: bool = False) -> bytes:
     # Runs in the main thread of a worker process, which is the service's own: the alarm is its to arm.
     with alarm(timeout):
-        return render_formats(doc, (fmt,))[fmt]
+        return render_formats(doc, (fmt,), RenderOptions(publish=publish))[fmt]
+
+
+def _verify_job(pdf: bytes, name: str, doc: Document | None, trust: list[bytes], language: str, timeout: float) -> dict[str, Any]:
+    # The answer as JSON, made here: the main process need not import what checks signatures.
+    with alarm(timeout):
+        return verify_upload(pdf, name, doc, trust=trust).as_json(language)
 
 
 class Renderer:
@@ -113,8 +123,25 @@ class Renderer:
                 process.join(timeout=5)
         pool.shutdown(wait=True)
 
-    async def render(self, doc: Document, fmt: str) -> bytes:
-        """*doc* rendered as *fmt* by a worker; a :class:`Refusal` when the service is busy or the render fails."""
+    async def render(self, doc: Document, fmt: str, publish: bool = False) -> bytes:
+        """*doc* rendered as *fmt* by a worker (with *publish*, the copy for the web); a :class:`Refusal`
+        when the service is busy or the render fails."""
+        data: bytes = await self._run(fmt, _render_job, doc, fmt, self.settings.timeout, publish)
+        return data
+
+    async def verify(self, pdf: bytes, name: str, doc: Document | None, trust: list[bytes], language: str) -> dict[str, Any]:
+        """The PDF checked against its data by a worker (:func:`~tcdocs.verify.verify_upload`), as JSON in *language*;
+        a :class:`Refusal` when the service is busy, the PDF cannot be checked or the render fails."""
+        try:
+            answer: dict[str, Any] = await self._run("verify", _verify_job, pdf, name, doc, trust, language, self.settings.timeout)
+        except LoadError as exc:
+            raise Refusal(422, Message("the data is not a valid document"), exc.problems) from None
+        except UsageError as exc:
+            raise Refusal(422, exc.args[0] if exc.args else str(exc)) from None
+        return answer
+
+    async def _run(self, label: str, job: Callable[..., Any], *args: Any) -> Any:
+        """*job* run by a worker, counted in the metrics under *label*."""
         if self.waiting >= self.settings.workers + self.settings.queue:
             raise Refusal(503, Message("the service is busy; try again shortly"))
         if self.pool is None:
@@ -125,9 +152,9 @@ class Renderer:
         started = time.monotonic()
         try:
             loop = asyncio.get_running_loop()
-            job = loop.run_in_executor(self.pool, _render_job, doc, fmt, self.settings.timeout)
+            running = loop.run_in_executor(self.pool, job, *args)
             # The worker stops itself at the time limit; the outer wait also covers the queue.
-            data = await asyncio.wait_for(job, self.settings.timeout * 4 + 30)
+            result = await asyncio.wait_for(running, self.settings.timeout * 4 + 30)
         except RenderTimeout as exc:
             raise Refusal(503, Message("{error}; the document was not made", error=exc)) from None
         except TimeoutError:
@@ -146,5 +173,5 @@ class Renderer:
         finally:
             self.waiting -= 1
             self.metrics.queue.set(self.waiting)
-        self.metrics.render_seconds.labels(fmt).observe(time.monotonic() - started)
-        return data
+        self.metrics.render_seconds.labels(label).observe(time.monotonic() - started)
+        return result
