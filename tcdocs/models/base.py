@@ -74,6 +74,9 @@ class Model(BaseModel):
         frozen=True,
         defer_build=True,
         json_schema_extra=lambda schema: schema.pop("description", None),
+        # Each field keeps a text object of its own, so the words of a document can be traced to
+        # their field by the object a model's method hands on (tcdocs.tracing).
+        cache_strings=False,
     )
 
 
