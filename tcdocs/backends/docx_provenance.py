@@ -40,8 +40,7 @@ def provenance_parts(types: bytes, relations: bytes, content: Content) -> dict[s
         for pid, (name, value) in enumerate(((n, v) for n, v in values.items() if v), start=2)
     )
     custom = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        f'<Properties xmlns="{_CUSTOM}" xmlns:vt="{_VT}">{properties}</Properties>'
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Properties xmlns="{_CUSTOM}" xmlns:vt="{_VT}">{properties}</Properties>'
     ).encode()
     content_types = types.decode("utf-8")
     if f'PartName="/{CUSTOM_PART}"' not in content_types:
