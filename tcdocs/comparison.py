@@ -17,15 +17,18 @@ import difflib
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from lxml import etree
 
+from .errors import UsageError, shown
+from .messages import Message
 from .models.base import Document
 from .options import DEFAULT_OPTIONS, RenderOptions
 from .resources import template_roots
 
-__all__ = ["compare"]
+__all__ = ["compare", "compare_files"]
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _W = f"{{{W}}}"
@@ -52,6 +55,25 @@ def compare(old: Document, new: Document, author: str = "tcdocs", options: Rende
     merged = "".join(_Differ(marks).blocks(list(old_body), list(new_body)))
     xml, lists = _renumber(merged, FIRST_LIST_ID)
     return assemble(content, Body(xml, lists), roots)
+
+
+def compare_files(old: Path, new: Path, author: str = "tcdocs", options: RenderOptions = DEFAULT_OPTIONS) -> bytes:
+    """:func:`compare` for two YAML files of one kind (each reads the documents it names beside it).
+    Raises :class:`~tcdocs.errors.LoadError`, or :class:`~tcdocs.errors.UsageError` for two kinds."""
+    from .loader import load
+
+    before, after = load(old), load(new)
+    if before.kind_name() != after.kind_name():
+        raise UsageError(
+            Message(
+                "{old} is a {old_kind} and {new} a {new_kind}; compare two versions of one document",
+                old=shown(old),
+                old_kind=type(before).kind_title,
+                new=shown(new),
+                new_kind=type(after).kind_title,
+            )
+        )
+    return compare(before, after, author, options)
 
 
 def _parse(xml: str, offset: int = 0) -> etree._Element:

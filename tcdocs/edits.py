@@ -40,23 +40,24 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import Enum
+from pathlib import Path
 from typing import Any
 
-from .data import Path_, dotted, read_data
-from .errors import LoadError, Problem, shown
+from .data import Path_, dotted, read_data, read_file
+from .errors import LoadError, Problem, UsageError, shown
 from .fieldnames import label_of, scalar_type
 from .formatting import NBSP
-from .loader import Sources, check_data
+from .loader import Files, Sources, check_data
 from .messages import Message, say
 from .models.base import Document
 from .models.criteria import criterion_key
 from .options import DEFAULT_OPTIONS, RenderOptions
 from .resources import template_roots
 from .tracing import parse_tag
-from .wordfile import Block, Piece, WordFile, read_word_file
+from .wordfile import Block, Piece, WordFile, read_word_file, read_word_path
 from .yamledit import UnwritableChange, write_values, yaml_value
 
-__all__ = ["CommentNote", "FieldChange", "Reading", "RevisionNote", "TextChange", "Where", "read_edits"]
+__all__ = ["CommentNote", "FieldChange", "Reading", "RevisionNote", "TextChange", "Where", "read_edited_file", "read_edits"]
 
 _HOLE = "\ue000"  # stands for a field's words when two paragraphs' wording is compared
 
@@ -251,7 +252,7 @@ def _day(stamp: str) -> str:
 
 def read_edits(
     word: bytes,
-    data: str,
+    data: bytes | str,
     *,
     word_name: str = "",
     data_name: str = "",
@@ -259,7 +260,7 @@ def read_edits(
     options: RenderOptions = DEFAULT_OPTIONS,
     out_name: str | None = None,
 ) -> Reading:
-    """Compare the Word file *word* with a fresh rendering of the YAML text *data*, and apply its field changes.
+    """Compare the Word file *word* with a fresh rendering of the YAML *data*, and apply its field changes.
 
     *word_name* and *data_name* name the two in messages; *sources* is where the documents
     the data names are read from; *out_name* names the new data in its problems (default:
@@ -268,6 +269,7 @@ def read_edits(
     """
     edited = read_word_file(word, word_name)
     values, positions = read_data(data, data_name)
+    text = data if isinstance(data, str) else data.decode("utf-8-sig")  # read_data has checked it is UTF-8
     doc = check_data(values, data_name, positions, sources).doc
     _check_origin(edited, doc, word_name, data_name)
     fresh = _fresh_blocks(doc, options)
@@ -309,8 +311,27 @@ def read_edits(
         RevisionNote(r.kind, r.author, r.date, _flat(r.text), comparison.where_edited(r.block), _field_label(doc, r.field))
         for r in edited.revisions
     ]
-    _apply(reading, data, data_name, out_name or data_name, sources)
+    _apply(reading, text, data_name, out_name or data_name, sources)
     return reading
+
+
+def read_edited_file(word: Path, data: Path, options: RenderOptions = DEFAULT_OPTIONS, out: Path | None = None) -> Reading:
+    """:func:`read_edits` for the files *word* and *data*; the documents the data names are read beside it.
+    *out* is where the new data is to be written (its problems are located there); it is refused if it
+    would overwrite either file. Raises :class:`LoadError` or :class:`UsageError`."""
+    if out is not None:
+        for given in (data, word):
+            if out.resolve() == given.resolve():
+                raise UsageError(Message("{out} is {given}: write the new data to a file of its own", out=shown(out), given=shown(given)))
+    return read_edits(
+        read_word_path(word),
+        read_file(data),
+        word_name=shown(word),
+        data_name=shown(data),
+        sources=Files(data.parent),
+        options=options,
+        out_name=shown(out) if out is not None else None,
+    )
 
 
 def _check_origin(edited: WordFile, doc: Document, word_name: str, data_name: str) -> None:

@@ -18,14 +18,17 @@ entities, and anything that is not a Word document is refused with a :class:`Loa
 from __future__ import annotations
 
 import io
+import os
 import posixpath
+import stat
 import zipfile
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import NamedTuple
 
 from lxml import etree
 
-from .errors import LoadError, Problem
+from .errors import LoadError, Problem, shown
 from .messages import Message
 
 __all__ = [
@@ -37,6 +40,7 @@ __all__ = [
     "WordFile",
     "blocks_of_body",
     "read_word_file",
+    "read_word_path",
 ]
 
 MAX_WORD_BYTES = 20_000_000
@@ -170,6 +174,21 @@ class _Package:
                 target = element.get("Target", "")
                 return posixpath.normpath(target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target))
         return None
+
+
+def read_word_path(path: Path) -> bytes:
+    """The bytes of the Word file at *path*, at most one more than :data:`MAX_WORD_BYTES` (so that a larger
+    one is refused without being read whole). Raises :class:`LoadError` for a folder, a device or a pipe."""
+    name = shown(path)
+    try:
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        raise _refuse(name, Message("cannot read the file: {reason}", reason=exc.strerror or str(exc))) from None
+    if not stat.S_ISREG(os.fstat(handle).st_mode):
+        os.close(handle)
+        raise _refuse(name, Message("this is not a file; give the Word file (.docx)"))
+    with os.fdopen(handle, "rb") as stream:
+        return stream.read(MAX_WORD_BYTES + 1)
 
 
 def parse_xml(data: bytes, file: str) -> etree._Element:

@@ -66,8 +66,9 @@ def secure(response: Response) -> None:
     response.headers.setdefault("Cache-Control", "no-store")
 
 
-def content_disposition(doc: Document, fmt: str) -> str:
-    """The download's file name as RFC 6266 wants it: ASCII for old clients, UTF-8 (RFC 5987) for all others."""
-    name = f"{safe_stem(f'{doc.kind_title}-{doc.dnr}')}.{fmt}"
+def content_disposition(doc: Document, fmt: str, suffix: str = "") -> str:
+    """The download's file name as RFC 6266 wants it: ASCII for old clients, UTF-8 (RFC 5987) for all others.
+    *suffix* ends the name's stem (``-ändringar``)."""
+    name = f"{safe_stem(f'{doc.kind_title}-{doc.dnr}{suffix}')}.{fmt}"
     fallback = name.encode("ascii", "replace").decode("ascii").replace("?", "_").replace('"', "_").replace("\\", "_")
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"

@@ -11,12 +11,14 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from typing import Any
 
 from ..backends import FORMATS
 from ..batch import warm_up
-from ..errors import RenderError, RenderTimeout, TemplateError
+from ..errors import LoadError, RenderError, RenderTimeout, TemplateError
 from ..messages import Message
 from ..models.base import Document
 from ..rendering import render_formats
@@ -80,6 +82,12 @@ class Renderer:
 
     async def render(self, doc: Document, fmt: str) -> bytes:
         """*doc* rendered as *fmt* by a worker; a :class:`Refusal` when the service is busy or the render fails."""
+        data: bytes = await self.run(fmt, _render_job, doc, fmt, self.settings.timeout)
+        return data
+
+    async def run(self, label: str, job: Callable[..., Any], *args: Any) -> Any:
+        """What *job* (a module-level function that keeps its own time limit) returns for *args*, run by a worker
+        and timed under *label*; a :class:`Refusal` when the service is busy or the job fails."""
         if self.waiting >= self.settings.workers + self.settings.queue:
             raise Refusal(503, Message("the service is busy; try again shortly"))
         if self.pool is None:
@@ -90,15 +98,17 @@ class Renderer:
         started = time.monotonic()
         try:
             loop = asyncio.get_running_loop()
-            job = loop.run_in_executor(self.pool, _render_job, doc, fmt, self.settings.timeout)
+            running = loop.run_in_executor(self.pool, job, *args)
             # The worker stops itself at the time limit; the outer wait also covers the queue.
-            data = await asyncio.wait_for(job, self.settings.timeout * 4 + 30)
+            result = await asyncio.wait_for(running, self.settings.timeout * 4 + 30)
         except RenderTimeout as exc:
             raise Refusal(503, Message("{error}; the document was not made", error=exc)) from None
         except TimeoutError:
             raise Refusal(503, Message("the render did not finish in time; the document was not made")) from None
         except RenderError as exc:
             raise Refusal(422, Message("the document could not be made: {error}", error=exc)) from None
+        except LoadError as exc:  # what a job reads itself: a Word file and its data
+            raise Refusal(422, Message("what was sent cannot be read; see the problems"), exc.problems) from None
         except TemplateError as exc:
             log.error("a built-in template failed: %s", exc.format())
             raise Refusal(500, Message("the document could not be made: a template of the service failed")) from None
@@ -111,5 +121,5 @@ class Renderer:
         finally:
             self.waiting -= 1
             self.metrics.queue.set(self.waiting)
-        self.metrics.render_seconds.labels(fmt).observe(time.monotonic() - started)
-        return data
+        self.metrics.render_seconds.labels(label).observe(time.monotonic() - started)
+        return result
