@@ -580,7 +580,7 @@ def _by_alignment(pieces: Sequence[Piece], spans: list[tuple[int, int, str]], ed
     text = "".join(piece.text for piece in pieces)
     edited_tokens = _tokens(edited)
     if len(spans) == 1 and spans[0][:2] == (0, len(text)):
-        return [(0, len(edited))]
+        return [(0, len(edited))]  # a paragraph (a cell) that is one field: all of it, whatever was typed
     matcher = difflib.SequenceMatcher(
         None, [_token_key(text[s:e]) for s, e in fresh_tokens], [_token_key(edited[s:e]) for s, e in edited_tokens], autojunk=False
     )
@@ -593,29 +593,40 @@ def _by_alignment(pieces: Sequence[Piece], spans: list[tuple[int, int, str]], ed
             found.append(None)
             continue
         a, b = starts[start], ends[end]
-        found.append(_mapped(codes, a, b, edited_tokens, len(edited)))
+        # Words typed before a field that opens the paragraph, or after one that ends it, are taken as the
+        # field's: no wording stands between them (between a field and wording, what was typed is wording).
+        found.append(_mapped(codes, a, b, edited_tokens, len(edited), a == 0, b == len(fresh_tokens)))
     return found
 
 
 def _mapped(
-    codes: Sequence[tuple[str, int, int, int, int]], a: int, b: int, tokens: list[tuple[int, int]], length: int
+    codes: Sequence[tuple[str, int, int, int, int]],
+    a: int,
+    b: int,
+    tokens: list[tuple[int, int]],
+    length: int,
+    opens: bool = False,
+    ends: bool = False,
 ) -> tuple[int, int] | None:
-    """Where the fresh tokens a..b stand in the edited text, if no change crosses their edges."""
+    """Where the fresh tokens a..b stand in the edited text, if no change crosses their edges. An insertion
+    at the field's start is the field's if it *opens* the paragraph, one at its end if it *ends* it."""
     first = last = None
     for tag, i1, i2, j1, j2 in codes:
         if tag == "equal":
-            if i1 <= a < i2:
+            if i1 <= a < i2 and first is None:
                 first = j1 + (a - i1)
             if i1 < b <= i2:
                 last = j1 + (b - i1)
             continue
-        if i1 == i2:  # an insertion: inside the field if strictly within it
-            if a < i1 < b:
-                continue
+        if i1 == i2:  # an insertion: the field's if within it, or at an edge of the paragraph it stands at
+            if i1 == a and opens:
+                first = j1
+            if i1 == b and ends:
+                last = j2
             continue
         if i1 < a < i2 or i1 < b < i2:
             return None  # the change reaches over the field's edge
-        if i1 == a:
+        if i1 == a and first is None:
             first = j1
         if i2 == b:
             last = j2
