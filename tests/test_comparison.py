@@ -197,8 +197,13 @@ def macro_profile(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("libreoffice-macro")
     profile = folder / "profile"
     env = {"PATH": "/usr/bin:/bin", "HOME": str(folder), "LANG": "C.UTF-8"}
-    subprocess.run([SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--terminate_after_init"],
-                   env=env, capture_output=True, timeout=180, check=True)
+    subprocess.run(
+        [SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--terminate_after_init"],
+        env=env,
+        capture_output=True,
+        timeout=180,
+        check=True,
+    )
     (profile / "user" / "basic" / "Standard" / "Module1.xba").write_text(MACRO, encoding="utf-8")
     return profile
 
