@@ -182,9 +182,9 @@ class Reading:
             for text in self.texts:
                 lines.append(f"  {text.where.text(language)}: {say(_TEXT_WORDS[text.kind], language)}")
                 if text.before:
-                    lines.append(f"      {say(Message('before'), language)}: {text.before}")
+                    lines.append(f"      {say(_BEFORE, language)}: {text.before}")
                 if text.after:
-                    lines.append(f"      {say(Message('after'), language)}: {text.after}")
+                    lines.append(f"      {say(_AFTER, language)}: {text.after}")
         if self.comments:
             lines.append(say(Message("{word}: comments ({count}):", word=word, count=len(self.comments)), language))
             for comment in self.comments:
@@ -241,6 +241,7 @@ class Reading:
 
 
 _TEXT_WORDS = {"changed": Message("changed"), "added": Message("added"), "removed": Message("removed")}
+_BEFORE, _AFTER = Message("before"), Message("after")
 
 
 def _day(stamp: str) -> str:
@@ -650,18 +651,23 @@ def _with_holes(text: str, spans: Iterable[tuple[int, int]]) -> str:
 def _locations(blocks: list[Block]) -> list[Where]:
     """Where each block of a fresh rendering stands: its § (and subheading), and its paragraph or table cell."""
     out: list[Where] = []
-    section, sub, paragraph = "", "", 0
+    section, sub, paragraph, item = "", "", 0, 0
     tables: dict[int, int] = {}
     for block in blocks:
         text = _flat(block.text)
         if block.style in ("Heading1", "Heading2"):
             if block.style == "Heading2":
-                section, sub, paragraph, tables = text, "", 0, {}
+                section, sub, paragraph, item, tables = text, "", 0, 0, {}
             out.append(Where(section if block.style == "Heading2" else "", Message("heading")))
             continue
         if block.style == "Heading3":
-            sub, paragraph = text, 0
+            sub, paragraph, item = text, 0, 0
             out.append(Where(_joined(section, sub), Message("heading")))
+            continue
+        if block.style in ("ListBullet", "ListNumber") and block.table is None:
+            # A list's items are its points, counted from its first; the paragraph before them says what they are.
+            item += 1
+            out.append(Where(_joined(section, sub), Message("paragraph {number}, point {point}", number=max(paragraph, 1), point=item)))
             continue
         if block.table is not None:
             number = tables.setdefault(block.table, len(tables) + 1)
@@ -669,7 +675,7 @@ def _locations(blocks: list[Block]) -> list[Where]:
             out.append(Where(_joined(section, sub), place))
             continue
         if text:
-            paragraph += 1
+            paragraph, item = paragraph + 1, 0
         out.append(Where(_joined(section, sub), Message("paragraph {number}", number=max(paragraph, 1))))
     return out
 

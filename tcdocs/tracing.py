@@ -50,6 +50,8 @@ __all__ = [
     "tracing",
 ]
 
+_LONGEST = 190  # a mark holds at most 200 characters, a paragraph's number included (FIELD_TAG)
+
 Segment = tuple[int, int, str]
 """Where a field's text stands in a traced string: start, end and the field's path."""
 
@@ -89,8 +91,6 @@ class _Int(int):
 def _trace(value: Any, path: str) -> Any:
     """*value* as it travels through a template, knowing the field it came from."""
     traced: Any
-    if not FIELD_TAG.fullmatch(path):
-        return value  # a mapping's key that cannot stand in a mark: the value is wording's
     if type(value) is str:
         return Traced.whole(value, path)
     if type(value) is dt.date:
@@ -180,9 +180,10 @@ def traced_item(owner: Any, key: Any, value: Any) -> Any:
         if not isinstance(key, int) or isinstance(key, bool):
             return value
         key = key % len(owner) if owner else key
-    elif not isinstance(owner, dict) or not isinstance(key, str):
-        return value
-    return _trace(value, f"{base}.{key}" if base else str(key))
+    elif not isinstance(owner, dict) or not isinstance(key, str) or not FIELD_TAG.fullmatch(key):
+        return value  # a mapping's key that cannot stand in a mark: the value is wording's
+    path = f"{base}.{key}" if base else str(key)
+    return _trace(value, path) if len(path) <= _LONGEST else value
 
 
 def _known_text(fields: _Fields, value: Any) -> Any:
@@ -214,7 +215,7 @@ def parse_tag(tag: str) -> tuple[tuple[str | int, ...], int | None] | None:
 
 def field_span(text: str, tag: str) -> Markup:
     """*text* (escaped, unless it is markup already) marked as the text of the field *tag* names."""
-    return Markup('<span data-field="{}">{}</span>').format(tag, text)
+    return Markup(f'<span data-field="{escape(tag)}">{escape(text)}</span>')
 
 
 def marked(value: Any) -> Any:

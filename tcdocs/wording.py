@@ -446,6 +446,7 @@ def _field_formatter(locale: str) -> FieldFormatter:
 
 
 _Slot = tuple[etree._Element, str]
+_DIGIT = re.compile(r"\d")
 
 
 def _bind(body: etree._Element) -> None:
@@ -472,7 +473,10 @@ def _bind(body: etree._Element) -> None:
         if not slots:
             continue
         texts = [getattr(element, where) for element, where in slots]
-        bound = bind("".join(texts))
+        joined = "".join(texts)
+        if not _DIGIT.search(joined):
+            continue  # every place bind() keeps together holds a digit
+        bound = bind(joined)
         at = 0
         for (element, where), text in zip(slots, texts, strict=True):
             setattr(element, where, bound[at : at + len(text)])  # bind() changes spaces only: lengths stay
