@@ -27,17 +27,18 @@ def schema(kind: str) -> dict[str, object]:
     document = model.model_json_schema()
     document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     document["title"] = model.kind_title
-    _name_choices(document)
+    names = labels(template_roots())
+    _name_choices(document, names)
+    _name_items(document, model.__name__, names.get("ListItem", {}))
     return document
 
 
-def _name_choices(document: dict[str, Any]) -> None:
+def _name_choices(document: dict[str, Any], names: dict[str, dict[str, str]]) -> None:
     """Give every choice (enum) its Swedish name, as ``oneOf`` with ``const`` and ``title``.
 
     An enum type is named by its type (``$defs/PartyType``), a choice written into a
     field by its model and field (``Financing.model``), from the built-in ``labels.yaml``.
     """
-    names = labels(template_roots())
 
     def titled(node: dict[str, Any], group: str) -> None:
         if "enum" in node and group in names:
@@ -49,6 +50,20 @@ def _name_choices(document: dict[str, Any]) -> None:
             titled(node, f"{name}.{field}")
     for field, node in document.get("properties", {}).items():
         titled(node, f"{document.get('title', '')}.{field}")
+
+
+def _name_items(document: dict[str, Any], root: str, names: dict[str, str]) -> None:
+    """Give every list's items the Swedish name of one item (``items.title``: Part, Utbildning).
+
+    A list is named by its model and field (``Samverkansavtal.parties``), from the ``ListItem``
+    names of the built-in ``labels.yaml``.
+    """
+    for model, definition in [(root, document), *document.get("$defs", {}).items()]:
+        for field, node in definition.get("properties", {}).items():
+            for shape in node.get("anyOf", [node]):
+                name = names.get(f"{model}.{field}")
+                if shape.get("type") == "array" and isinstance(shape.get("items"), dict) and name:
+                    shape["items"]["title"] = name
 
 
 def schema_json(kind: str) -> str:

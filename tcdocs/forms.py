@@ -14,13 +14,13 @@ form without any code for the page:
   longer than a line is a text area; a number may be left empty (``number-nullable``);
 * an amount (pydantic writes a decimal as "a number or a string") is text, sent as the
   person wrote it (``40 000 kr``, ``2,50``), for the service reads it as Swedish;
-* a list's items are numbered after the list (``Parter 1``, ``Parter 2``);
+* a list's items are numbered by the name of one item (``Part 1``, ``Part 2``), from ``labels.yaml``;
 * a mapping keyed by a fixed set of names (the eight criteria) is one part per name;
-* a document that refers to another (``agreement``, ``protocol``) is marked
-  ``x-reference`` with the other kind, and offers two branches (``x-branch``): ``file``,
-  the name of a file uploaded with it (the page fills in the names), or ``details``, the
-  other document's details written out (the shape the schema gives for them, or else
-  the other document in full).
+* a field that names another document (``agreement``, ``protocol``) comes marked
+  ``x-reference`` with the other kind from its model (:func:`~tcdocs.models.references.mark_references`),
+  and offers two branches (``x-branch``): ``file``, the name of a file uploaded with it
+  (the page fills in the names), or ``details``, the other document's details written
+  out (the shape the schema gives for them, or else the other document in full).
 
 Everything here is structure; the words the page adds (the name of the empty choice, of
 the two branches of a reference) are the page's, in the reader's language.
@@ -69,7 +69,7 @@ def _inline(node: Any, definitions: dict[str, Any], expanding: frozenset[str]) -
         if name in expanding:
             return extra
         target = copy.deepcopy(definitions[name])
-        if "enum" in target and "title" in extra:
+        if "enum" in target:
             target.pop("description", None)  # it describes the type by its raw values; the field has its own words
         return _inline({**target, **extra}, definitions, expanding | {name})
     return {key: _inline(value, definitions, expanding) for key, value in node.items()}
@@ -79,6 +79,8 @@ def _shape(node: Any) -> Any:
     if not isinstance(node, dict):
         return node
     node = {key: value for key, value in node.items() if key not in _VALIDATION_ONLY}
+    if "x-reference" in node:
+        return _reference(node)
     arms = node.pop("anyOf", None)
     if arms is None and "enum" not in node:
         arms = node.pop("oneOf", None)
@@ -104,7 +106,7 @@ def _shape(node: Any) -> Any:
         node["properties"] = {key: _shape(value) for key, value in node["properties"].items()}
     if isinstance(node.get("items"), dict):
         item = _shape(node["items"])
-        title = node.get("title")
+        title = item.get("title") or node.get("title")
         item["title"] = f"{title} {{{{ i1 }}}}" if title else "{{ i1 }}"
         node["items"] = item
     _fixed_names(node)
@@ -149,11 +151,8 @@ def _is_document(node: Any) -> bool:
 
 
 def _union(node: dict[str, Any], arms: list[Any]) -> dict[str, Any]:
-    """One of several shapes: a reference to a document, an optional value, or an amount."""
+    """One of several shapes: an optional value, or an amount."""
     others = [arm for arm in arms if not _is_null(arm)]
-    documents = [arm for arm in others if _is_document(arm)]
-    if documents:
-        return _reference(node, others, documents)
     if len(others) == 1:
         inner = _shape(others[0])
         merged = {**inner, **node}  # the field's own title, help and default win over its type's
@@ -167,18 +166,20 @@ def _union(node: dict[str, Any], arms: list[Any]) -> dict[str, Any]:
     return {**node, "anyOf": [_shape(arm) for arm in others]}
 
 
-def _reference(node: dict[str, Any], others: list[Any], documents: list[Any]) -> dict[str, Any]:
-    """A document that refers to another: the name of a file uploaded with it, or the other's details.
+def _reference(node: dict[str, Any]) -> dict[str, Any]:
+    """A field that names another document: the name of a file uploaded with it, or the other's details.
 
     The details are the shape the schema gives for them (a hängavtal's summary of its
     samverkansavtal), or else the other document itself, written out in full.
     """
+    field: dict[str, Any] = {key: node.pop(key) for key in ("title", "description", "x-reference") if key in node}
     node.pop("default", None)
-    kind = documents[0]["properties"]["kind"].get("const", "")
+    arms = node.pop("anyOf", None) or node.pop("oneOf", None) or [node]
+    shapes = [arm for arm in arms if not _is_null(arm)]
     details = []
-    for arm in [arm for arm in others if not _is_document(arm)] or documents:
+    for arm in [arm for arm in shapes if not _is_document(arm)] or shapes:
         branch = _shape(arm)
         branch.pop("title", None)  # a model's class name; the branch takes the field's title
         details.append({**branch, "x-branch": "details"})
     uploaded = {"type": "string", "enum": [""], "x-enumTitles": [""], "x-branch": "file"}
-    return {**node, "anyOf": [uploaded, *details], "x-reference": kind}
+    return {**field, "anyOf": [uploaded, *details]}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import zipfile
 from collections import Counter
 from pathlib import Path
@@ -126,3 +127,18 @@ def test_the_docx_names_calibri_and_embeds_carlito_covering_its_text(rendered):
     covered = set(font.getBestCmap())
     text = docx_body(docx) + docx_header(docx)
     assert {char for char in text if ord(char) not in covered and not char.isspace()} == set()
+
+
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+def test_a_hyphen_before_a_digit_never_breaks_a_line_in_word(name, examples):
+    """Word and LibreOffice break after a hyphen; an organisation number, a phone number or a date
+    is written with Word's non-breaking hyphen, so "(559999-" never ends a line there."""
+    body = zipfile.ZipFile(io.BytesIO(examples[name]["docx"])).read("word/document.xml")
+    texts = [t.text or "" for t in etree.fromstring(body).iter(f"{W}t")]
+    split = [text for text in texts if re_digit_hyphen(text)]
+    assert split == []
+
+
+def re_digit_hyphen(text: str) -> bool:
+    """Whether *text* holds a plain hyphen right before a digit."""
+    return any(char == "-" and following.isdigit() for char, following in itertools.pairwise(text))

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import json
+import typing
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from pydantic import BaseModel
 
 import tcdocs
 from tcdocs.catalogue import schema
 from tcdocs.errors import UsageError
 from tcdocs.forms import form_schema
+from tcdocs.labels import labels
+from tcdocs.models import KINDS as MODELS
+from tcdocs.models import Document
+from tcdocs.models.base import referred
+from tcdocs.resources import template_roots
 
 from .conftest import CRITERIA_HEADINGS
 
@@ -84,7 +91,7 @@ def test_the_eight_criteria_are_eight_parts_named_by_their_number_and_name():
     assert assessments["required"] == list(assessments["properties"])
     first = assessments["properties"]["kvalitetssakrad_process"]["properties"]
     assert first["observations"]["title"] == "Iakttagelser" and first["observations"]["x-format"] == "textarea"
-    assert first["strengths"]["items"]["title"] == "Styrkor {{ i1 }}"
+    assert first["strengths"]["items"]["title"] == "Styrka {{ i1 }}"
 
 
 def test_choices_with_a_default_start_on_it_and_those_without_start_empty():
@@ -124,11 +131,39 @@ def test_a_number_may_be_left_empty_and_keeps_its_default():
 def test_lists_number_their_items_and_long_text_gets_a_text_area():
     form = form_schema("samverkansavtal")["properties"]
     assert form["parties"]["title"] == "Parter" and form["parties"]["minItems"] == 3
-    assert form["parties"]["items"]["title"] == "Parter {{ i1 }}"
+    assert form["parties"]["items"]["title"] == "Part {{ i1 }}"  # one item, in the singular
+    school = form["parties"]["items"]["properties"]["school_units"]["items"]
+    assert school["title"] == "Skolenhet {{ i1 }}"
+    assert school["properties"]["programmes"]["items"]["title"] == "Utbildning {{ i1 }}"
     party = form["parties"]["items"]["properties"]
     assert party["host"]["title"] == "Värdkommun"
     assert "x-format" not in party["address"]  # an address is one line
     assert form_schema("granskningsprotokoll")["properties"]["overall"]["x-format"] == "textarea"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_list_names_one_item(kind):
+    raw = schema(kind)
+    for model, definition in [(kind, raw), *raw.get("$defs", {}).items()]:
+        for field, node in definition.get("properties", {}).items():
+            for shape in node.get("anyOf", [node]):
+                if shape.get("type") == "array":
+                    where = MODELS[kind].__name__ if definition is raw else model
+                    assert shape["items"].get("title"), f"{where}.{field}: name one item in templates/labels.yaml (ListItem)"
+    for path, node in fields(kind).items():
+        if "items" in node:
+            assert node["items"]["title"].endswith(" {{ i1 }}"), f"{path}: its items are not numbered"
+
+
+def test_every_list_item_name_is_for_a_list_there_is():
+    lists = {
+        f"{model}.{field}"
+        for kind, cls in MODELS.items()
+        for model, definition in [(cls.__name__, schema(kind)), *schema(kind).get("$defs", {}).items()]
+        for field, node in definition.get("properties", {}).items()
+        if any(shape.get("type") == "array" for shape in node.get("anyOf", [node]))
+    }
+    assert sorted(set(labels(template_roots())["ListItem"]) - lists) == []  # a list renamed or gone: its name goes too
 
 
 def test_the_kind_is_fixed_and_hidden():
@@ -152,16 +187,47 @@ def test_a_reference_is_an_attached_file_or_the_other_documents_details(kind, fi
     assert [name for name in details if name in written["properties"]] == details
 
 
+def models_in(annotation: Any) -> Iterator[type[BaseModel]]:
+    """The models a field's type holds: itself, or in a list, an optional, a union or an Annotated."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation
+    for argument in typing.get_args(annotation):
+        yield from models_in(argument)
+
+
+def every_model() -> Iterator[type[BaseModel]]:
+    seen: set[type[BaseModel]] = set()
+    waiting: list[type[BaseModel]] = list(MODELS.values())
+    while waiting:
+        model = waiting.pop()
+        if model not in seen:
+            seen.add(model)
+            yield model
+            waiting += [inner for info in model.model_fields.values() for inner in models_in(info.annotation)]
+
+
 @pytest.mark.parametrize("kind", KINDS)
-def test_every_document_a_kind_refers_to_is_a_reference_in_its_form(kind):
-    raw = schema(kind)
-    documents = {name for name, node in raw.get("$defs", {}).items() if "kind" in node.get("properties", {})}
-    referring = [
-        key for key, node in raw["properties"].items()
-        if any(arm.get("$ref", "").rsplit("/", 1)[-1] in documents for arm in node.get("anyOf", []) + node.get("oneOf", []))
-    ]
+def test_every_field_that_names_another_document_offers_its_file_in_the_form(kind):
+    named = {field: other.kind_name() for field, other in referred(MODELS[kind]).items()}
     form = form_schema(kind)["properties"]
-    assert [key for key in form if "x-reference" in form[key]] == referring
+    assert {key: node["x-reference"] for key, node in form.items() if "x-reference" in node} == named
+    for field in named:
+        assert [arm["x-branch"] for arm in form[field]["anyOf"]] == ["file", "details"]
+        assert form[field]["title"] == MODELS[kind].model_fields[field].title
+
+
+def test_a_document_inside_another_is_always_named_through_a_reference():
+    # So that every kind, present and future, offers the other document's file on the page.
+    for model in every_model():
+        for field, info in model.model_fields.items():
+            if any(issubclass(inner, Document) for inner in models_in(info.annotation)):
+                assert field in referred(model), f"{model.__name__}.{field} holds a document but names none: use loader_for"
+
+
+def test_a_document_written_out_inside_another_offers_its_own_references():
+    # The ansökan inside a granskningsprotokoll, written out, names its samverkansavtal by its file too.
+    written = form_schema("granskningsprotokoll")["properties"]["application"]["anyOf"][1]
+    assert written["properties"]["agreement"]["x-reference"] == "samverkansavtal"
 
 
 def test_an_unknown_kind_is_a_usage_error():

@@ -68,11 +68,13 @@ def test_libreoffice_uses_the_embedded_carlito(name, converted):
 
 
 def rejoin(tokens: list[str], known: set[str]) -> list[str]:
-    """*tokens* with a word that a line break split after its hyphen ("(212999-" "0012)") made whole
-    again, where the whole word is one the DOCX has. Word and LibreOffice may break after a hyphen."""
+    """*tokens* with a word that a line break split after its hyphen ("Barn-" "och") made whole again,
+    where the whole word is one the DOCX has. Word and LibreOffice may break after a hyphen, but not
+    before a digit: an organisation number, a phone number or a date ("(559999-" "1014)") is written
+    with Word's non-breaking hyphen, so such a split stays split and the word counts as broken."""
     out: list[str] = []
     for token in tokens:
-        if out and out[-1].endswith("-") and out[-1] + token in known:
+        if out and out[-1].endswith("-") and not token[:1].isdigit() and out[-1] + token in known:
             out[-1] += token
         else:
             out.append(token)

@@ -22,10 +22,13 @@ pytest.importorskip("selenium", reason="selenium is not installed")
 from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.chrome.service import Service as DriverService
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from tcdocs.batch import validate_files
 
 from .conftest import EXAMPLES
 from .reading import flat, pdf_pages
@@ -87,18 +90,9 @@ class Page:
         field.send_keys(text, Keys.TAB)
 
     def type_date(self, path: str, iso: str) -> None:
-        """Type a date into a date field, its parts in the order the browser's locale shows them."""
-        field = self.into_view(self.field(path))
-        order = self.driver.execute_script(
-            "return new Intl.DateTimeFormat(undefined, {year: 'numeric', month: '2-digit', day: '2-digit'})"
-            ".formatToParts(new Date(2000, 10, 22)).filter(p => p.type !== 'literal').map(p => p.type)"
-        )
-        year, month, day = iso.split("-")
-        parts = {"year": year, "month": month, "day": day}
-        for name in order:  # one part at a time: the browser moves to the next part after each
-            field.send_keys(parts[name])
-        field.send_keys(Keys.TAB)
-        assert field.get_attribute("value") == iso
+        """Type a date into a date field as it is written in Swedish (ÅÅÅÅ-MM-DD), then leave it."""
+        self.type(path, iso)
+        assert self.field(path).get_attribute("value") == iso
 
     def choose(self, path: str, visible_text: str) -> None:
         Select(self.into_view(self.field(path))).select_by_visible_text(visible_text)
@@ -108,6 +102,38 @@ class Page:
         before = len(self.part(path).find_elements(By.CSS_SELECTOR, ":scope .jedi-array-item"))
         self.into_view(self.part(path).find_element(By.CSS_SELECTOR, ".jedi-array-add")).click()
         self.wait.until(lambda _: len(self.part(path).find_elements(By.CSS_SELECTOR, ":scope .jedi-array-item")) > before)
+
+    def press(self, element: WebElement) -> None:
+        """A person's click: the pointer moves onto the element, the button goes down, and comes up a moment later."""
+        self.into_view(element)
+        ActionChains(self.driver).move_to_element(element).click_and_hold().pause(0.15).release().perform()
+
+    def write(self, path: str, text: str) -> WebElement:
+        """Type *text* into a field and stay in it, the focus and the text cursor still there."""
+        field = self.into_view(self.field(path))
+        field.click()
+        field.send_keys(Keys.CONTROL, "a")
+        field.send_keys(text)
+        return field
+
+    def items(self, path: str) -> list[WebElement]:
+        """A list's items in the form."""
+        return self.part(path).find_elements(By.CSS_SELECTOR, ":scope .jedi-array-item")
+
+    def focused(self) -> WebElement:
+        return self.driver.switch_to.active_element
+
+    def tab_to(self, css: str, *, backwards: bool = False, limit: int = 20) -> WebElement:
+        """Press Tab (or Shift+Tab) until the element *css* has the focus, as a keyboard user moves."""
+        for _ in range(limit):
+            if self.driver.execute_script("return document.activeElement.matches(arguments[0])", css):
+                return self.focused()
+            if backwards:
+                ActionChains(self.driver).key_down(Keys.SHIFT).send_keys(Keys.TAB).key_up(Keys.SHIFT).perform()
+            else:
+                ActionChains(self.driver).send_keys(Keys.TAB).perform()
+        where = (self.focused().get_attribute("outerHTML") or "")[:200]
+        raise AssertionError(f"{limit} presses of Tab did not reach {css}; the focus is on {where}")
 
     def upload(self, input_id: str, *files: Path) -> None:
         self.driver.find_element(By.ID, input_id).send_keys("\n".join(str(file) for file in files))
@@ -245,6 +271,112 @@ def test_a_samverkansavtal_filled_in_from_the_empty_form_becomes_a_pdf(page):
     page.status_says(f"{pdf.name} är nedladdad")
 
 
+@pytest.mark.parametrize(
+    ("path", "text", "leave"),
+    [("region", "Norrå", False), ("date", "2026-11-22", False), ("date", "2026-11-22", True)],
+    ids=["typing", "a date", "a date and Tab"],
+)
+def test_lagg_till_pressed_straight_after_typing_adds_an_item(page, path, text, leave):
+    field = page.write(path, text)
+    if leave:
+        field.send_keys(Keys.TAB)
+    page.press(page.part("parties").find_element(By.CSS_SELECTOR, ".jedi-array-add"))
+    assert len(page.items("parties")) == 1
+    assert page.field(path).get_attribute("value") == text
+
+
+def test_ta_bort_pressed_straight_after_typing_removes_the_item(page):
+    page.add("parties")
+    page.add("parties")
+    page.write("parties/1/name", "Västerå kommun")
+    [first, _] = page.items("parties")
+    page.press(first.find_element(By.CSS_SELECTOR, ".jedi-array-delete"))
+    assert len(page.items("parties")) == 1
+    assert page.field("parties/0/name").get_attribute("value") == "Västerå kommun"
+
+
+def test_a_checkbox_pressed_straight_after_typing_is_ticked(page):
+    page.add("parties")
+    page.write("parties/0/name", "Norrå kommun")
+    page.press(page.field("parties/0/host"))
+    assert page.field("parties/0/host").is_selected()
+    page.write("parties/0/address", "Box 1, 880 10 Norrå")
+    page.press(page.field("parties/0/host"))
+    assert not page.field("parties/0/host").is_selected()
+    page.settled()
+    assert "host: true" not in page.driver.find_element(By.ID, "yaml").get_attribute("value")
+
+
+def test_a_click_held_while_the_check_answers_still_lands(page):
+    page.add("parties")
+    page.type("parties/0/fixed_share", "100 kr")
+    page.settled()
+    page.write("parties/0/fixed_share", "tusen").send_keys(Keys.TAB)
+    # The answer puts a message under the amount, above the button below it: not while the button is held down.
+    add = page.into_view(page.part("parties/0/school_units").find_element(By.CSS_SELECTOR, ".jedi-array-add"))
+    ActionChains(page.driver).move_to_element(add).click_and_hold().perform()
+    page.settled()
+    ActionChains(page.driver).move_by_offset(1, 1).release().perform()  # a hand's pointer is never quite still
+    assert len(page.items("parties/0/school_units")) == 1
+    page.wait.until(lambda _: "'tusen' är inte ett belopp" in page.part("parties/0/fixed_share").text)
+
+
+def test_adding_and_removing_by_keyboard_keeps_the_focus_in_the_list(page):
+    add = '[data-path="#/parties"] > fieldset > legend .jedi-array-add'
+    page.write("period/years", "3")
+    page.tab_to(add).send_keys(Keys.ENTER)
+    assert page.focused() == page.field("parties/0/name")  # the new item's first field
+    page.focused().send_keys("Norrå kommun")
+    page.tab_to(add, backwards=True).send_keys(Keys.ENTER)
+    assert page.focused() == page.field("parties/1/name")
+    page.focused().send_keys("Västerå kommun")
+    page.tab_to('[data-path="#/parties"] .jedi-array-item[jedi-array-item-index="0"] .jedi-array-delete', backwards=True)
+    page.focused().send_keys(Keys.ENTER)
+    # The item that took its place has the focus.
+    assert [item.find_element(By.CSS_SELECTOR, "input").get_attribute("value") for item in page.items("parties")] == ["Västerå kommun"]
+    assert page.focused() == page.field("parties/0/name")
+    page.tab_to('[data-path="#/parties"] .jedi-array-delete', backwards=True).send_keys(Keys.ENTER)
+    assert page.items("parties") == []
+    assert page.focused() == page.find(add)  # nothing left: the list's add button
+
+
+def test_list_items_are_named_in_the_singular_and_come_only_when_asked_for(page):
+    page.add("parties")
+    assert page.part("parties/0").find_element(By.CSS_SELECTOR, "legend").text == "Part 1"
+    assert page.items("parties")[0].find_element(By.CSS_SELECTOR, ".jedi-array-delete").get_attribute("aria-label") == "Ta bort: Part 1"
+    page.add("parties/0/school_units")
+    assert page.part("parties/0/school_units/0").find_element(By.CSS_SELECTOR, "legend").text == "Skolenhet 1"
+    assert page.items("parties/0/school_units/0/programmes") == []  # no programme the person did not ask for
+    page.add("parties/0/school_units/0/programmes")
+    assert page.part("parties/0/school_units/0/programmes/0").find_element(By.CSS_SELECTOR, "legend").text == "Utbildning 1"
+
+
+def test_a_date_is_one_field_written_the_swedish_way_whatever_the_browsers_language(page):
+    date = page.field("date")
+    assert date.get_attribute("type") == "text" and date.get_attribute("inputmode") == "numeric"
+    assert "ÅÅÅÅ-MM-DD" in page.part("date").text
+    assert "Skrivs ÅÅÅÅ-MM-DD." in page.part("period/start").text  # said where the field's own help does not say it
+    page.write("dnr", "KS 2026/12")
+    assert page.tab_to("#tc-root-date") == date  # one Tab stop, not one for each part of the date
+    date.send_keys("20261122")
+    ActionChains(page.driver).send_keys(Keys.TAB).perform()
+    assert page.focused() == page.field("region")
+    assert date.get_attribute("value") == "2026-11-22"
+    page.settled()
+    assert "date: 2026-11-22" in page.driver.find_element(By.ID, "yaml").get_attribute("value")
+
+
+def test_a_certification_period_that_starts_before_the_agreement_is_dated_is_warned_of(page):
+    page.press(page.find("#starter"))
+    page.settled()
+    page.status_says("Inga problem")
+    page.type("period/start", "2026-01-01")
+    page.settled()
+    page.status_says("Inga problem, men 1 varning.")
+    assert "certifieringsperioden börjar 2026-01-01, före avtalets datum" in page.part("period/start").text
+    assert "Certifieringsperiod › Från och med: certifieringsperioden börjar 2026-01-01" in page.text("warnings")
+
+
 def test_a_wrong_organisation_number_is_explained_beside_its_field(page):
     page.add("parties")
     page.type("parties/0/name", "Norrå kommun")
@@ -257,22 +389,70 @@ def test_a_wrong_organisation_number_is_explained_beside_its_field(page):
     assert field.get_attribute("aria-invalid") == "true"
     described = [page.driver.find_element(By.ID, name).text for name in field.get_attribute("aria-describedby").split()]
     assert any("fel kontrollsiffra" in text for text in described)
-    # A field nobody has touched yet keeps quiet beside it; the list names everything.
+    # A field nobody has touched yet keeps quiet, beside it and in the list, until the person asks.
     assert "måste fyllas i" not in page.part("region").text
-    assert "Region: fältet måste fyllas i" in page.text("problems")
+    assert "Region" not in page.text("problems")
+    page.status_says("1 problem att rätta.")
     assert_accessible(page, "a problem beside its field")
-    # The list's entry moves the focus to the field; its line number to the line in the YAML view.
+    page.press(page.find("#show-all"))
+    assert "Region: fältet måste fyllas i" in page.text("problems")
+    assert "måste fyllas i" in page.part("region").text
+    # The list names a field as the form does, and its entry moves the focus to the field.
     [item] = [item for item in page.driver.find_elements(By.CSS_SELECTOR, "#problems li") if "Organisationsnummer" in item.text]
-    item.find_element(By.CSS_SELECTOR, ".to-field").click()
-    assert page.driver.switch_to.active_element == page.field("parties/0/org_number")
-    line = item.find_element(By.CSS_SELECTOR, ".to-line")
-    number = int(line.text.split()[-1])
-    line.click()
+    assert item.text.startswith("Part 1 › Organisationsnummer: 212999-0078 har fel kontrollsiffra")
+    assert "rad" not in page.text("problems")  # no way into the YAML text where the form has the field
+    page.press(item.find_element(By.CSS_SELECTOR, ".to-field"))
+    assert page.focused() == page.field("parties/0/org_number")
+
+
+def test_the_empty_form_says_how_much_is_missing_and_lists_it_when_asked(page):
+    page.status_says("Inte klart än:")
+    assert re.fullmatch(r"Inte klart än: \d+ uppgifter saknas eller behöver rättas\.", page.text("status"))
+    assert not page.find("#problems").is_displayed()
+    assert page.driver.find_elements(By.CSS_SELECTOR, "#form [aria-invalid=true]") == []
+    show_all = page.find("#show-all")
+    assert show_all.text == "Visa vad som saknas"
+    page.press(show_all)
+    assert "Diarienummer: fältet måste fyllas i" in page.text("problems")
+    assert "rad 1" not in page.text("problems")
+    assert page.focused() == page.find("#problems li button")  # the first of them, to be read or followed
+    page.status_says("problem att rätta")
+    assert not page.find("#show-all").is_displayed()
+
+
+def test_what_must_be_filled_in_is_marked(page):
+    assert page.text("required-hint") == "Fält markerade med * måste fyllas i."
+
+    def marked(path: str) -> bool:
+        label = page.part(path).find_element(By.CSS_SELECTOR, ":scope > label > span, :scope > fieldset > legend .jedi-legend")
+        mark = page.driver.execute_script("return getComputedStyle(arguments[0], '::after').content", label)
+        return "*" in mark
+
+    assert marked("region") and page.field("region").get_attribute("aria-required") == "true"
+    assert not marked("version") and page.field("version").get_attribute("aria-required") is None
+    assert marked("parties")  # at least three
+    assert not marked("local_colleges")
+    page.add("parties")
+    assert marked("parties/0/name") and page.field("parties/0/name").get_attribute("aria-required") == "true"
+    assert not marked("parties/0/signatory/place")
+    assert not marked("steering_group/chair/name")  # the chair may be left out altogether
+    assert_accessible(page, "the marks of what must be filled in")
+
+
+def test_a_problem_in_the_yaml_text_leads_to_its_line(page):
+    page.press(page.find("#yaml-view summary"))
     yaml = page.driver.find_element(By.ID, "yaml")
-    assert page.driver.switch_to.active_element == yaml
+    page.press(yaml)
+    yaml.send_keys(Keys.CONTROL, "a")
+    yaml.send_keys("kind: samverkansavtal\ndnr: KS 2026/55\nregion: [Norrå\n")
+    page.settled()
+    [item] = page.driver.find_elements(By.CSS_SELECTOR, "#problems li")
+    assert "(YAML-vyn, rad" in item.text
+    number = int(re.search(r"rad (\d+)\)", item.text)[1])
+    page.press(item.find_element(By.CSS_SELECTOR, "button"))
+    assert page.focused() == yaml
     cursor_line = page.driver.execute_script("const a = arguments[0]; return a.value.slice(0, a.selectionStart).split('\\n').length", yaml)
     assert cursor_line == number
-    assert yaml.get_attribute("value").splitlines()[number - 1].strip() == "org_number: 212999-0078"
 
 
 def test_a_hangavtal_with_its_samverkansavtal_attached_renders_and_survives_a_reload(page, tmp_path):
@@ -313,6 +493,32 @@ def referred_to(text: str) -> list[Path]:
     return sorted(set(found))
 
 
+@pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.yaml")), ids=lambda path: path.stem)
+def test_every_example_opened_with_the_documents_it_names_is_judged_as_on_the_command_line(page, example):
+    [outcome] = validate_files([example])  # what tcdocs validate says
+    text = example.read_text(encoding="utf-8")
+    page.upload("open-file", example)
+    page.wait.until(lambda d: d.find_element(By.ID, "kind").get_attribute("value") == re.search(r"^kind: (\w+)", text, re.M)[1])
+    referred = referred_to(text)
+    if referred:
+        page.upload("attach-files", *referred)
+        for path in referred:
+            assert path.name in page.text("attached")
+    page.settled()
+    if outcome.error is not None:
+        page.status_says("problem att rätta")
+        return
+    page.status_says("Inga problem")
+    warnings = len(outcome.warnings)
+    assert len(page.driver.find_elements(By.CSS_SELECTOR, "#warnings li")) == warnings
+    if warnings:
+        page.status_says(f"{warnings} varning")
+    for field in re.findall(r"^(\w+): \w+\.yaml", text, re.M):  # each named document is chosen among the attached files
+        how, chosen = page.part(field).find_elements(By.CSS_SELECTOR, "select")
+        assert Select(how).first_selected_option.text == "En bifogad fil"
+        assert Select(chosen).first_selected_option.text == re.search(rf"^{field}: (\S+)", text, re.M)[1]
+
+
 def test_a_late_granskningsprotokoll_shows_its_warning(page, tmp_path):
     # The example, sent two months after its visit; with the documents it refers to attached.
     text = (EXAMPLES / "granskningsprotokoll.yaml").read_text(encoding="utf-8")
@@ -332,6 +538,50 @@ def test_a_late_granskningsprotokoll_shows_its_warning(page, tmp_path):
     assert "mer än en månad efter granskningsbesöket" in page.part("sent").text
 
 
+SAVED = "Öppna filen som sparades med ”Spara uppgifter”."
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "said"),
+    [
+        ("avtal.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\x00\x00",
+         "avtal.pdf är ett färdigt dokument. Öppna uppgifterna som det gjordes av: filen som sparades med ”Spara uppgifter”."),
+        ("logga.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+         f"logga.png är ingen fil med uppgifter (det kan vara ett dokument eller en bild). {SAVED}"),
+        ("anteckningar.txt", "Möte: [tisdag\n".encode(),
+         f"anteckningar.txt går inte att läsa: texten är inte skriven som uppgifter (rad 2). {SAVED}"),
+        ("lista.yaml", "- Norrå\n- Västerå\n".encode(), f"lista.yaml säger inte vilket dokument uppgifterna gäller. {SAVED}"),
+    ],
+    ids=["a PDF", "a picture", "text", "data of no kind"],
+)
+def test_a_wrong_file_is_refused_in_plain_swedish(page, tmp_path, name, content, said):
+    page.type("dnr", "KS 2026/12")
+    wrong = tmp_path / name
+    wrong.write_bytes(content)
+    page.settled()
+    page.upload("open-file", wrong)
+    page.wait.until(lambda _: page.text("open-note") == said)
+    assert page.field("dnr").get_attribute("value") == "KS 2026/12"  # nothing was replaced
+    page.upload("open-file", EXAMPLES / "samverkansavtal.yaml")  # the right file: the note goes
+    page.wait.until(lambda _: page.find("#ask").is_displayed())
+    page.find("#ask-yes").click()
+    page.wait.until(lambda _: not page.find("#open-note").is_displayed())
+
+
+def test_a_wrong_file_is_not_attached(page, tmp_path):
+    page.upload("open-file", EXAMPLES / "hangavtal.yaml")
+    page.wait.until(lambda d: d.find_element(By.ID, "kind").get_attribute("value") == "hangavtal")
+    page.settled()
+    wrong = tmp_path / "samverkansavtal.pdf"
+    wrong.write_bytes(b"%PDF-1.7\n\x00\x00")
+    page.upload("attach-files", wrong)
+    page.wait.until(lambda _: "samverkansavtal.pdf är ett färdigt dokument." in page.text("attach-note"))
+    assert "samverkansavtal.pdf" not in page.text("attached")
+    page.upload("attach-files", EXAMPLES / "samverkansavtal.yaml")
+    page.status_says("Inga problem")
+    assert not page.find("#attach-note").is_displayed()
+
+
 def test_a_reload_keeps_the_draft(page):
     page.type("dnr", "KS 2026/901")
     page.type("region", "Mellanå")
@@ -343,7 +593,7 @@ def test_a_reload_keeps_the_draft(page):
 
 
 @pytest.mark.parametrize(("width", "zoom"), [(400, 1), (1280, 2)], ids=["400px", "200%"])
-def test_a_narrow_window_or_a_large_zoom_gives_one_column_without_sideways_scrolling(page, width, zoom):
+def test_a_narrow_window_or_a_large_zoom_gives_one_column_with_the_outcome_in_view(page, width, zoom):
     page.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                                 {"width": width // zoom, "height": 800 // zoom, "deviceScaleFactor": zoom, "mobile": False})
     try:
@@ -356,6 +606,21 @@ def test_a_narrow_window_or_a_large_zoom_gives_one_column_without_sideways_scrol
         )
         assert sizes["scroll"] <= sizes["client"]
         assert sizes["check"] > sizes["data"]  # one column: the check comes after the form
+        # Far down the form, the check's outcome and the downloads are in the window, and the field being
+        # filled in is not under them.
+        page.write("process_leader/name", "Dana Holm")
+        for _ in range(3):
+            ActionChains(page.driver).send_keys(Keys.TAB).perform()
+        page.settled()
+        page.status_says("1 problem att rätta.")
+        seen = page.driver.execute_script(
+            "const box = (e) => e.getBoundingClientRect(); const bar = box(document.getElementById('outcome'));"
+            "const shown = (id) => { const b = box(document.getElementById(id));"
+            "                        return b.top >= 0 && b.bottom <= innerHeight && b.height > 0; };"
+            "return {status: shown('status'), pdf: shown('pdf'), docx: shown('docx'),"
+            "        focus: box(document.activeElement).bottom <= bar.top && box(document.activeElement).top >= 0}"
+        )
+        assert seen == {"status": True, "pdf": True, "docx": True, "focus": True}
         assert_accessible(page, f"{width} px at {zoom * 100} %")
     finally:
         page.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
@@ -363,11 +628,11 @@ def test_a_narrow_window_or_a_large_zoom_gives_one_column_without_sideways_scrol
 
 def test_the_yaml_view_and_the_form_follow_each_other(page):
     page.type("region", "Norrå")
-    page.find("#yaml-view summary").click()
+    page.press(page.find("#yaml-view summary"))
     yaml = page.driver.find_element(By.ID, "yaml")
     page.wait.until(lambda _: "region: Norrå" in yaml.get_attribute("value"))
     assert page.text("yaml-lines").startswith("1 2 3")
-    yaml.click()
+    page.press(yaml)
     yaml.send_keys(Keys.CONTROL, "a")
     yaml.send_keys("kind: samverkansavtal\ndnr: KS 2026/55\nregion: Västerå\n")
     page.wait.until(lambda _: page.field("region").get_attribute("value") == "Västerå")
@@ -403,31 +668,39 @@ def test_saved_data_is_the_yaml_named_after_the_kind_and_dnr(page):
     assert saved.read_text(encoding="utf-8") == "kind: samverkansavtal\ndnr: KS 2026/901\n"
 
 
-def test_an_older_answer_never_replaces_a_newer_one(page):
-    page.find("#starter").click()
+def test_a_newer_check_cancels_the_one_on_its_way_and_a_late_answer_is_never_shown(page):
+    page.press(page.find("#starter"))
     page.settled()
     page.status_says("Inga problem")
-    # The next check's answer is held back until the one after it has been shown.
+    # The first check from here on is answered by the service, but its answer is held back until released.
     page.driver.execute_script("""
         const original = window.fetch;
-        window.held = null;
-        window.fetch = async (url, options) => {
-          const response = await original(url, options);
-          if (!String(url).includes('/v1/check/') || window.held !== null) return response;
-          window.held = 'waiting';
-          await new Promise((release) => { window.release = release; });
+        window.checks = [];
+        window.fetch = async (url, options = {}) => {
+          if (!String(url).includes('/v1/check/')) return original(url, options);
+          const {signal, ...rest} = options;
+          const check = {signal, state: 'asked'};
+          window.checks.push(check);
+          const response = await original(url, rest);
+          if (window.checks.length === 1) {
+            check.state = 'held';
+            await new Promise((release) => { window.release = release; });
+          }
           const body = await response.text();
           return {ok: response.ok, status: response.status, headers: response.headers,
-                  json: async () => { setTimeout(() => { window.held = 'done'; }); return JSON.parse(body); }};
+                  json: async () => { setTimeout(() => { check.state = 'answered'; }); return JSON.parse(body); }};
         };""")
     right = page.field("parties/0/org_number").get_attribute("value")
     page.type("parties/0/org_number", "212999-0078")
-    page.wait.until(lambda d: d.execute_script("return window.held === 'waiting'"))
+    page.wait.until(lambda d: d.execute_script("return window.checks[0].state === 'held'"))
+    assert page.driver.execute_script("return window.checks[0].signal.aborted") is False
     page.type("parties/0/org_number", right)
+    page.wait.until(lambda d: d.execute_script("return window.checks.length > 1"))
+    assert page.driver.execute_script("return window.checks[0].signal.aborted") is True  # cancelled by the newer one
     page.settled()
     page.status_says("Inga problem")
-    page.driver.execute_script("window.release()")
-    page.wait.until(lambda d: d.execute_script("return window.held === 'done'"))
+    page.driver.execute_script("window.release()")  # the first answer arrives, last
+    page.wait.until(lambda d: d.execute_script("return window.checks[0].state === 'answered'"))
     assert "Inga problem" in page.text("status")
     assert not page.find("#problems").is_displayed()
     assert page.field("parties/0/org_number").get_attribute("aria-invalid") is None
@@ -445,7 +718,7 @@ def test_a_lost_connection_is_said_and_can_be_tried_again(page):
         page.driver.execute_cdp_cmd("Network.emulateNetworkConditions", {**offline, "offline": False})
     page.find("#retry").click()
     page.settled()
-    page.status_says("problem att rätta")
+    page.status_says("uppgifter saknas")  # the service's answer: the rest of the form is still to fill in
     assert not page.find("#retry").is_displayed()
 
 
@@ -455,9 +728,11 @@ def test_the_page_speaks_english_when_the_browser_asks(page):
     try:
         page.open()
         assert page.find("html").get_attribute("lang") == "en"
-        assert page.find("h1").text == "tcdocs – Teknikcollege documents"
+        assert page.find("h1").text == "Teknikcollege documents" and page.driver.title == "Teknikcollege documents"
         assert page.find("#pdf").text == "Download PDF"
-        assert "dnr: this field is required" in page.text("problems")
+        page.status_says("Not ready yet:")
+        page.find("#show-all").click()
+        assert "Diarienummer: this field is required" in page.text("problems")  # named by its label, as the form shows it
         page.add("parties")
         assert page.part("parties").find_element(By.CSS_SELECTOR, ".jedi-array-delete").text == "Remove"
     finally:
@@ -480,7 +755,7 @@ def test_the_page_asks_for_the_services_key_once(browser, guarded_service):
     guarded.find("#token").send_keys("hemlig-nyckel-0123456789", Keys.ENTER)
     guarded.wait.until(lambda d: d.execute_script("return document.body.dataset.ready === 'true'"))
     guarded.settled()
-    guarded.status_says("problem att rätta")
+    guarded.status_says("uppgifter saknas")
     guarded.driver.refresh()  # the same tab: the key is kept
     guarded.wait.until(lambda d: d.execute_script("return document.body.dataset.ready === 'true'"))
     guarded.settled()

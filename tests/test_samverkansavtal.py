@@ -8,6 +8,7 @@ import pytest
 
 import tcdocs
 
+from .conftest import EXAMPLES
 from .reading import docx_body, docx_document, docx_header, docx_header_rows, flat, pdf_body, pdf_fonts, pdf_pages, words
 
 SECTION_HEADINGS = [
@@ -214,7 +215,6 @@ def test_two_processes_in_different_time_zones_give_the_same_bytes(tmp_path):
     import subprocess
     import sys
 
-    from .conftest import EXAMPLES
 
     outputs = []
     for zone in ("UTC", "Asia/Tokyo"):
@@ -225,3 +225,16 @@ def test_two_processes_in_different_time_zones_give_the_same_bytes(tmp_path):
         subprocess.run(command, check=True, capture_output=True, env=env)
         outputs.append({name: (folder / f"samverkansavtal.{name}").read_bytes() for name in ("docx", "pdf")})
     assert outputs[0] == outputs[1]
+
+
+def test_a_period_that_starts_before_the_agreement_is_dated_is_a_warning(tmp_path):
+    text = (EXAMPLES / "samverkansavtal.yaml").read_text(encoding="utf-8")
+    early = tmp_path / "tidig.yaml"
+    early.write_text(re.sub(r"^  start: \d{4}-\d{2}-\d{2}", "  start: 2026-01-01", text, count=1, flags=re.MULTILINE), encoding="utf-8")
+    dated = re.search(r"^date: (\S+)", text, re.MULTILINE)
+    assert dated is not None
+    _, warnings = tcdocs.load_checked(early)
+    [warning] = warnings
+    assert (warning.path, warning.severity) == ("period.start", "warning")
+    assert warning.text("sv") == f"certifieringsperioden börjar 2026-01-01, före avtalets datum ({dated[1]}); kontrollera datumen"
+    assert tcdocs.load_checked(EXAMPLES / "samverkansavtal.yaml").warnings == []  # the same day or after: nothing to say

@@ -227,11 +227,11 @@ def test_page_preview_and_starter(server):
     status, headers, page = call(f"{server}/", language="sv-SE,sv;q=0.9")
     assert status == 200 and "script-src 'self'" in headers["content-security-policy"]
     text = page.decode()
-    assert '<html lang="sv">' in text and "<h1>tcdocs – Teknikcollege-dokument</h1>" in text
+    assert '<html lang="sv">' in text and "<h1>Teknikcollege-dokument</h1>" in text
     assert "<noscript>" in text and "Sidan behöver JavaScript" in text
     assert '<option value="hangavtal">Hängavtal</option>' in text
     english = call(f"{server}/", language="en-GB,en;q=0.9")[2].decode()
-    assert '<html lang="en">' in english and "<h1>tcdocs – Teknikcollege documents</h1>" in english
+    assert '<html lang="en">' in english and "<h1>Teknikcollege documents</h1>" in english
     # The form library and its licence are served with the page; the tests' own tools are not.
     served = {"jedison.umd.js": "text/javascript", "jedison.LICENSE.txt": "text/plain", "js-yaml.min.js": "text/javascript"}
     for name, media in served.items():
@@ -415,6 +415,20 @@ def test_no_worker_outlives_the_service(stop):
         time.sleep(0.2)
     assert "Traceback" not in running.log_text()
     service.close()
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads the process tree from /proc")
+def test_the_service_is_ready_to_render_when_it_says_it_is_ready():
+    # Its first answer comes after every render worker has started and made a throwaway document,
+    # so that the first PDF a person asks for is as quick as the ones after it (bench/bench_page.py).
+    service = start("--jobs", "2")
+    running = next(service)
+    try:
+        workers = [pid for pid in children(running.process.pid) if "spawn_main" in Path(f"/proc/{pid}/cmdline").read_text()]
+        assert len(workers) == 2
+        assert "2 render workers ready" in running.log_text()
+    finally:
+        service.close()
 
 
 def test_a_port_in_use_is_a_clear_error_with_exit_1(server):

@@ -129,7 +129,7 @@ class Ansokan(Document):
     type: CaseType = Field(title="Ansökan avser")
     agreement: Annotated[Samverkansavtal, BeforeValidator(loader_for(Samverkansavtal, "agreement"))] = Field(
         title="Samverkansavtal",
-        description="Filnamnet på samverkansavtalet för certifieringsperioden, t.ex. samverkansavtal.yaml.",
+        description="Samverkansavtalet för certifieringsperioden.",
     )
     contacts: list[Person] = Field(
         default_factory=list, max_length=50, title="Kontaktpersoner", description="Utöver den regionala processledaren."

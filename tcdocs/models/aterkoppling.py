@@ -56,7 +56,7 @@ class Aterkoppling(Document):
     kind: Literal["aterkoppling"] = Field(title="Dokumentslag")
     interest: InterestField = Field(
         title="Intresseanmälan",
-        description="Filnamnet på intresseanmälan, t.ex. intresseanmalan.yaml, eller dess uppgifter.",
+        description="Intresseanmälan som återkopplingen gäller.",
     )
     received: Day = Field(title="Mottagen", description="Dagen RTS kansli tog emot intresseanmälan.")
     feedback: Prose = Field(title="Återkoppling", description="Kansliets synpunkter; stycken skiljs åt med en tom rad.")

@@ -46,6 +46,7 @@ __all__ = [
     "duplicates",
     "first_illegal",
     "name_key",
+    "referred",
     "registered",
 ]
 
@@ -73,11 +74,43 @@ class Model(BaseModel):
         str_strip_whitespace=True,
         frozen=True,
         defer_build=True,
-        json_schema_extra=lambda schema: schema.pop("description", None),
+        json_schema_extra=lambda schema, model: _schema_extra(schema, model),
         # Each field keeps a text object of its own, so the words of a document can be traced to
         # their field by the object a model's method hands on (tcdocs.tracing).
         cache_strings=False,
     )
+
+
+def _schema_extra(schema: dict[str, Any], model: type[BaseModel]) -> None:
+    """A model's JSON Schema as an editor and the page's form read it: no class docstring, references marked.
+
+    A field that names another document gets ``x-reference``, the other's kind, so that a
+    form offers the other document's file (and its title, which pydantic leaves out when it
+    is the other model's own).
+    """
+    schema.pop("description", None)
+    for name, expected in referred(model).items():
+        node = schema.get("properties", {}).get(name)
+        if isinstance(node, dict):
+            node["x-reference"] = expected.kind_name()
+            title = model.model_fields[name].title
+            if title:
+                node.setdefault("title", title)
+
+
+def referred(model: type[BaseModel]) -> dict[str, type[Document]]:
+    """The fields of *model* that name another document, with the kind each names.
+
+    They are the fields read through a reference loader
+    (:class:`~tcdocs.models.references.Loader`), which knows the kind it expects.
+    """
+    found: dict[str, type[Document]] = {}
+    for name, info in model.model_fields.items():
+        for meta in info.metadata:
+            expected = getattr(getattr(meta, "func", None), "expected", None)
+            if isinstance(expected, type) and issubclass(expected, Document):
+                found[name] = expected
+    return found
 
 
 def _check_organisation_number(value: str) -> str:

@@ -62,7 +62,7 @@ class ProtocolReference(Model):
     date: Day = Field(title="Protokollets datum")
     visit_date: Day = Field(title="Granskningsbesökets datum")
     case: Case = Field(title="Ärende")
-    supplements: YesNo = Field(True, title="Kompletteringar begärda", description="Sant om protokollet begärde kompletteringar.")
+    supplements: YesNo = Field(True, title="Kompletteringar begärda", description="Protokollet begärde kompletteringar.")
 
 
 ProtocolField = Annotated[
@@ -94,12 +94,12 @@ class Beslut(Document):
     kind: Literal["beslut"] = Field(title="Dokumentslag")
     protocol: ProtocolField = Field(
         title="Granskningsprotokoll",
-        description="Filnamnet på granskningsprotokollet, t.ex. granskningsprotokoll.yaml, eller protokollets uppgifter.",
+        description="Granskningsprotokollet som beslutet gäller.",
     )
     response: Annotated[Svar | None, BeforeValidator(loader_for(Svar, "response"))] = Field(
         None,
         title="Svar på protokoll",
-        description="Filnamnet på regionens svar med kompletteringar, t.ex. svar.yaml, när protokollet begärde kompletteringar.",
+        description="Regionens svar med kompletteringarna, när protokollet begärde kompletteringar.",
     )
     outcome: DecisionOutcome = Field(title="Beslut")
     scope: list[ReviewedSchool] = Field(

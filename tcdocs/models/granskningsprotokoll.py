@@ -92,7 +92,7 @@ class Granskningsprotokoll(Document):
     application: Annotated[Ansokan | None, BeforeValidator(loader_for(Ansokan, "application"))] = Field(
         None,
         title="Ansökan",
-        description="Filnamnet på regionens ansökan, t.ex. ansokan.yaml; ärendet, regionen och utbildningarna hämtas därifrån.",
+        description="Regionens ansökan; ärendet, regionen och utbildningarna hämtas därifrån.",
     )
     case: Case | None = Field(None, title="Ärende", description="Anges när ansökan inte finns som fil.")
     visit: Visit = Field(title="Granskningsbesök")

@@ -109,7 +109,7 @@ class JoiningFinancing(Model):
         title="Belopp per år",
         description="Utelämnas när huvudavtalet anges som fil: andelen räknas då fram enligt huvudavtalets kostnadsmodell.",
     )
-    pro_rata: YesNo = Field(True, title="Del av första året", description="Sant om första årets andel räknas per hel månad.")
+    pro_rata: YesNo = Field(True, title="Del av första året", description="Första årets andel räknas per hel månad.")
 
 
 class DecisionBody(StrEnum):
@@ -124,7 +124,9 @@ class PoliticalDecision(Model):
     """The joining party's political decision to join, as its minutes record it."""
 
     body: DecisionBody = Field(title="Beslutande organ")
-    committee: Line | None = Field(None, title="Nämndens namn", description="Krävs när body är namnd, t.ex. barn- och utbildningsnämnden.")
+    committee: Line | None = Field(
+        None, title="Nämndens namn", description="Krävs när beslutet fattades av en nämnd, t.ex. barn- och utbildningsnämnden."
+    )
     date: Day = Field(title="Beslutsdatum")
     paragraph: int = Field(ge=1, le=9999, title="Paragraf", description="Paragrafens nummer i protokollet, utan §.")
     dnr: Line = Field(title="Diarienummer")
@@ -183,7 +185,7 @@ class Hangavtal(Document):
     kind: Literal["hangavtal"] = Field(title="Dokumentslag")
     agreement: MainAgreementField = Field(
         title="Huvudavtal",
-        description="Filnamnet på samverkansavtalet, t.ex. samverkansavtal.yaml, eller huvudavtalets uppgifter.",
+        description="Samverkansavtalet som parten ansluter sig till.",
     )
     party: JoiningParty = Field(title="Ansluten part")
     joins_on: Day = Field(title="Anslutningsdatum", description="Dagen då parten blir part i huvudavtalet.")

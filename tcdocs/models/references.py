@@ -24,7 +24,7 @@ from pydantic import ValidationInfo
 from ..messages import Lines, Message
 from .base import Document
 
-__all__ = ["REFERENCE_TAG", "document_tag", "load_reference", "loader_for", "shape_of"]
+__all__ = ["REFERENCE_TAG", "Loader", "document_tag", "load_reference", "loader_for", "shape_of"]
 
 REFERENCE_TAG = "<reference>"
 """The union tag for a document written out by hand. Tags are in angle brackets, which no
@@ -48,13 +48,25 @@ def shape_of(expected: type[Document]) -> Callable[[Any], str]:
     return shape
 
 
-def loader_for(expected: type[Document], field: str) -> Callable[[Any, ValidationInfo], Any]:
+class Loader:
+    """A before-validator that replaces a name by the document of kind *expected* it names.
+
+    It is also how a field is known to name another document
+    (:func:`~tcdocs.models.base.referred`): the schema marks such a field, so that a form
+    offers the other document's file.
+    """
+
+    def __init__(self, expected: type[Document], field: str) -> None:
+        self.expected = expected
+        self.field = field
+
+    def __call__(self, value: Any, info: ValidationInfo) -> Any:
+        return load_reference(value, info, self.expected, self.field)
+
+
+def loader_for(expected: type[Document], field: str) -> Loader:
     """A before-validator that replaces a path by the document of kind *expected* it names."""
-
-    def load_path(value: Any, info: ValidationInfo) -> Any:
-        return load_reference(value, info, expected, field)
-
-    return load_path
+    return Loader(expected, field)
 
 
 def load_reference(value: Any, info: ValidationInfo, expected: type[Document], field: str) -> Any:

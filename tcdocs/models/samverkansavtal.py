@@ -289,6 +289,18 @@ class Samverkansavtal(Document):
             raise RuleError(problems)
         return self
 
+    def warnings(self) -> list[tuple[tuple[str | int, ...], str]]:
+        if self.period.start < self.date:
+            # A period that has begun before its agreement is dated is most often a wrong year or a date typed backwards.
+            start, day = self.period.start, self.date
+            return [
+                (
+                    ("period", "start"),
+                    Message("the certification period starts on {start}, before the agreement's date ({day})", start=start, day=day),
+                )
+            ]
+        return []
+
     @property
     def host(self) -> AgreementParty:
         """The host municipality (värdkommun)."""

@@ -51,7 +51,7 @@ class Item(Model):
     standard: StandardItem | None = Field(
         None,
         title="Standardpunkt",
-        description="oppnande, justerare, dagordning, foregaende, nasta_mote eller avslutande; ersätter den ifyllda punkten.",
+        description="En av mötets stående punkter, till exempel mötets öppnande; ersätter den ifyllda punkten.",
     )
     dnr: Line | None = Field(None, title="Diarienummer")
     text: Prose | None = Field(None, title="Text", description="Stycken skiljs åt med en tom rad.")

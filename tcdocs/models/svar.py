@@ -92,7 +92,7 @@ class Svar(Document):
     kind: Literal["svar"] = Field(title="Dokumentslag")
     protocol: ProtocolField = Field(
         title="Granskningsprotokoll",
-        description="Filnamnet på granskningsprotokollet, t.ex. granskningsprotokoll.yaml, eller dess uppgifter.",
+        description="Granskningsprotokollet som svaret gäller.",
     )
     handled: MinutesReference = Field(
         title="Regionala styrgruppens behandling", description="Mötet där styrgruppen behandlade kompletteringarna."

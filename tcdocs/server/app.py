@@ -25,10 +25,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
 from .._version import __version__
-from ..catalogue import kinds
+from ..catalogue import kinds, starter
+from ..errors import TcdocsError
+from ..loader import load_text
 from ..messages import Message, say
 from ..models import KINDS
 from .answers import Refusal, language, secure
+from .page import preview_html
 from .roundtrip import router as roundtrip_router
 from .routes import router
 from .settings import ServiceSettings
@@ -53,7 +56,9 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        service.renderer.start()
+        # Ready means ready to answer at once: the workers are started and warm, and the checks too,
+        # before the service listens.
+        await asyncio.gather(service.renderer.warm(next(iter(KINDS))), asyncio.to_thread(_warm_checks))
         try:
             yield
         finally:
@@ -70,6 +75,16 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     app.add_exception_handler(StarletteHTTPException, _no_such)  # type: ignore[arg-type]
     app.openapi = lambda: _openapi(app, service.settings)  # type: ignore[method-assign]
     return app
+
+
+def _warm_checks() -> None:
+    """Check and preview each kind's starter once in the service's own process: the models' validators
+    and the wording templates are built on their first use, which would otherwise be a person's first check."""
+    for kind in KINDS:
+        try:
+            preview_html(load_text(starter(kind), f"{kind}.yaml"))
+        except TcdocsError as exc:  # a starter that does not check is a test's to find; the service still serves
+            log.warning("the checks of %s could not be warmed up: %s", kind, exc)
 
 
 async def _every_request(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

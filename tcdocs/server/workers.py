@@ -7,6 +7,7 @@ import contextlib
 import ctypes
 import logging
 import multiprocessing
+import os
 import signal
 import sys
 import threading
@@ -42,6 +43,16 @@ def _worker_start() -> None:
     warm_up(FORMATS)
 
 
+def _warm_job(kind: str) -> int:
+    """Render *kind*'s starter in every format and throw it away: what a first render does once per
+    process (layout, fonts, the Word file) is then done. Returns the worker's process id."""
+    from ..catalogue import starter
+    from ..loader import load_text
+
+    render_formats(load_text(starter(kind), f"{kind}.yaml"), FORMATS)
+    return os.getpid()
+
+
 def _render_job(doc: Document, fmt: str, timeout: float) -> bytes:
     # Runs in the main thread of a worker process, which is the service's own: the alarm is its to arm.
     with alarm(timeout):
@@ -62,6 +73,30 @@ class Renderer:
         # spawn: the service's own threads never reach a worker through fork.
         context = multiprocessing.get_context("spawn")
         self.pool = ProcessPoolExecutor(max_workers=self.settings.workers, mp_context=context, initializer=_worker_start)
+
+    async def warm(self, kind: str) -> None:
+        """Start every worker and have each render *kind*'s starter once, so that the first request a
+        person sends finds them ready (the service says it is ready when this is done).
+
+        Jobs go out a round at a time, one per worker, until every worker has rendered one: a
+        worker that is done early may take a second job of a round, leaving another for the next.
+        """
+        if self.pool is None:
+            self.start()
+        assert self.pool is not None
+        loop = asyncio.get_running_loop()
+        warm: set[int] = set()
+        started = time.monotonic()
+        try:
+            for _ in range(4):
+                jobs = [loop.run_in_executor(self.pool, _warm_job, kind) for _ in range(self.settings.workers)]
+                warm |= set(await asyncio.wait_for(asyncio.gather(*jobs), self.settings.timeout * 2 + 30))
+                if len(warm) >= self.settings.workers:
+                    break
+        except Exception as exc:  # the service still serves; its first renders are only slower
+            log.warning("the render workers could not be warmed up: %s", exc)
+            return
+        log.info("%d render workers ready in %.1f s", len(warm), time.monotonic() - started)
 
     def stop(self) -> None:
         """Stop the workers now, running renders included, and wait until they are gone."""

@@ -18,7 +18,8 @@ const DRAFT_KEY = "tcdocs.draft";
 const TOKEN_KEY = "tcdocs.token";
 const DRAFT_FILES_LIMIT = 1000000; // characters of attached documents kept with the draft; larger ones are attached again
 const LARGEST_FILE = 2000000; // bytes: a data file is a few kilobytes; anything this large is not one
-const CHECK_DELAY = 500; // milliseconds of quiet after an edit before the data is checked
+const CHECK_DELAY = 0; // milliseconds after an edit before the data is checked: at once (a check for older data is cancelled)
+const SLOW_ANSWER = 600; // milliseconds of waiting for a check before the status says it is on its way
 const ANSWER_TIME = 90000; // milliseconds to wait for the service before saying it did not answer
 
 // The form library's own words (buttons of lists), in the reader's language.
@@ -44,6 +45,9 @@ const FORM_WORDS = {
   fileBranch: t("An attached file"),
   detailsBranch: t("The details, written out"),
   shapeOf: (field) => t("{field} is given as", { field }),
+  dateFormat: t("YYYY-MM-DD"),
+  timeFormat: t("HH:MM"),
+  writtenAs: (format) => t("Written {format}.", { format }),
 };
 
 const state = {
@@ -63,6 +67,7 @@ const state = {
   showAll: false, // show every problem beside its field (after opening a file, or trying to download)
   preview: null, // the last preview without problems
   retry: null, // what "Try again" does
+  checking: null, // the AbortController of the check on its way
   schemas: new Map(),
 };
 const timers = { check: 0, yaml: 0, draft: 0 };
@@ -75,13 +80,18 @@ function storedToken() {
   try { return sessionStorage.getItem(TOKEN_KEY); } catch (error) { return null; }
 }
 
-/** fetch() with the service's key, asking the person for the key when the service wants one. */
+/**
+ * fetch() with the service's key, asking the person for the key when the service wants one. It gives up
+ * after ANSWER_TIME (TimeoutError), or when options.signal is aborted (AbortError).
+ */
 async function api(path, options = {}) {
+  const waiting = AbortSignal.timeout(ANSWER_TIME);
+  const signal = options.signal ? AbortSignal.any([options.signal, waiting]) : waiting;
   for (;;) {
     const headers = new Headers(options.headers ?? {});
     const token = storedToken();
     if (token) headers.set("Authorization", `Bearer ${token}`);
-    const response = await fetch(path, { ...options, headers, signal: AbortSignal.timeout(ANSWER_TIME) });
+    const response = await fetch(path, { ...options, headers, signal });
     if (response.status !== 401) return response;
     if (!(await askToken(Boolean(token)))) return response;
   }
@@ -144,12 +154,13 @@ function say(text, tone = "") {
   $("status").textContent = text;
   $("status").className = tone;
   $("retry").hidden = true;
+  $("show-all").hidden = true;
 }
 
 function lost(retry, timedOut) {
   say(timedOut
     ? t("The service did not answer in time. Try again in a moment.")
-    : t("No contact with the service. Check that tcdocs serve is running, then try again."), "error");
+    : t("No contact with the service. Check the network connection, or ask whoever runs the service whether it is running, then try again."), "error");
   state.retry = retry;
   $("retry").hidden = false;
   document.body.dataset.busy = "false";
@@ -175,23 +186,35 @@ function checkSoon(delay = CHECK_DELAY) {
   timers.check = setTimeout(check, delay);
 }
 
+/**
+ * Check the data as it is now. A check still running for older data is cancelled: its answer is not
+ * wanted any more; and an answer that arrives after a newer one is never shown.
+ */
 async function check() {
   clearTimeout(timers.check);
   timers.check = 0;
   const number = ++state.sent;
+  state.checking?.abort();
+  const checking = new AbortController();
+  state.checking = checking;
   document.body.dataset.busy = "true";
-  say(t("Checking …"), "busy");
+  // Said only when the answer is slow in coming: at every keystroke it would flicker, and be read out.
+  const slow = setTimeout(() => { if (number === state.sent) say(t("Checking …"), "busy"); }, SLOW_ANSWER);
   let answer;
   try {
-    const response = await api(`/v1/check/${encodeURIComponent(state.kind)}`, dataRequest());
+    const response = await api(`/v1/check/${encodeURIComponent(state.kind)}`, { ...dataRequest(), signal: checking.signal });
     if (!response.ok) {
       if (number === state.sent) await refused(response, check);
       return;
     }
     answer = await response.json();
   } catch (error) {
+    if (error.name === "AbortError") return; // a newer check took its place
     if (number === state.sent) lost(check, error.name === "TimeoutError");
     return;
+  } finally {
+    clearTimeout(slow);
+    if (state.checking === checking) state.checking = null;
   }
   if (number <= state.answered) return;
   state.answered = number;
@@ -208,15 +231,37 @@ function show(answer, latest) {
   annotate();
   if (!latest) return;
   if (!timers.check) document.body.dataset.busy = "false"; // else an edit since is about to be checked
-  const problems = answer.problems.length;
-  const warnings = answer.warnings.length;
-  if (problems > 0) {
-    say(counted(problems, t("1 problem to fix."), t("{count} problems to fix.", { count: problems })), "error");
+  sayOutcome();
+}
+
+/**
+ * Say what the last answer means for the person: the problems listed (those of the fields they filled
+ * in, or all of them once asked for), how many more there are, or that the document is ready.
+ */
+function sayOutcome() {
+  const listed = state.problems.filter(isListed).length;
+  const waiting = state.problems.length - listed;
+  const warnings = state.warnings.length;
+  if (listed > 0) {
+    say(counted(listed, t("1 problem to fix."), t("{count} problems to fix.", { count: listed })), "error");
+  } else if (waiting > 0) {
+    say(counted(waiting, t("Not ready yet: 1 field is missing or needs fixing."),
+      t("Not ready yet: {count} fields are missing or need fixing.", { count: waiting })));
   } else if (warnings > 0) {
     say(counted(warnings, t("No problems, but 1 warning."), t("No problems, but {count} warnings.", { count: warnings })), "warning");
   } else {
     say(t("No problems. The preview shows the document."), "ok");
   }
+  $("show-all").hidden = waiting === 0;
+}
+
+/** Show every problem, in the list and beside its field, and move to the first one (the person asked). */
+function showEverything() {
+  state.showAll = true;
+  showList();
+  showBeside();
+  sayOutcome();
+  $("problems").querySelector("button")?.focus();
 }
 
 // The frame is never hidden: Chromium does not paint a frame that was loaded while hidden and shown after.
@@ -256,44 +301,93 @@ function showsBeside(pointer, problem) {
 }
 
 function annotate() {
+  whenReleased(showBeside);
+}
+
+function showBeside() {
   if (state.form) state.form.show([...state.problems, ...state.warnings].filter(inDocument), showsBeside);
 }
 
 function listFindings() {
-  fill($("problems"), $("problems-heading"), state.problems);
+  whenReleased(showList);
+}
+
+function showList() {
+  fill($("problems"), $("problems-heading"), state.problems.filter(isListed));
   fill($("warnings"), $("warnings-heading"), state.warnings);
 }
 
+/**
+ * Whether a problem is in the list: one about a field the person filled in or changed (as beside the
+ * field), or every one once the person asked for them, tried to download, or opened a file. A form
+ * that has only just been opened lists nothing in red: the status says how much is still missing.
+ */
+function isListed(problem) {
+  if (!inDocument(problem) || !problem.path || !state.form) return true;
+  return showsBeside(state.form.instanceFor(problem.path).path, problem);
+}
+
+// --- a click on its way ----------------------------------------------------------------------------------
+
+// A click is a press and a release on the same element. Whatever would move the page's parts while a
+// button is held down (a message appearing beside a field, the list of problems drawn again) waits until
+// it is released and the click has landed; the pointer's release ends the wait, or at the latest HOLD_LIMIT.
+const pointer = { down: false, waiting: new Set(), limit: 0 };
+const HOLD_LIMIT = 2000; // milliseconds
+
+function whenReleased(update) {
+  if (pointer.down) pointer.waiting.add(update);
+  else update();
+}
+
+function pressed() {
+  pointer.down = true;
+  clearTimeout(pointer.limit);
+  pointer.limit = setTimeout(released, HOLD_LIMIT);
+}
+
+function released() {
+  clearTimeout(pointer.limit);
+  pointer.down = false;
+  const waiting = [...pointer.waiting];
+  pointer.waiting.clear();
+  for (const update of waiting) update();
+}
+
 function fill(list, heading, findings) {
-  list.replaceChildren(...findings.map(finding));
+  const said = JSON.stringify(findings);
+  if (list.dataset.said !== said) {
+    list.replaceChildren(...findings.map(finding));
+    list.dataset.said = said;
+  }
   list.hidden = heading.hidden = findings.length === 0;
 }
 
+/**
+ * A problem in the list, named as the form names its field. One in the document moves to its field;
+ * one about the YAML text as a whole (no field), to its line in the YAML view.
+ */
 function finding(problem) {
   const item = document.createElement("li");
   item.className = problem.severity === "warning" ? "warning" : "problem";
-  const said = problem.field ? `${problem.field}: ${problem.message}` : problem.message;
   if (!inDocument(problem)) {
-    item.textContent = problem.line
-      ? t("In {file}, line {line}: {problem}", { file: problem.file, line: problem.line, problem: said })
-      : t("In {file}: {problem}", { file: problem.file, problem: said });
+    const said = problem.field ? `${problem.field}: ${problem.message}` : problem.message;
+    item.textContent = t("In {file}: {problem}", { file: problem.file, problem: said });
     return item;
   }
-  const toField = button(said, "to-field", () => {
-    if (!problem.path && problem.line) {
-      toLine(problem.line, problem.column); // about the text as a whole (its YAML), not one field
+  const field = (problem.path && state.form?.labelOf(problem.path)) || problem.field;
+  const said = field ? `${field}: ${problem.message}` : problem.message;
+  const inText = !problem.path && problem.line;
+  const words = inText ? t("{problem} (the YAML view, line {line})", { problem: said, line: problem.line }) : said;
+  item.append(button(words, "to-field", () => {
+    if (inText) {
+      toLine(problem.line, problem.column);
       return;
     }
     state.touched.add(state.form.instanceFor(problem.path).path);
     annotate();
     if (!state.form.focus(problem.path) && problem.line) toLine(problem.line, problem.column);
-  });
-  item.append(toField);
-  if (problem.line) {
-    const line = button(t("line {line}", { line: problem.line }), "to-line", () => toLine(problem.line, problem.column));
-    line.setAttribute("aria-label", t("line {line} in the YAML view", { line: problem.line }));
-    item.append(" ", line);
-  }
+  }));
   return item;
 }
 
@@ -309,6 +403,7 @@ function button(text, className, action) {
 /** After a refused download: every problem beside its field, and the first one in view with the focus. */
 function toFirstProblem() {
   state.showAll = true;
+  listFindings();
   annotate();
   const first = state.problems.find(inDocument);
   if (!first) return;
@@ -453,9 +548,11 @@ function readYaml() {
     return;
   }
   $("yaml-status").textContent = "";
-  state.showAll = true;
+  state.showAll = true; // whoever writes the YAML sees every problem
   state.form.setDocument(data);
+  listFindings();
   annotate();
+  if (state.answered === state.sent && !timers.check) sayOutcome();
 }
 
 // --- the form --------------------------------------------------------------------------------------------
@@ -496,6 +593,7 @@ async function showKind(kind, data, text) {
 function formChanged() {
   state.yaml = dump(state.form.document());
   showYaml();
+  listFindings();
   annotate();
   checkSoon();
   keepDraftSoon();
@@ -512,6 +610,7 @@ async function startWith(kind, data, text, name) {
   state.preview = null;
   state.documentName = name ?? null;
   $("yaml-status").textContent = "";
+  note($("open-note"), "");
   await showKind(kind, data, text);
   markStale();
   listFindings();
@@ -598,31 +697,58 @@ async function openFile() {
   const [file] = input.files;
   input.value = "";
   if (!file) return;
-  const text = await readText(file);
-  if (text === null) return;
+  // Said beside the button, where a check's answer does not replace it.
+  const read = await readData(file, (text) => note($("open-note"), text));
+  if (read === null) return;
+  note($("open-note"), "");
+  const replace = await mayReplace(
+    t("Open {file}? The data filled in now is replaced by the file's.", { file: file.name }), t("Open and replace"));
+  if (replace) await startWith(read.kind, read.data, read.text, file.name);
+}
+
+/**
+ * A file of data as this page saves it ({text, data, kind}), or null, having said in plain words why the
+ * file is not one: too large, a finished document or a picture, text that is not data, or data of no kind.
+ */
+async function readData(file, tell) {
+  const saved = { file: file.name, button: t("Save the data") };
+  if (file.size > LARGEST_FILE) {
+    tell(t("{file} is too large to be a file of data. Open the file saved with “{button}”.", saved));
+    return null;
+  }
+  let text;
+  try {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    if (bytes.includes(0)) throw new TypeError("binary");
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch (error) {
+    tell(/\.(pdf|docx?|odt|rtf)$/i.test(file.name)
+      ? t("{file} is a finished document. Open the data it was made from: the file saved with “{button}”.", saved)
+      : t("{file} is not a file of data (it may be a document or a picture). Open the file saved with “{button}”.", saved));
+    return null;
+  }
   let data;
   try {
     data = parse(text);
   } catch (error) {
-    say(t("{file} is not YAML: {reason}", { file: file.name, reason: error.message.split("\n")[0] }), "error");
-    return;
+    const line = error.mark ? error.mark.line + 1 : 0;
+    tell(line
+      ? t("{file} cannot be read: its text is not written as data (line {line}). Open the file saved with “{button}”.", { ...saved, line })
+      : t("{file} cannot be read: its text is not written as data. Open the file saved with “{button}”.", saved));
+    return null;
   }
   const kind = data && typeof data === "object" ? data.kind : undefined;
   if (!state.kinds.includes(kind)) {
-    say(t("{file} does not say which kind of document it is (kind:, for example kind: samverkansavtal).", { file: file.name }), "error");
-    return;
-  }
-  const replace = await mayReplace(
-    t("Open {file}? The data filled in now is replaced by the file's.", { file: file.name }), t("Open and replace"));
-  if (replace) await startWith(kind, data, text, file.name);
-}
-
-async function readText(file) {
-  if (file.size > LARGEST_FILE) {
-    say(t("{file} is too large to be a data file.", { file: file.name }), "error");
+    tell(t("{file} does not say which document its data is for. Open the file saved with “{button}”.", saved));
     return null;
   }
-  return file.text();
+  return { text, data, kind };
+}
+
+/** Say *text* in a note of the page (nothing: the note goes). */
+function note(element, text) {
+  element.textContent = text;
+  element.hidden = !text;
 }
 
 function saveData() {
@@ -638,10 +764,20 @@ async function attach() {
   const input = $("attach-files");
   const chosen = [...input.files];
   input.value = "";
+  document.body.dataset.busy = "true"; // the files are read, then the data is checked with them
+  const refused = [];
+  let taken = 0;
   for (const file of chosen) {
-    const text = await readText(file);
-    if (text === null) continue;
-    state.files = state.files.filter((known) => known.name !== file.name).concat({ name: file.name, text });
+    const read = await readData(file, (text) => refused.push(text));
+    if (read === null) continue;
+    state.files = state.files.filter((known) => known.name !== file.name).concat({ name: file.name, text: read.text });
+    taken += 1;
+  }
+  // Said beside the attached documents: the check that follows has the status line.
+  note($("attach-note"), refused.join(" "));
+  if (taken === 0) {
+    if (!timers.check && state.answered === state.sent) document.body.dataset.busy = "false";
+    return;
   }
   filesChanged();
   const byKind = {};
@@ -728,10 +864,21 @@ async function start() {
   $("attach-files").addEventListener("change", attach);
   $("pdf").addEventListener("click", () => download("pdf"));
   $("docx").addEventListener("click", () => download("docx"));
+  $("show-all").addEventListener("click", showEverything);
   $("retry").addEventListener("click", () => {
     $("retry").hidden = true;
     state.retry?.();
   });
+  // The outcome's height, for the room the page keeps free under it where it stays at the window's bottom.
+  new ResizeObserver(([entry]) => {
+    document.documentElement.style.setProperty("--outcome-height", `${Math.ceil(entry.borderBoxSize[0].blockSize)}px`);
+  }).observe($("outcome"));
+  document.addEventListener("pointerdown", pressed, true);
+  document.addEventListener("click", released, true); // the click has found its element: the page may change
+  for (const type of ["pointerup", "pointercancel"]) {
+    document.addEventListener(type, () => setTimeout(released), true); // a release that makes no click
+  }
+  window.addEventListener("blur", released);
   $("form").addEventListener("input", formChanged); // the YAML view and the check follow each keystroke
   $("yaml").addEventListener("input", yamlTyped);
   $("yaml").addEventListener("scroll", () => { $("yaml-lines").scrollTop = $("yaml").scrollTop; });

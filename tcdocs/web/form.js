@@ -100,6 +100,26 @@
     }
   }
 
+  /**
+   * Which parts of a form must be filled in: a Map from form path to true, each list position written
+   * as "*" so that one entry stands for every item. A field is needed when its group needs it and the
+   * group is needed itself; an item of a list is there because the person added it, so what it needs
+   * is needed.
+   */
+  function neededParts(schema) {
+    const needed = new Map();
+    const walk = (node, path, required) => {
+      if (!isObject(node)) return;
+      needed.set(path, needed.get(path) || required);
+      for (const arm of node.anyOf ?? []) walk(arm, path, required);
+      const inside = new Set(node.required ?? []);
+      for (const [key, part] of Object.entries(node.properties ?? {})) walk(part, `${path}/${key}`, required && inside.has(key));
+      if (isObject(node.items)) walk(node.items, `${path}/*`, true);
+    };
+    walk(schema, "#", true);
+    return needed;
+  }
+
   /** Whether a document of this form refers to other documents (and so may come with attached files). */
   function refersToOthers(schema) {
     return JSON.stringify(schema).includes('"x-reference"');
@@ -118,6 +138,11 @@
       if (Array.isArray(out["x-enumTitles"])) {
         out["x-enumTitles"] = out["x-enumTitles"].map((title, index) => (out.enum[index] === "" ? words.choose : title));
       }
+      const written = { date: words.dateFormat, time: words.timeFormat }[out["x-format"]];
+      if (written && !String(out.description ?? "").includes(written)) {
+        // How a date is written, where its help does not say it already.
+        out.description = [out.description, words.writtenAs(written)].filter(Boolean).join(" ");
+      }
       if (out["x-branch"] === "file") {
         out.enum = ["", ...names];
         out["x-enumTitles"] = [words.chooseFile, ...names];
@@ -132,27 +157,123 @@
     return walk(schema);
   }
 
+  /** The first field of a part of the form a person would type into or choose in, if any. */
+  const firstField = (container) => container?.querySelector(
+    "input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea:not([disabled])");
+
   /**
-   * A date or time field whose value is taken when the person leaves it (or presses Enter). The browser
-   * reports a date as soon as its parts make one (the year 2 of 2026, while 2026 is being typed); taking
-   * that value at once would redraw the form around the field and end the typing there.
+   * A group of fields that stays in place when a value changes. The library empties a group and puts
+   * every field back after each change; a field taken out of the page and put back loses a click that
+   * was on its way to it (the button under the pointer is pressed before a field's change, and released
+   * after it), and its focus. Here a field is moved only when it is out of its place.
+   */
+  class ObjectEditor extends Jedison.EditorObject {
+    static resolves(schema) {
+      return typeOf(schema) === "object" && schema.format === undefined && schema["x-format"] === undefined;
+    }
+
+    refreshEditors() {
+      const slot = this.control.childrenSlot;
+      const disabled = this.disabled || this.instance.isReadOnly();
+      let previous = null;
+      for (const child of this.instance.children) {
+        const box = child.ui.control.container;
+        if (!child.isActive) {
+          box.remove();
+          continue;
+        }
+        const expected = previous ? previous.nextSibling : slot.firstChild;
+        if (box !== expected) slot.insertBefore(box, expected);
+        previous = box;
+        if (child.ui.disabled !== disabled) child.ui[disabled ? "disable" : "enable"]();
+      }
+      for (let extra = previous ? previous.nextSibling : slot.firstChild; extra; extra = previous ? previous.nextSibling : slot.firstChild) {
+        extra.remove();
+      }
+    }
+  }
+
+  /**
+   * A list that draws its items again only when they change (an item added, removed or moved), not
+   * when a value inside one changes: then every item, its buttons and fields stay where they are.
+   * After a person adds an item the focus goes to its first field; after they remove one, to the
+   * item that took its place (or the one before it, or the list's add button).
+   */
+  class ArrayEditor extends Jedison.EditorArray {
+    static resolves(schema) {
+      return typeOf(schema) === "array" && schema.format === undefined && schema["x-format"] === undefined
+        && schema.prefixItems === undefined;
+    }
+
+    addEventListeners() {
+      super.addEventListeners();
+      this.instance.on("item-add", (initiator, item) => {
+        if (initiator === "user") firstField(item?.ui?.control?.container)?.focus();
+      });
+    }
+
+    getButtons(index) {
+      const buttons = super.getButtons(index);
+      // After the library's own listener, which removes the item.
+      buttons.deleteBtn.addEventListener("click", () => {
+        const items = this.instance.children;
+        const neighbour = items[Math.min(index, items.length - 1)];
+        (firstField(neighbour?.ui?.control?.container) ?? this.control.addBtn).focus();
+      });
+      return buttons;
+    }
+
+    refreshUI() {
+      const items = this.instance.children;
+      if (this.drawn && this.drawn.length === items.length && this.drawn.every((item, index) => item === items[index])) {
+        Jedison.Editor.prototype.refreshUI.call(this);
+        this.refreshAddBtn();
+        this.refreshDeleteAllBtn();
+        this.refreshLegendWarning();
+        return;
+      }
+      super.refreshUI();
+      this.drawn = [...items];
+    }
+  }
+
+  /**
+   * A date (ÅÅÅÅ-MM-DD) or a time (TT:MM) as one text field: one Tab stop, and the same way of writing
+   * it whatever the browser's language (a browser's own date field follows its locale, 11/22/2026).
+   * A date written without dashes (20261122) or with one-digit parts (2026-1-5) is written out in full.
    */
   class DateEditor extends Jedison.EditorStringInput {
     static resolves(schema) {
       return schema.type === "string" && ["date", "time"].includes(schema["x-format"]);
     }
 
-    addEventListeners() {
+    build() {
+      super.build();
       const input = this.control.input;
-      const take = () => this.instance.setValue(input.value, true, "user");
-      input.addEventListener("blur", take);
-      input.addEventListener("keydown", (event) => { if (event.key === "Enter") take(); });
+      input.type = "text";
+      input.inputMode = "numeric";
+      input.autocomplete = "off";
+      input.spellcheck = false;
     }
 
-    refreshUI() {
-      Jedison.EditorString.prototype.refreshUI.call(this);
-      const value = this.instance.getValue() ?? "";
-      if (this.control.input.value !== value) this.control.input.value = value;
+    addEventListeners() {
+      const input = this.control.input;
+      input.addEventListener("change", () => {
+        const written = DateEditor.tidy(input.value, this.instance.schema["x-format"]);
+        if (written !== input.value) input.value = written;
+        this.instance.setValue(written, true, "user");
+      });
+    }
+
+    static tidy(text, format) {
+      const value = text.trim();
+      const date = /^(\d{4})-?(\d{1,2})-?(\d{1,2})$/.exec(value);
+      if (format === "date" && date && (value.includes("-") || value.length === 8)) {
+        return `${date[1]}-${date[2].padStart(2, "0")}-${date[3].padStart(2, "0")}`;
+      }
+      const time = /^(\d{1,2})[:.](\d{2})$/.exec(value);
+      if (format === "time" && time) return `${time[1].padStart(2, "0")}:${time[2]}`;
+      return value;
     }
   }
 
@@ -160,13 +281,13 @@
   class DataForm {
     /**
      * options: container (element), schema (the form schema), language, translations (Jedison's own
-     * strings), words ({choose, chooseFile, fileBranch, detailsBranch, shapeOf(title)}), files (names of
-     * attached files), data (the document to show).
+     * strings), words ({choose, chooseFile, fileBranch, detailsBranch, shapeOf(title), dateFormat,
+     * timeFormat, writtenAs(format)}), files (names of attached files), data (the document to show).
      */
     constructor(options) {
       this.schema = options.schema;
       this.container = options.container;
-      this.shown = new Set();
+      this.showing = []; // the messages shown beside their fields: [{path, errors}]
       this.quiet = false;
       this.changed = () => {};
       this.edited = () => {};
@@ -178,6 +299,7 @@
       // Every reference offers the attached files, and the file names the data gives (attached or not yet).
       const names = new Set([...files, ...this.referenceNames(data)]);
       this.names = names;
+      this.showing = [];
       this.container.replaceChildren();
       this.jedison = new Jedison.Create({
         container: this.container,
@@ -192,9 +314,11 @@
         // own messages would repeat them in other words, and sooner than a person has finished a field.
         showErrors: "never",
         useConstraintAttributes: false,
-        customEditors: [DateEditor],
+        customEditors: [DateEditor, ObjectEditor, ArrayEditor],
+        enforceMinItems: false, // an item comes when the person adds one, not with the list around it
       });
       this.jedison.on("change", (initiator) => {
+        this.reshow();
         this.accessible();
         if (!this.quiet) this.changed(initiator);
       });
@@ -300,6 +424,30 @@
       return chosen;
     }
 
+    /**
+     * A field as the form names it, by the titles from the document down to it, an item of a list by its
+     * own name (parties[0].org_number is "Part 1 › Organisationsnummer"); null if the form has no such field.
+     */
+    labelOf(path) {
+      let node = this.schema;
+      const names = [];
+      for (const part of toPointer(path).split("/").slice(1)) {
+        const key = part.replaceAll("~1", "/").replaceAll("~0", "~");
+        if (node["x-reference"]) node = details(node);
+        if (/^\d+$/.test(key) && isObject(node.items)) {
+          node = node.items;
+          names.pop(); // the list's title: its item names itself
+          names.push(String(node.title ?? "").replace("{{ i1 }}", String(Number(key) + 1)).trim());
+        } else if (isObject(node.properties?.[key])) {
+          node = node.properties[key];
+          names.push(node.title ?? key);
+        } else {
+          return null;
+        }
+      }
+      return names.join(" › ");
+    }
+
     /** The form's nearest part for a problem's path: the field itself, or the list or group that holds it. */
     instanceFor(path) {
       let pointer = toPointer(path);
@@ -316,20 +464,35 @@
       for (const problem of problems) {
         const instance = this.instanceFor(problem.path);
         if (!instance || !shown(instance.path, problem)) continue;
-        if (!byPointer.has(instance.path)) byPointer.set(instance.path, { instance: this.shownOn(instance), errors: [] });
-        byPointer.get(instance.path).errors.push({
+        if (!byPointer.has(instance.path)) byPointer.set(instance.path, []);
+        byPointer.get(instance.path).push({
           path: instance.path,
           type: problem.severity === "warning" ? "warning" : "error",
           constraint: "service",
           messages: [problem.message],
         });
       }
-      const showing = new Set([...byPointer.values()].map((entry) => entry.instance));
-      for (const instance of this.shown) {
-        if (!showing.has(instance) && instance.ui) instance.ui.showValidationErrors([], true);
+      const before = new Map(this.showing.map((entry) => [entry.path, entry.errors]));
+      this.showing = [...byPointer].map(([path, errors]) => ({ path, errors }));
+      for (const path of before.keys()) {
+        if (!byPointer.has(path)) this.showOn(path, []);
       }
-      for (const { instance, errors } of byPointer.values()) instance.ui?.showValidationErrors(errors, true);
-      this.shown = showing;
+      for (const { path, errors } of this.showing) {
+        if (!same(before.get(path), errors)) this.showOn(path, errors);
+      }
+    }
+
+    /**
+     * Show the messages show() showed last once more: the library clears a field's messages (and those of
+     * the groups around it) when its value changes; they stay until the service has judged the new value.
+     */
+    reshow() {
+      for (const { path, errors } of this.showing) this.showOn(path, errors);
+    }
+
+    showOn(path, errors) {
+      const instance = this.jedison.getInstance(path);
+      if (instance) this.shownOn(instance).ui?.showValidationErrors(errors, true);
     }
 
     /** Where a part shows its messages: a choice between shapes (a reference) shows them on the shape chosen. */
@@ -350,8 +513,29 @@
       return true;
     }
 
+    /**
+     * Mark what must be filled in: a field (an asterisk after its label, and aria-required) and a list that
+     * needs at least one item. A group says nothing of its own: its fields do.
+     */
+    markNeeded() {
+      this.needed ??= neededParts(this.schema);
+      for (const part of this.container.querySelectorAll("[data-path]")) {
+        const type = part.dataset.type;
+        const node = this.jedison.getInstance(part.dataset.path)?.schema ?? {};
+        const required = this.needed.get(part.dataset.path.replace(/\/\d+(?=\/|$)/g, "/*")) === true
+          && node["x-hidden"] !== true && type !== "object" && (type !== "array" || (node.minItems ?? 0) > 0);
+        part.classList.toggle("tc-required", required);
+        const input = part.querySelector(":scope > input, :scope > select, :scope > textarea");
+        if (input && type !== "array") {
+          if (required) input.setAttribute("aria-required", "true");
+          else input.removeAttribute("aria-required");
+        }
+      }
+    }
+
     /** What the library leaves unnamed, named: a switcher by its field, each list item's buttons by their item. */
     accessible() {
+      this.markNeeded();
       for (const label of this.container.querySelectorAll(".jedi-switcher > label")) {
         // The choice of shape (an attached file, or the details written out) gets a visible name of its own.
         const owner = label.closest("[data-path]");
