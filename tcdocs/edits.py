@@ -95,6 +95,8 @@ class FieldChange:
     status: str = "applied"
     file: str | None = None
     message: str = ""
+    keys: Path_ = ()
+    """The field's place in the data as its file writes it (a criterion by the name the file gives it)."""
 
 
 @dataclass(frozen=True)
@@ -211,6 +213,7 @@ class Reading:
             "fields": [
                 {
                     "path": dotted(change.path),
+                    "keys": list(change.keys or change.path),
                     "label": change.label,
                     "old": change.old,
                     "new": change.new,
@@ -725,7 +728,7 @@ def _field_changes(doc: Document, observations: list[_Observation], values: Any,
             continue
         if yaml_value(value) == old:
             continue  # only the way it is written changed (a line break, a capital the template puts)
-        changes.append(FieldChange(path, label, old, yaml_value(value), where))
+        changes.append(FieldChange(path, label, old, yaml_value(value), where, keys=_written(values, path)))
     return changes
 
 
@@ -741,6 +744,24 @@ def _value_at(doc: Any, path: Path_) -> Any:
         if current is None:
             return None
     return current
+
+
+def _written(values: Any, path: Path_) -> Path_:
+    """*path* as the data's file writes it: a criterion the model keys as ``larmiljo`` may be ``6`` there."""
+    keys: list[str | int] = []
+    current = values
+    for part in path:
+        if isinstance(current, dict) and part not in current:
+            part = next((key for key in current if criterion_key(key) == part), part)
+        keys.append(part)
+        current = (
+            current.get(part)
+            if isinstance(current, dict)
+            else current[part]
+            if isinstance(current, list) and isinstance(part, int) and part < len(current)
+            else None
+        )
+    return tuple(keys)
 
 
 def _referenced_file(values: Any, path: Path_) -> str | None:
