@@ -64,13 +64,19 @@ def _shell(name: str, **context: Any) -> str:
     return _shells().get_template(name).render(**context)
 
 
+SCRIPTS = ("app.js", "word.js")
+"""The page's scripts whose words are ``t("...")``: the form's, and the Word round trip's."""
+
+
 @lru_cache(maxsize=4)
 def _script_messages(language: str) -> dict[str, str]:
-    """The page script's messages (``t("...")`` in ``app.js``) in *language*, found as the catalogue tool finds them."""
+    """The page scripts' messages (``t("...")`` in :data:`SCRIPTS`) in *language*, found as the catalogue tool finds them."""
     from babel.messages.extract import extract
 
-    found = extract("javascript", io.BytesIO(web_file("app.js")), keywords={"t": None})
-    return {message: translate(message, language) for _, message, _, _ in found if isinstance(message, str)}
+    found = [
+        message for script in SCRIPTS for _, message, _, _ in extract("javascript", io.BytesIO(web_file(script)), keywords={"t": None})
+    ]
+    return {message: translate(message, language) for message in found if isinstance(message, str)}
 
 
 @lru_cache(maxsize=4)
