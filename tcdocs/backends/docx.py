@@ -278,18 +278,40 @@ def normalise_docx(data: bytes, replace: dict[str, bytes] | None = None) -> byte
     *replace* maps entry names to new contents (the core and extended properties); a name the
     package does not hold yet is added at its end.
     """
-    replace = replace or {}
     source = zipfile.ZipFile(io.BytesIO(data))
+    entries = {info.filename: source.read(info) for info in source.infolist()}
+    return _zipped({**entries, **(replace or {})})
+
+
+def _zipped(entries: Mapping[str, bytes]) -> bytes:
+    """*entries* as a zip, in their order, each dated 1980-01-01 with fixed modes: equal content, equal bytes."""
     out = io.BytesIO()
-    names = [info.filename for info in source.infolist()]
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
-        for name in [*names, *(name for name in replace if name not in names)]:
+        for name, data in entries.items():
             entry = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.create_system = 0
             entry.external_attr = 0o644 << 16
-            target.writestr(entry, replace.get(name) or source.read(name))
+            target.writestr(entry, data)
     return out.getvalue()
+
+
+def _entries(template: DocxTemplate) -> dict[str, bytes]:
+    """The filled house file's package entries by name, as python-docx saves them, but not yet zipped: the
+    zip is written once, with fixed dates, instead of once by python-docx and again to fix them."""
+    from docx.opc.pkgwriter import _ContentTypesItem  # what python-docx's own save writes as the content types
+
+    package = template.docx.part.package
+    parts = package.parts
+    for part in parts:
+        part.before_marshal()
+    types = _ContentTypesItem.from_parts(parts).blob  # type: ignore[no-untyped-call]
+    entries = {"[Content_Types].xml": types, "_rels/.rels": package.rels.xml}
+    for part in parts:
+        entries[part.partname.membername] = part.blob
+        if len(part.rels):
+            entries[part.partname.rels_uri.membername] = part.rels.xml
+    return entries
 
 
 @lru_cache(maxsize=8)
@@ -348,15 +370,12 @@ def assemble(content: Content, body: Body, roots: tuple[Path, ...]) -> bytes:
         _number(template, body.numbered_lists)
     except Exception as exc:  # docxtpl wraps Jinja and XML errors in several types
         raise TemplateError(Message("the house Word file could not be filled: {error}", error=exc), BASE_DOCX) from exc
-    buffer = io.BytesIO()
     try:
-        template.save(buffer)
+        entries = _entries(template)
     except Exception as exc:
         raise RenderError(Message("the DOCX could not be written: {error}", error=exc)) from exc
-    saved = buffer.getvalue()
-    package = zipfile.ZipFile(io.BytesIO(saved))
-    recorded = provenance_parts(package.read("[Content_Types].xml"), package.read("_rels/.rels"), content)
-    return normalise_docx(saved, {"docProps/core.xml": _core_properties(content), "docProps/app.xml": _app_properties(), **recorded})
+    recorded = provenance_parts(entries["[Content_Types].xml"], entries["_rels/.rels"], content)
+    return _zipped({**entries, "docProps/core.xml": _core_properties(content), "docProps/app.xml": _app_properties(), **recorded})
 
 
 def _core_properties(content: Content) -> bytes:
