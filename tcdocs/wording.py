@@ -9,7 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2 import nodes
+from jinja2.compiler import CodeGenerator, Frame
 from jinja2.nodes import EvalContext
+from jinja2.runtime import markup_join, str_join
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 from markupsafe import Markup, escape
@@ -139,6 +142,19 @@ def _check_width(width: Any) -> None:
         raise _refuse(Message("a width of {width} is too large for a template", width=width))
 
 
+class _Joining(CodeGenerator):
+    """Jinja's code generator, with ``a ~ b`` compiled to :meth:`LimitedSandbox.joined_text`, so that text a template
+    builds around a field ("Teknikcollege " ~ doc.region) keeps the field's words traced (:mod:`tcdocs.tracing`)."""
+
+    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
+        self.write("environment.joined_text((")
+        for arg in node.nodes:
+            self.visit(arg, frame)
+            self.write(", ")
+        escaping = "context.eval_ctx.autoescape" if frame.eval_ctx.volatile else repr(bool(frame.eval_ctx.autoescape))
+        self.write(f"), {escaping})")
+
+
 class LimitedSandbox(SandboxedEnvironment):
     """Jinja's sandbox, which also bounds what a template can make: products, output and padding.
 
@@ -150,6 +166,15 @@ class LimitedSandbox(SandboxedEnvironment):
     """
 
     intercepted_binops = frozenset({"*", "**", "+"})
+    code_generator_class = _Joining
+
+    @staticmethod
+    def joined_text(values: tuple[Any, ...], autoescape: bool) -> Any:
+        """What ``a ~ b ~ c`` gives: Jinja's joined text, with the fields' words in it still traced."""
+        traced = any(isinstance(value, Traced) or field_of(value) for value in values)
+        if traced and not any(hasattr(value, "__html__") for value in values):
+            return joined(values)
+        return markup_join(values) if autoescape else str_join(values)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -99,14 +99,16 @@ def strip_controls(data: bytes) -> bytes:
 
 def wording_paragraph(data: bytes) -> tuple[Paragraph, str]:
     """The first paragraph of the body that is wording only (no field, at least four words, not a heading,
-    not in a table), and the heading of its section."""
+    not in a table), and the heading of its section (with its subheading, if any)."""
     document = docx.Document(io.BytesIO(data))
-    heading = ""
+    heading = section = ""
     for paragraph in document.paragraphs:
         style = paragraph._p.style or ""
         text = paragraph_text(paragraph)
         if style == "Heading2":
-            heading = " ".join(text.split())
+            heading = section = " ".join(text.split())
+        if style == "Heading3":  # a subheading is named after its section's heading
+            heading = " › ".join(part for part in (section, " ".join(text.split())) if part)
         if style not in ("", "Lead") or paragraph._p.find(q("sdt")) is not None or len(text.split()) < 4 or not paragraph.runs:
             continue
         return paragraph, heading
