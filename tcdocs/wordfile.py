@@ -313,9 +313,13 @@ class _Reader:
                 properties = child.find(f"{_W}sdtPr")
                 named = properties.find(f"{_W}tag") if properties is not None else None
                 content = child.find(f"{_W}sdtContent")
+                placeholder = properties is not None and properties.find(f"{_W}showingPlcHdr") is not None
                 if content is not None:
                     inner = named.get(f"{_W}val", "") if named is not None else ""
-                    self.inline(content, block, field if field is not None else inner)
+                    if placeholder:  # Word shows "Click or tap here to enter text." in a control emptied of its text
+                        block.pieces.append(Piece("", field if field is not None else inner))
+                    else:
+                        self.inline(content, block, field if field is not None else inner)
             elif tag in (f"{_W}del", f"{_W}moveFrom"):
                 text = "".join(t.text or "" for t in child.iter(f"{_W}delText", f"{_W}t"))
                 self._revision("delete", child, text, index, field)
@@ -386,7 +390,7 @@ def _merged(pieces: list[Piece]) -> list[Piece]:
     """Neighbouring pieces of the same field (or of wording) as one, however many runs they came in."""
     out: list[Piece] = []
     for piece in pieces:
-        if out and out[-1].field == piece.field:
+        if out and out[-1].field == piece.field and (piece.text or piece.field is None):
             out[-1] = Piece(out[-1].text + piece.text, piece.field)
         else:
             out.append(piece)

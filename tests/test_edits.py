@@ -7,6 +7,7 @@ import difflib
 import re
 
 import pytest
+from lxml import etree
 
 import tcdocs
 from tcdocs.data import read_data
@@ -167,3 +168,19 @@ def test_libreoffice_keeps_what_was_changed_and_adds_nothing(name, examples, tmp
     assert [(c.path, c.old, c.new) for c in reading.fields] == [(path, old, new)]
     [text] = reading.texts
     assert (text.after, text.where.section) == (after, heading)
+
+
+def test_a_field_emptied_in_word_is_empty_not_words_word_puts_in_its_place(examples):
+    # Word shows "Klicka eller tryck här för att ange text." in a content control emptied of its text.
+    from .word_edits import controls, edit_body, q
+
+    def empty(root):
+        control = controls(root, "parties.2.represented_by")[0]
+        control.find(q("sdtPr")).append(etree.Element(q("showingPlcHdr")))
+        content = control.find(q("sdtContent"))
+        content.find(f".//{q('t')}").text = "Klicka eller tryck här för att ange text."
+
+    reading = read("samverkansavtal", edit_body(examples["samverkansavtal"]["docx"], empty))
+    [change] = reading.fields
+    assert (change.label, change.old, change.new) == ("Parter › 3 › Företrädd av", "kommunstyrelsen", "")
+    assert [p.label for p in reading.problems] == ["Parter › 3 › Företrädd av"]
