@@ -88,7 +88,8 @@ def test_validate_in_a_terminal_of_each_language(tmp_path, lang, expected):
 
 # --- no programmer's words for people -----------------------------------------------------------------------
 
-COMMAND_LINE_ONLY = {"cli.py", "cli_store.py", "cli_word.py", "batch.py", "verify.py", "server/run.py", "wording.py", "content.py", "labels.py",
+COMMAND_LINE_ONLY = {"cli.py", "cli_store.py", "cli_word.py", "batch.py", "verify.py", "server/run.py", "wording.py", "content.py",
+                     "labels.py",
                      "store/cases.py", "store/database.py", "store/folders.py", "store/access.py", "store/records.py"}
 """Modules whose messages only the command line prints (its options, commands and file paths are its
 language: the stored case is reached through its commands), or only the author of a folder of
