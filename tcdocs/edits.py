@@ -52,9 +52,10 @@ from .messages import Message, say
 from .models.base import Document
 from .models.criteria import criterion_key
 from .options import DEFAULT_OPTIONS, RenderOptions
+from .rendering import canonical_data, content_for
 from .resources import template_roots
 from .tracing import parse_tag
-from .wordfile import Block, Piece, WordFile, read_word_file, read_word_path
+from .wordfile import Block, Piece, WordFile, blocks_of_body, read_word_file, read_word_path
 from .yamledit import UnwritableChange, write_values, yaml_value
 
 __all__ = ["CommentNote", "FieldChange", "Reading", "RevisionNote", "TextChange", "Where", "read_edited_file", "read_edits"]
@@ -289,8 +290,6 @@ def read_edits(
                 )
             ]
         )
-    from .rendering import canonical_data
-
     digest = hashlib.sha256(canonical_data(doc)).hexdigest()
     recorded = edited.properties.get("tcdocs.data")
     if recorded and recorded != digest:
@@ -362,9 +361,7 @@ def _check_origin(edited: WordFile, doc: Document, word_name: str, data_name: st
 
 def _fresh_blocks(doc: Document, options: RenderOptions) -> list[Block]:
     """The blocks of *doc*'s Word file as tcdocs writes it now, from the same writer as every DOCX."""
-    from .backends.docx import body_xml
-    from .rendering import content_for
-    from .wordfile import blocks_of_body
+    from .backends.docx import body_xml  # docxtpl loads with the first Word file, never with tcdocs
 
     return blocks_of_body(body_xml(content_for(doc, options), template_roots(options.templates)).xml)
 
