@@ -4,6 +4,7 @@
     >>> doc = tcdocs.load("examples/samverkansavtal.yaml")
     >>> pdf = tcdocs.render(doc, "pdf")
     >>> tcdocs.render(doc, "docx", output="out/samverkansavtal.docx")
+    >>> reading = tcdocs.read_edits(edited_docx, yaml_text)   # what a party changed in Word
 
 WeasyPrint and docxtpl are imported only when a PDF or DOCX is first rendered.
 """
@@ -11,7 +12,9 @@ WeasyPrint and docxtpl are imported only when a PDF or DOCX is first rendered.
 from ._version import __version__
 from .backends import FORMATS
 from .catalogue import kinds, schema, starter
+from .comparison import compare
 from .data import Limits
+from .edits import Reading, read_edits
 from .errors import (
     Forbidden,
     LoadError,
@@ -126,6 +129,7 @@ __all__ = [
     "Problem",
     "Programme",
     "ProtocolReference",
+    "Reading",
     "Recommendation",
     "RenderError",
     "RenderOptions",
@@ -152,10 +156,12 @@ __all__ = [
     "__version__",
     "canonical_data",
     "check_data",
+    "compare",
     "kinds",
     "load",
     "load_checked",
     "load_text",
+    "read_edits",
     "render",
     "render_formats",
     "schema",

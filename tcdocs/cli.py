@@ -19,6 +19,7 @@ from .backends import FORMATS
 from .batch import Outcome, default_jobs, render_files, report_json, validate_files
 from .catalogue import kinds, schema_json, starter
 from .cli_store import cases, users
+from .cli_word import compare_command, read_command
 from .errors import LoadError, TcdocsError, UsageError, shown
 from .messages import CLICK_DOMAIN, LOCALE_DIR, Message, from_environment, say
 from .models import KINDS
@@ -389,6 +390,8 @@ def kinds_command() -> None:
 
 cli.add_command(cases)
 cli.add_command(users)
+cli.add_command(read_command)
+cli.add_command(compare_command)
 
 
 def _on_terminal() -> bool:

@@ -8,7 +8,9 @@ and a template cannot smuggle in scripts, images or links.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from lxml import etree
 
@@ -16,7 +18,17 @@ from .errors import TemplateError
 from .layout import rows_of
 from .messages import Message
 
-__all__ = ["ALLOWED", "PROVENANCE_FILE", "Content", "Header", "keeps_together", "keeps_with_next", "parse_content"]
+__all__ = [
+    "ALLOWED",
+    "FIELD_ATTRIBUTE",
+    "FIELD_TAG",
+    "PROVENANCE_FILE",
+    "Content",
+    "Header",
+    "keeps_together",
+    "keeps_with_next",
+    "parse_content",
+]
 
 PROVENANCE_FILE = "tcdocs-data.json"
 """The name under which a PDF/A-3b embeds the data it was rendered from."""
@@ -41,7 +53,15 @@ ALLOWED: dict[str, frozenset[str]] = {
     "tr": frozenset({"sig-head"}),
     "th": frozenset({"amount"}),
     "td": frozenset({"amount", "total"}),
+    "span": frozenset(),
 }
+"""A ``<span>`` marks the text of one field of the data (``data-field``, :mod:`tcdocs.tracing`); it changes
+nothing of the layout."""
+
+FIELD_ATTRIBUTE = "data-field"
+"""The attribute of a ``<span>`` that names the field whose text it holds: its dotted path, and for a text of
+several paragraphs, the paragraph (``answers.0.answer#2``)."""
+FIELD_TAG = re.compile(r"[A-Za-z0-9_.\-]{1,200}(#[0-9]{1,4})?")
 
 KEEP_TOGETHER_ROWS = 6
 """A table of at most this many rows is not split over two pages (the protocol's reviewers)."""
@@ -98,10 +118,16 @@ class Content:
     :mod:`tcdocs.layout`. Both backends lay tables out with these widths."""
     signable: bool = True
     """Whether the PDF gets an empty signature field over each signature line: not a draft, nor a publication copy."""
+    kind: str = ""
+    """The document's kind (``samverkansavtal``), which the Word file records."""
+    fields: Mapping[str, str] = field(default_factory=dict)
+    """The name a person knows each marked field by (``Parter › 3 › Företrädd av``), by its mark
+    (``parties.2.represented_by``); the Word file shows it as the title of the field's content control."""
 
     def html(self) -> str:
         """The body as an HTML fragment, each table with its column widths as ``<col>`` elements."""
         body = copy.deepcopy(self.body)
+        etree.strip_tags(body, "span")  # the marks of the fields are for the Word file: the PDF lays out the same text without them
         for table, widths in zip(body.iter("table"), self.tables, strict=False):
             total = sum(widths)
             group = etree.Element("colgroup")
@@ -139,6 +165,9 @@ def _check(element: etree._Element, template: str) -> None:
     tag = element.tag
     if tag not in ALLOWED:
         raise TemplateError(Message("<{tag}> is not allowed in document content", tag=tag), template, element.sourceline)
+    if tag == "span":
+        _check_field(element, template)
+        return
     for name, value in element.attrib.items():
         if name != "class":
             raise TemplateError(Message("attribute '{name}' on <{tag}> is not allowed", name=name, tag=tag), template, element.sourceline)
@@ -147,3 +176,16 @@ def _check(element: etree._Element, template: str) -> None:
             raise TemplateError(
                 Message("class '{names}' on <{tag}> is not allowed", names=" ".join(sorted(unknown)), tag=tag), template, element.sourceline
             )
+
+
+_INSIDE_FIELD = frozenset({"br", "strong", "em"})
+
+
+def _check_field(element: etree._Element, template: str) -> None:
+    """A field's mark: ``<span data-field="path">``, holding text, line breaks and emphasis only."""
+    line = element.sourceline
+    if set(element.attrib) != {FIELD_ATTRIBUTE} or not FIELD_TAG.fullmatch(element.get(FIELD_ATTRIBUTE, "")):
+        raise TemplateError(Message("a <span> marks a field: it takes one attribute, data-field, naming the field"), template, line)
+    for inner in element.iterdescendants():
+        if inner.tag not in _INSIDE_FIELD:
+            raise TemplateError(Message("<{tag}> is not allowed inside a field's <span>", tag=inner.tag), template, line)

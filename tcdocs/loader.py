@@ -12,20 +12,19 @@ import io
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, NamedTuple, get_args, get_origin
+from typing import Any, NamedTuple
 
-from pydantic import BaseModel, ValidationError
-from pydantic.fields import FieldInfo
+from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 from ruamel.yaml import YAML
 
 from .consistency import Finding, findings
 from .data import DEFAULT_LIMITS, Limits, Path_, Position, dotted, read_data, read_file
 from .errors import LoadError, Problem, shown
+from .fieldnames import label_of
 from .messages import N_, Lines, Message
 from .models import KINDS, Document, model_for
 from .models.base import RuleError
-from .models.criteria import criterion_title
 
 __all__ = [
     "Checked",
@@ -289,56 +288,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, str) and " or " in value and value.startswith("'"):
         return value.replace(" or ", ", ")
     return value
-
-
-def label_of(model: type[Document], path: Path_) -> str:
-    """The field at *path* as the form names it: its Swedish titles, list positions counted from 1.
-
-    ``("parties", 2, "org_number")`` is ``Parter › 3 › Organisationsnummer``.
-    """
-    parts: list[str] = []
-    current: Any = model
-    for part in path:
-        if isinstance(part, int):
-            parts.append(str(part + 1))
-            current = _item_type(current)
-            continue
-        field = _field(current, part)
-        if field is None:
-            parts.append(criterion_title(part) or str(part))
-            current = _item_type(current)
-            continue
-        parts.append(field.title or part)
-        current = field.annotation
-    return " › ".join(parts)
-
-
-def _models(annotation: Any) -> list[type[BaseModel]]:
-    """The models an annotation can hold (through Optional, unions and Annotated)."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return [annotation]
-    return [model for arg in get_args(annotation) for model in _models(arg)]
-
-
-def _field(annotation: Any, name: str) -> FieldInfo | None:
-    for model in _models(annotation):
-        if name in model.model_fields:
-            return model.model_fields[name]
-    return None
-
-
-def _item_type(annotation: Any) -> Any:
-    """What a list or mapping holds: the type of one item."""
-    for arg in get_args(annotation):
-        origin = get_origin(arg)
-        if origin in (list, dict):
-            return get_args(arg)[-1]
-        found = _item_type(arg)
-        if found is not None:
-            return found
-    if get_origin(annotation) in (list, dict):
-        return get_args(annotation)[-1]
-    return None
 
 
 def load_text(text: str, file: str | None = None, sources: Sources | None = None, limits: Limits = DEFAULT_LIMITS) -> Document:

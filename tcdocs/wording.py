@@ -9,20 +9,38 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2 import nodes
+from jinja2.compiler import CodeGenerator, Frame
 from jinja2.nodes import EvalContext
+from jinja2.runtime import markup_join, str_join
 from jinja2.sandbox import SandboxedEnvironment
+from lxml import etree
 from markupsafe import Markup, escape
 
-from .content import Content, Header, parse_content
+from .content import FIELD_ATTRIBUTE, Content, Header, parse_content
 from .errors import TemplateError
+from .fieldnames import label_of
 from .fonts import unsupported
-from .formatting import NBSP, bind, formatter
+from .formatting import NBSP, bind
 from .house import Rule, Type, house
 from .labels import labels
 from .layout import table_widths
 from .messages import Message
 from .models.base import Document, Signer
 from .resources import template_roots
+from .tracing import (
+    FieldFormatter,
+    Traced,
+    field_of,
+    field_span,
+    joined,
+    keeping,
+    marked,
+    paragraph_parts,
+    parse_tag,
+    traced_item,
+    tracing,
+)
 
 __all__ = ["ContainedLoader", "LimitedSandbox", "environment", "house_css", "render_content", "render_template"]
 
@@ -33,13 +51,15 @@ def _paragraphs(text: str) -> Markup:
     A single line break inside a paragraph is where the YAML file's line ended, not
     the writer's intent, so it becomes a space and the paragraph flows on the page.
     """
-    blocks = [block for block in re.split(r"\n\s*\n", text.strip()) if block.strip()]
-    return Markup("").join(Markup("<p>{}</p>").format(" ".join(block.split())) for block in blocks)
+    blocks = [" ".join(block.split()) for block in re.split(r"\n\s*\n", text.strip()) if block.strip()]
+    return Markup("").join(Markup("<p>{}</p>").format(part) for part in paragraph_parts(text, blocks))
 
 
 def _lines(text: str) -> Markup:
     """Escaped text whose line breaks become ``<br/>``."""
-    return Markup("<br/>").join(escape(line) for line in text.strip().split("\n"))
+    lines = Markup("<br/>").join(escape(line) for line in text.strip().split("\n"))
+    path = field_of(text)
+    return lines if path is None else field_span(lines, path)
 
 
 def _css_string(text: str) -> Markup:
@@ -122,6 +142,19 @@ def _check_width(width: Any) -> None:
         raise _refuse(Message("a width of {width} is too large for a template", width=width))
 
 
+class _Joining(CodeGenerator):
+    """Jinja's code generator, with ``a ~ b`` compiled to :meth:`LimitedSandbox.joined_text`, so that text a template
+    builds around a field ("Teknikcollege " ~ doc.region) keeps the field's words traced (:mod:`tcdocs.tracing`)."""
+
+    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
+        self.write("environment.joined_text((")
+        for arg in node.nodes:
+            self.visit(arg, frame)
+            self.write(", ")
+        escaping = "context.eval_ctx.autoescape" if frame.eval_ctx.volatile else repr(bool(frame.eval_ctx.autoescape))
+        self.write(f"), {escaping})")
+
+
 class LimitedSandbox(SandboxedEnvironment):
     """Jinja's sandbox, which also bounds what a template can make: products, output and padding.
 
@@ -133,6 +166,15 @@ class LimitedSandbox(SandboxedEnvironment):
     """
 
     intercepted_binops = frozenset({"*", "**", "+"})
+    code_generator_class = _Joining
+
+    @staticmethod
+    def joined_text(values: tuple[Any, ...], autoescape: bool) -> Any:
+        """What ``a ~ b ~ c`` gives: Jinja's joined text, with the fields' words in it still traced."""
+        traced = any(isinstance(value, Traced) or field_of(value) for value in values)
+        if traced and not any(hasattr(value, "__html__") for value in values):
+            return joined(values)
+        return markup_join(values) if autoescape else str_join(values)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -177,6 +219,13 @@ class LimitedSandbox(SandboxedEnvironment):
         if name.startswith("_") or name in ("format", "format_map"):
             raise _refuse(Message("access to attribute '{name}' through |attr is refused", name=name))
         return self.getattr(obj, name)
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        # A field of the data being rendered comes with its path (tcdocs.tracing), so its words can be found again.
+        return traced_item(obj, attribute, super().getattr(obj, attribute))
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        return traced_item(obj, argument, super().getitem(obj, argument))
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         # str.format reaches attributes by name ("{0.__class__}"); templates have filters instead.
@@ -235,6 +284,19 @@ class ContainedLoader(jinja2.FileSystemLoader):
         return path.name
 
 
+def _join_filter(join: Any) -> Any:
+    @jinja2.pass_eval_context
+    def join_traced(eval_ctx: EvalContext, value: Iterable[Any], d: str = "", attribute: str | int | None = None) -> Any:
+        """Jinja's ``join``; joining fields' texts keeps each traced to its field."""
+        items = list(value)
+        traced = any(isinstance(item, Traced) or field_of(item) for item in items)
+        if attribute is None and traced and not any(hasattr(item, "__html__") for item in items):
+            return joined(items, str(d))
+        return join(eval_ctx, items, d, attribute)
+
+    return join_traced
+
+
 def _label_filter(roots: tuple[Path, ...]) -> Any:
     def label(value: Any, group: str | None = None) -> str:
         """A choice's Swedish name: ``{{ party.type | label }}``, ``{{ f.model | label("Financing.model") }}``."""
@@ -258,13 +320,15 @@ def environment(roots: tuple[Path, ...]) -> SandboxedEnvironment:
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,
+        finalize=marked,
     )
     env.filters["paragraphs"] = _paragraphs
     env.filters["lines"] = _lines
-    env.filters["upfirst"] = _upfirst
-    env.filters["lowfirst"] = _lowfirst
+    env.filters["upfirst"] = keeping(_upfirst)
+    env.filters["lowfirst"] = keeping(_lowfirst)
     env.filters["css_string"] = _css_string
-    env.filters["nobreak"] = _nobreak
+    env.filters["nobreak"] = keeping(_nobreak)
+    env.filters["join"] = _join_filter(env.filters["join"])
     env.filters["label"] = _label_filter(roots)
     env.filters.update(mm=_mm, share=_share, colour=_colour, rule=_rule, type=_type)  # for house/house.css.j2
     env.globals["signer"] = _signer
@@ -280,11 +344,18 @@ def _signer(
     :class:`~tcdocs.models.base.Signatory`; ``name=``, ``capacity=`` and ``place=`` give or
     replace them. A person's job title is never taken for the capacity: the template words it.
     """
+    def given(field: str) -> Any:
+        # Read as the template would read it, so a field's text stays traced to its field.
+        return traced_item(person, field, getattr(person, field, None))
+
+    def text(value: Any) -> str:
+        return value if isinstance(value, str) else "" if value is None else str(value)
+
     return Signer(
-        str(body),
-        place if place is not None else getattr(person, "place", None),
-        name if name is not None else str(getattr(person, "name", "")),
-        capacity if capacity is not None else str(getattr(person, "capacity", None) or ""),
+        text(body),
+        place if place is not None else given("place"),
+        text(name if name is not None else given("name")),
+        text(capacity if capacity is not None else given("capacity")),
     )
 
 
@@ -296,7 +367,7 @@ def _plain(value: Any) -> str:
     """A name a template set, as plain text on one line: ``{% set title %}…{% endset %}`` is escaped markup."""
     if value is None:
         return ""
-    text = value.unescape() if isinstance(value, Markup) else str(value)
+    text = value.striptags() if isinstance(value, Markup) else str(value)
     return " ".join(text.split())
 
 
@@ -349,11 +420,12 @@ def render_content(doc: Document, locale: str, templates: Path | None = None) ->
     Raises :class:`TemplateError` if the template is missing, fails or produces
     markup outside the allowed subset.
     """
-    fmt = formatter(locale)
+    fmt = _field_formatter(locale)
     env = environment(template_roots(templates))
     context: dict[str, Any] = {"doc": doc, "fmt": fmt}
     name = doc.template()
-    markup, exported = render_template(env, name, context)
+    with tracing(doc):
+        markup, exported = render_template(env, name, context)
     missing_names = [key for key in HEADER_NAMES if not _plain(exported.get(key))]
     if missing_names:
         raise TemplateError(
@@ -371,12 +443,69 @@ def render_content(doc: Document, locale: str, templates: Path | None = None) ->
     if missing:
         # The data is checked when it is read; this is text of the template itself.
         raise TemplateError(Message("it writes {value}, which the house fonts have no letters for", value=" ".join(missing[:10])), name)
-    for element in body.iter():
+    _bind(body)
+    return Content(
+        header=header,
+        body=body,
+        template=name,
+        tables=table_widths(body, house(template_roots(templates))),
+        kind=doc.kind_name(),
+        fields=_field_names(doc, body),
+    )
+
+
+def _field_names(doc: Document, body: etree._Element) -> dict[str, str]:
+    """The Swedish name of each field marked in *body*, by its mark."""
+    names: dict[str, str] = {}
+    for span in body.iter("span"):
+        tag = span.get(FIELD_ATTRIBUTE, "")
+        parsed = parse_tag(tag)
+        if parsed is not None and tag not in names:
+            names[tag] = label_of(type(doc), parsed[0])
+    return names
+
+
+@lru_cache(maxsize=8)
+def _field_formatter(locale: str) -> FieldFormatter:
+    return FieldFormatter(locale)
+
+
+_Slot = tuple[etree._Element, str]
+_DIGIT = re.compile(r"\d")
+
+
+def _bind(body: etree._Element) -> None:
+    """Put no-break spaces where a line must not break (:func:`~tcdocs.formatting.bind`), in each run of
+    text that no element interrupts: a field's mark (``<span>``) is no interruption, so "Dnr " and
+    the Dnr of a field are kept together as they are in unmarked text."""
+    runs: list[list[_Slot]] = [[]]
+
+    def walk(element: etree._Element) -> None:
+        inline = element.tag == "span"
+        if not inline:
+            runs.append([])
         if element.text:
-            element.text = bind(element.text)
+            runs[-1].append((element, "text"))
+        for child in element:
+            walk(child)
+        if not inline:
+            runs.append([])
         if element.tail:
-            element.tail = bind(element.tail)
-    return Content(header=header, body=body, template=name, tables=table_widths(body, house(template_roots(templates))))
+            runs[-1].append((element, "tail"))
+
+    walk(body)
+    for slots in runs:
+        if not slots:
+            continue
+        texts = [getattr(element, where) for element, where in slots]
+        joined = "".join(texts)
+        if not _DIGIT.search(joined):
+            continue  # every place bind() keeps together holds a digit
+        bound = bind(joined)
+        at = 0
+        for (element, where), text in zip(slots, texts, strict=True):
+            setattr(element, where, bound[at : at + len(text)])  # bind() changes spaces only: lengths stay
+            at += len(text)
 
 
 HOUSE_CSS = "house/house.css"

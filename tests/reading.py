@@ -28,11 +28,17 @@ def docx_document(data: bytes) -> docx.document.Document:
     return docx.Document(io.BytesIO(data))
 
 
+def paragraph_text(paragraph: Paragraph) -> str:
+    """A paragraph's text as Word shows it, the text of its fields' content controls included
+    (python-docx's ``Paragraph.text`` leaves them out)."""
+    return "".join(element.text for element in paragraph._p.xpath("w:r | w:hyperlink | w:sdt/w:sdtContent/w:r"))
+
+
 def _blocks(container) -> list[str]:
     texts: list[str] = []
     for block in container.iter_inner_content():
         if isinstance(block, Paragraph):
-            texts.append(block.text)
+            texts.append(paragraph_text(block))
         elif isinstance(block, Table):
             for row in block.rows:
                 seen = set()
@@ -117,7 +123,7 @@ def docx_header_rows(data: bytes) -> list[list[str]]:
     for table in docx_document(data).tables:
         for row in table.rows:
             if row._tr.trPr is not None and row._tr.trPr.find(qn("w:tblHeader")) is not None:
-                rows.append(" ".join(cell.text for cell in row.cells).split())
+                rows.append(" ".join(" ".join(paragraph_text(p) for p in cell.paragraphs) for cell in row.cells).split())
     return rows
 
 

@@ -75,7 +75,7 @@ def test_core_schema_refuses_what_an_older_tcdocs_wrote(core_schema):
 
 def test_the_package_holds_only_what_documents_use(examples):
     expected = {
-        "[Content_Types].xml", "_rels/.rels", "docProps/app.xml", "docProps/core.xml",
+        "[Content_Types].xml", "_rels/.rels", "docProps/app.xml", "docProps/core.xml", "docProps/custom.xml",
         "word/document.xml", "word/_rels/document.xml.rels", "word/styles.xml", "word/settings.xml",
         "word/numbering.xml", "word/fontTable.xml", "word/_rels/fontTable.xml.rels", "word/header1.xml",
         "word/footer1.xml", "word/theme/theme1.xml",

@@ -88,7 +88,8 @@ def test_validate_in_a_terminal_of_each_language(tmp_path, lang, expected):
 
 # --- no programmer's words for people -----------------------------------------------------------------------
 
-COMMAND_LINE_ONLY = {"cli.py", "cli_store.py", "batch.py", "verify.py", "server/run.py", "wording.py", "content.py", "labels.py",
+COMMAND_LINE_ONLY = {"cli.py", "cli_store.py", "cli_word.py", "batch.py", "verify.py", "server/run.py", "wording.py", "content.py",
+                     "labels.py",
                      "store/cases.py", "store/database.py", "store/folders.py", "store/access.py", "store/records.py"}
 """Modules whose messages only the command line prints (its options, commands and file paths are its
 language: the stored case is reached through its commands), or only the author of a folder of
@@ -98,7 +99,14 @@ SWEDISH_KEYS = {"region", "form", "text", "material", "organisation", "version",
                 "vision", "motivation", "feedback", "deadline", "period"}
 """Field names that are Swedish words too (a region, en text): found in a sentence, they are the word."""
 
-SERVICE_PROTOCOL = {"a multipart body has one part named 'document'", "a multipart body needs a part named 'document'"}
+SERVICE_PROTOCOL = {
+    "a multipart body has one part named '{name}'",
+    "a multipart body needs a part named 'document'",
+    "send the Word file and its data as multipart/form-data, in parts named 'word' and 'document'",
+    "send the Word file in a part named 'word' and its data in a part named 'document'",
+    "send the two versions as multipart/form-data, in parts named 'old' and 'new'",
+    "send the two versions in parts named 'old' and 'new'",
+}
 """What a program sending requests to the service reads: the names of a request's parts are its words."""
 
 

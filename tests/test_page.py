@@ -7,9 +7,11 @@ items to lists, opening and attaching files, reading what the page says in Swedi
 from __future__ import annotations
 
 import datetime
+import io
 import json
 import re
 import shutil
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ import pytest
 pytest.importorskip("fastapi", reason="the server extra is not installed")
 pytest.importorskip("selenium", reason="selenium is not installed")
 
+from lxml import etree
 from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.chrome.service import Service as DriverService
@@ -33,6 +36,7 @@ from tcdocs.batch import validate_files
 from .conftest import EXAMPLES
 from .reading import flat, pdf_pages
 from .test_server import Service, start
+from .word_edits import change_wording, q, retype
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 CHROMEDRIVER = shutil.which("chromedriver")
@@ -761,3 +765,46 @@ def test_the_page_asks_for_the_services_key_once(browser, guarded_service):
     guarded.settled()
     assert not guarded.find("#token-dialog").is_displayed()
     assert guarded.driver.execute_script("return sessionStorage.getItem('tcdocs.token')") == "hemlig-nyckel-0123456789"
+
+
+# --- the Word file that comes back ---------------------------------------------------------------------
+
+
+def test_a_field_changed_in_word_is_taken_into_the_form_and_the_versions_compared(page: Page, examples, tmp_path):
+    page.upload("open-file", EXAMPLES / "samverkansavtal.yaml")
+    page.settled()
+    page.status_says("Inga problem")
+    edited = retype(examples["samverkansavtal"]["docx"], "parties.2.represented_by", "Barn- och utbildningsnämnden")
+    edited, _, _ = change_wording(edited)
+    word = tmp_path / "avtal-från-åsby.docx"
+    word.write_bytes(edited)
+    page.upload("word-file", word)
+    page.wait.until(lambda _: "är inläst" in page.text("word-status"))
+    fields = page.driver.find_element(By.ID, "word-fields")
+    assert "Parter › 3 › Företrädd av: kommunstyrelsen → barn- och utbildningsnämnden" in fields.text
+    assert "Inledning" in page.text("word-texts") or "uttryckligen" in page.text("word-texts")
+    assert page.field("parties/2/represented_by").get_attribute("value") == "kommunstyrelsen"
+    assert_accessible(page, "a Word file read")
+    take = fields.find_element(By.CSS_SELECTOR, "button")
+    described = page.driver.find_element(By.ID, take.get_attribute("aria-describedby"))
+    assert described.text.startswith("Parter › 3 › Företrädd av: kommunstyrelsen → barn- och utbildningsnämnden")
+    page.press(take)
+    page.wait.until(lambda _: take.text == "Intaget i formuläret" and not take.is_enabled())
+    assert page.field("parties/2/represented_by").get_attribute("value") == "barn- och utbildningsnämnden"
+    page.settled()
+    page.status_says("Inga problem")
+    # The form's data now differs from the example in that one field: compared, it is one tracked change.
+    page.upload("compare-file", EXAMPLES / "samverkansavtal.yaml")
+    changes = page.downloaded(".docx")
+    root = etree.fromstring(zipfile.ZipFile(io.BytesIO(changes.read_bytes())).read("word/document.xml"))
+    assert ["".join(c.itertext()) for c in root.iter(q("del"))] == ["Kommunstyrelsen"]
+    assert ["".join(c.itertext()) for c in root.iter(q("ins"))] == ["Barn- och utbildningsnämnden"]
+    assert "spårade ändringar" in page.text("word-status")
+
+
+def test_a_file_that_is_no_word_file_is_said_in_swedish(page: Page, tmp_path):
+    wrong = tmp_path / "anteckningar.docx"
+    wrong.write_text("Inga ändringar här.", encoding="utf-8")
+    page.upload("word-file", wrong)
+    page.wait.until(lambda _: "kunde inte läsas" in page.text("word-status"))
+    assert "det här är ingen Word-fil (.docx)" in page.text("word-status")

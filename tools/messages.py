@@ -55,6 +55,7 @@ def templates() -> dict[str, Catalog]:
             ("**/web/verify.js", "javascript"),
             ("**/web/index.html", "jinja2.ext:babel_extract"),
             ("**/web/verify.html", "jinja2.ext:babel_extract"),
+            ("**/web/word.js", "javascript"),
             ("**.py", "python"),
         ],
         {"Message": None, "N_": None, "t": None},

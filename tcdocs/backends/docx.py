@@ -20,8 +20,10 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
+from itertools import groupby
+from operator import attrgetter
 from pathlib import Path
 from typing import NamedTuple
 from xml.sax.saxutils import escape
@@ -31,7 +33,7 @@ from lxml import etree
 from markupsafe import Markup
 
 from .._version import __version__
-from ..content import Content, keeps_with_next
+from ..content import FIELD_ATTRIBUTE, Content, keeps_with_next
 from ..errors import RenderError, TemplateError
 from ..house import House, house
 from ..layout import rows_of
@@ -39,8 +41,9 @@ from ..messages import Message
 from ..options import RenderOptions
 from ..wording import LimitedSandbox
 from .docx_house import WORD_FONTS, build
+from .docx_provenance import provenance_parts
 
-__all__ = ["normalise_docx", "write"]
+__all__ = ["Body", "assemble", "body_xml", "normalise_docx", "write"]
 
 BASE_DOCX = "house/base.docx"
 TWIPS_PER_MM = 1440 / 25.4
@@ -61,6 +64,7 @@ FIRST_LIST_ID = 3  # numbering.xml of the house file defines 1 (bullets) and 2 (
 # The house Word file's tags are filled in the same sandbox as the wording; one per process.
 _HEADER_ENV = LimitedSandbox(autoescape=True)
 _SPACE = re.compile(r"[ \t\n\r]+")  # HTML's collapsible white space; no-break spaces stay.
+_QUOTE = {'"': "&quot;"}
 
 
 def _twips(mm: float) -> int:
@@ -71,16 +75,18 @@ class _Run(NamedTuple):
     text: str
     bold: bool
     italic: bool
-
-
-_BREAK = _Run("\n", False, False)
+    field: str | None = None
+    """The mark of the field the text is of (:mod:`tcdocs.tracing`): the runs of one field are one content control."""
+    brk: bool = False
+    """A line break (``<br/>``), not text."""
 
 
 class _Writer:
     """Writes content elements as WordprocessingML, in one pass, into a list of strings."""
 
-    def __init__(self, widths: Iterable[tuple[float, ...]], house: House) -> None:
+    def __init__(self, widths: Iterable[tuple[float, ...]], house: House, fields: Mapping[str, str] | None = None) -> None:
         self.house = house
+        self.fields = fields or {}
         self.out: list[str] = []
         self.widths: Iterator[tuple[float, ...]] = iter(widths)
         self.numbered_lists = 0
@@ -104,7 +110,18 @@ class _Writer:
     def _paragraph(self, style: str | None, properties: str, runs: list[_Run]) -> None:
         style_xml = f'<w:pStyle w:val="{style}"/>' if style else ""
         head = f"<w:pPr>{style_xml}{properties}</w:pPr>" if style_xml or properties else ""
-        self.out.append(f"<w:p>{head}{''.join(_run_xml(run) for run in runs)}</w:p>")
+        inline = []
+        for field, group in groupby(runs, key=attrgetter("field")):
+            xml = "".join(_run_xml(run) for run in group)
+            inline.append(xml if field is None else self._control(field, xml))
+        self.out.append(f"<w:p>{head}{''.join(inline)}</w:p>")
+
+    def _control(self, field: str, runs: str) -> str:
+        """The runs of one field's text as a content control tagged with the field's mark: Word shows the
+        field's Swedish name as its title, and keeps what is typed into it inside (:mod:`tcdocs.edits`)."""
+        alias = self.fields.get(field)
+        title = f'<w:alias w:val="{escape(alias, _QUOTE)}"/>' if alias else ""
+        return f'<w:sdt><w:sdtPr>{title}<w:tag w:val="{escape(field, _QUOTE)}"/></w:sdtPr><w:sdtContent>{runs}</w:sdtContent></w:sdt>'
 
     def listing(self, element: etree._Element) -> None:
         items = list(element.iterchildren("li"))
@@ -188,40 +205,42 @@ def _runs(element: etree._Element, bold: bool = False, italic: bool = False) -> 
     return _collapse(pieces)
 
 
-def _collect(element: etree._Element, bold: bool, italic: bool, out: list[_Run]) -> None:
-    """Flatten an element's inline content into runs; a child's tail keeps the parent's formatting."""
+def _collect(element: etree._Element, bold: bool, italic: bool, out: list[_Run], field: str | None = None) -> None:
+    """Flatten an element's inline content into runs; a child's tail keeps the parent's formatting and field."""
     if element.text:
-        out.append(_Run(element.text, bold, italic))
+        out.append(_Run(element.text, bold, italic, field))
     for child in element:
         if child.tag == "br":
-            out.append(_BREAK)
+            out.append(_Run("\n", False, False, field, brk=True))
         elif child.tag in ("strong", "em"):
-            _collect(child, bold or child.tag == "strong", italic or child.tag == "em", out)
+            _collect(child, bold or child.tag == "strong", italic or child.tag == "em", out, field)
+        elif child.tag == "span":
+            _collect(child, bold, italic, out, child.get(FIELD_ATTRIBUTE))
         if child.tail:
-            out.append(_Run(child.tail, bold, italic))
+            out.append(_Run(child.tail, bold, italic, field))
 
 
 def _collapse(pieces: list[_Run]) -> list[_Run]:
     """Collapse white space as a browser does, so both formats show the same words."""
     result: list[_Run] = []
     for piece in pieces:
-        if piece is _BREAK:
-            if result and result[-1] is not _BREAK:
+        if piece.brk:
+            if result and not result[-1].brk:
                 result[-1] = result[-1]._replace(text=result[-1].text.rstrip(" "))
             result.append(piece)
             continue
         text = _SPACE.sub(" ", piece.text)
-        if not result or result[-1] is _BREAK or result[-1].text.endswith(" "):
+        if not result or result[-1].brk or result[-1].text.endswith(" "):
             text = text.lstrip(" ")
         if text:
             result.append(piece._replace(text=text))
-    if result and result[-1] is not _BREAK:
+    if result and not result[-1].brk:
         result[-1] = result[-1]._replace(text=result[-1].text.rstrip(" "))
-    return [piece for piece in result if piece is _BREAK or piece.text]
+    return [piece for piece in result if piece.brk or piece.text]
 
 
 def _run_xml(run: _Run) -> str:
-    if run is _BREAK:
+    if run.brk:
         return "<w:r><w:br/></w:r>"
     properties = ("<w:b/><w:bCs/>" if run.bold else "") + ("<w:i/><w:iCs/>" if run.italic else "")
     head = f"<w:rPr>{properties}</w:rPr>" if properties else ""
@@ -256,19 +275,43 @@ def _number(template: DocxTemplate, count: int) -> None:
 def normalise_docx(data: bytes, replace: dict[str, bytes] | None = None) -> bytes:
     """Rewrite a DOCX's zip with fixed entry dates and modes, so equal content gives equal bytes.
 
-    *replace* maps entry names to new contents (the core and extended properties).
+    *replace* maps entry names to new contents (the core and extended properties); a name the
+    package does not hold yet is added at its end.
     """
-    replace = replace or {}
     source = zipfile.ZipFile(io.BytesIO(data))
+    entries = {info.filename: source.read(info) for info in source.infolist()}
+    return _zipped({**entries, **(replace or {})})
+
+
+def _zipped(entries: Mapping[str, bytes]) -> bytes:
+    """*entries* as a zip, in their order, each dated 1980-01-01 with fixed modes: equal content, equal bytes."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+        for name, data in entries.items():
+            entry = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.create_system = 0
             entry.external_attr = 0o644 << 16
-            target.writestr(entry, replace.get(info.filename) or source.read(info))
+            target.writestr(entry, data)
     return out.getvalue()
+
+
+def _entries(template: DocxTemplate) -> dict[str, bytes]:
+    """The filled house file's package entries by name, as python-docx saves them, but not yet zipped: the
+    zip is written once, with fixed dates, instead of once by python-docx and again to fix them."""
+    from docx.opc.pkgwriter import _ContentTypesItem  # what python-docx's own save writes as the content types
+
+    package = template.docx.part.package
+    parts = package.parts
+    for part in parts:
+        part.before_marshal()
+    types = _ContentTypesItem.from_parts(parts).blob  # type: ignore[no-untyped-call]
+    entries = {"[Content_Types].xml": types, "_rels/.rels": package.rels.xml}
+    for part in parts:
+        entries[part.partname.membername] = part.blob
+        if len(part.rels):
+            entries[part.partname.rels_uri.membername] = part.rels.xml
+    return entries
 
 
 @lru_cache(maxsize=8)
@@ -288,6 +331,24 @@ def _house_file(roots: tuple[Path, ...]) -> bytes:
         raise TemplateError(Message("the house Word file cannot be made: {error}", error=exc), WORD_FONTS) from None
 
 
+class Body(NamedTuple):
+    """A document's body as WordprocessingML, and how many numbered lists it declares."""
+
+    xml: str
+    numbered_lists: int
+
+
+def body_xml(content: Content, roots: tuple[Path, ...]) -> Body:
+    """The body of *content*'s Word file: every paragraph and table, each field's text a content control.
+
+    This is what :func:`write` places in the house Word file, and what a Word file that comes
+    back is compared with (:mod:`tcdocs.edits`): one writer for both, so they cannot drift.
+    """
+    writer = _Writer(content.tables, house(roots), content.fields)
+    writer.blocks(content.body)
+    return Body("".join(writer.out), writer.numbered_lists)
+
+
 def write(content: Content, roots: tuple[Path, ...], options: RenderOptions | None = None) -> bytes:
     """Write *content* into the house Word file and return the DOCX's bytes.
 
@@ -296,24 +357,25 @@ def write(content: Content, roots: tuple[Path, ...], options: RenderOptions | No
     Raises :class:`TemplateError` if the house file is missing or its tags fail,
     :class:`RenderError` if the document cannot be assembled.
     """
+    return assemble(content, body_xml(content, roots), roots)
+
+
+def assemble(content: Content, body: Body, roots: tuple[Path, ...]) -> bytes:
+    """Place *body* (:func:`body_xml`, or the tracked changes between two of them) in the house Word file,
+    with *content*'s page header and properties, and return the DOCX's bytes. Raises as :func:`write`."""
     data = _house_file(roots)
-    writer = _Writer(content.tables, house(roots))
-    writer.blocks(content.body)
     try:
         template = DocxTemplate(io.BytesIO(data))
-        template.render({"header": content.header, "body": Markup("".join(writer.out))}, jinja_env=_HEADER_ENV, autoescape=True)
-        _number(template, writer.numbered_lists)
+        template.render({"header": content.header, "body": Markup(body.xml)}, jinja_env=_HEADER_ENV, autoescape=True)
+        _number(template, body.numbered_lists)
     except Exception as exc:  # docxtpl wraps Jinja and XML errors in several types
         raise TemplateError(Message("the house Word file could not be filled: {error}", error=exc), BASE_DOCX) from exc
-    buffer = io.BytesIO()
     try:
-        template.save(buffer)
+        entries = _entries(template)
     except Exception as exc:
         raise RenderError(Message("the DOCX could not be written: {error}", error=exc)) from exc
-    return normalise_docx(
-        buffer.getvalue(),
-        {"docProps/core.xml": _core_properties(content), "docProps/app.xml": _app_properties()},
-    )
+    recorded = provenance_parts(entries["[Content_Types].xml"], entries["_rels/.rels"], content)
+    return _zipped({**entries, "docProps/core.xml": _core_properties(content), "docProps/app.xml": _app_properties(), **recorded})
 
 
 def _core_properties(content: Content) -> bytes:

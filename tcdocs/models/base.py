@@ -75,6 +75,9 @@ class Model(BaseModel):
         frozen=True,
         defer_build=True,
         json_schema_extra=lambda schema, model: _schema_extra(schema, model),
+        # Each field keeps a text object of its own, so the words of a document can be traced to
+        # their field by the object a model's method hands on (tcdocs.tracing).
+        cache_strings=False,
     )
 
     personal: ClassVar[frozenset[str]] = frozenset()

@@ -66,9 +66,9 @@ def secure(response: Response) -> None:
     response.headers.setdefault("Cache-Control", "no-store")
 
 
-def content_disposition(doc: Document, fmt: str, publish: bool = False) -> str:
+def content_disposition(doc: Document, fmt: str, suffix: str = "") -> str:
     """The download's file name as RFC 6266 wants it: ASCII for old clients, UTF-8 (RFC 5987) for all others.
-    The copy for the web is named apart (``-webb``)."""
-    name = f"{safe_stem(f'{doc.kind_title}-{doc.dnr}' + ('-webb' if publish else ''))}.{fmt}"
+    *suffix* ends the name's stem: ``-webb`` for the copy for the web, ``-ändringar`` for a comparison."""
+    name = f"{safe_stem(f'{doc.kind_title}-{doc.dnr}{suffix}')}.{fmt}"
     fallback = name.encode("ascii", "replace").decode("ascii").replace("?", "_").replace('"', "_").replace("\\", "_")
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"

@@ -32,6 +32,7 @@ from ..messages import Message, say
 from ..models import KINDS
 from .answers import Refusal, language, secure
 from .page import preview_html
+from .roundtrip import router as roundtrip_router
 from .routes import router
 from .settings import ServiceSettings
 from .state import Service
@@ -67,6 +68,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     app = FastAPI(title="tcdocs", version=__version__, description=DESCRIPTION.format(kinds=names), lifespan=lifespan)
     app.state.service = service
     app.include_router(router)
+    app.include_router(roundtrip_router)
     app.middleware("http")(_every_request)
     app.add_exception_handler(Refusal, _refusal)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _bad_parameter)  # type: ignore[arg-type]

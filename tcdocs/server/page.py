@@ -64,13 +64,21 @@ def _shell(name: str, **context: Any) -> str:
     return _shells().get_template(name).render(**context)
 
 
+SCRIPTS = {"index.html": ("app.js", "word.js"), "verify.html": ("verify.js",)}
+"""The scripts of each page whose words are ``t("...")``: the form's and the Word round trip's, the PDF check's."""
+
+
 @lru_cache(maxsize=8)
-def _script_messages(language: str, script: str = "app.js") -> dict[str, str]:
-    """A page script's messages (``t("...")`` in *script*) in *language*, found as the catalogue tool finds them."""
+def _script_messages(language: str, page: str = "index.html") -> dict[str, str]:
+    """The messages of *page*'s scripts (``t("...")`` in :data:`SCRIPTS`) in *language*, found as the catalogue tool finds them."""
     from babel.messages.extract import extract
 
-    found = extract("javascript", io.BytesIO(web_file(script)), keywords={"t": None})
-    return {message: translate(message, language) for _, message, _, _ in found if isinstance(message, str)}
+    found = [
+        message
+        for script in SCRIPTS[page]
+        for _, message, _, _ in extract("javascript", io.BytesIO(web_file(script)), keywords={"t": None})
+    ]
+    return {message: translate(message, language) for message in found if isinstance(message, str)}
 
 
 @lru_cache(maxsize=4)
@@ -90,7 +98,7 @@ def page_html(language: str, token: bool) -> str:
 @lru_cache(maxsize=4)
 def verify_page_html(language: str) -> str:
     """The page "Check a PDF" in *language*: a PDF and its data sent to ``POST /v1/verify``."""
-    texts = json.dumps(_script_messages(language, "verify.js"), ensure_ascii=False).replace("<", "\\u003c")
+    texts = json.dumps(_script_messages(language, "verify.html"), ensure_ascii=False).replace("<", "\\u003c")
     return _shell("verify.html", lang=language, t=lambda text: translate(text, language), texts=markupsafe.Markup(texts))
 
 

@@ -25,7 +25,18 @@ from .answers import SOURCE, Refusal
 from .settings import ServiceSettings
 from .state import Service
 
-__all__ = ["Kind", "Verification", "known_kind", "read_body", "read_case", "read_document", "read_verification"]
+__all__ = [
+    "Kind",
+    "Verification",
+    "WordUpload",
+    "known_kind",
+    "read_body",
+    "read_case",
+    "read_document",
+    "read_verification",
+    "read_versions",
+    "read_word_upload",
+]
 
 YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
 JSON_TYPES = ("application/json", "text/json")
@@ -93,6 +104,71 @@ async def read_case(request: Request, service: Service, today: dt.date) -> Case:
         raise Refusal(422, exc.args[0]) from None
 
 
+class WordUpload(NamedTuple):
+    """What ``POST /v1/read/{kind}`` sends: the edited Word file, the data it was made from, and the files the data names."""
+
+    word: bytes
+    word_name: str
+    data: bytes
+    data_name: str
+    files: dict[str, bytes]
+
+
+async def read_word_upload(request: Request, kind: str, service: Service) -> WordUpload:
+    """The Word file (part ``word``) and its data (part ``document``) that a request uploads together, the data
+    checked to be of *kind*; a 400 refusal for a part that is missing, a 415 for a body that is not multipart."""
+    raw = await read_body(request, service.settings)
+    content_type = request.headers.get("content-type", "")
+    if content_type.split(";")[0].strip().lower() != "multipart/form-data":
+        raise Refusal(415, Message("send the Word file and its data as multipart/form-data, in parts named 'word' and 'document'"))
+    named, files = _parts(raw, content_type, ("word", "document"))
+    if "word" not in named or "document" not in named:
+        raise Refusal(400, Message("send the Word file in a part named 'word' and its data in a part named 'document'"))
+    word_name, word, _ = named["word"]
+    data_name, data, media = named["document"]
+    try:
+        async with service.parsing:
+            await asyncio.to_thread(_of_kind, kind, data, media, data_name)
+    except LoadError as exc:
+        raise Refusal(422, Message("the data is not a valid document"), exc.problems) from None
+    return WordUpload(word, word_name, data, data_name, files)
+
+
+async def read_versions(request: Request, kind: str, service: Service) -> tuple[Document, Document]:
+    """Two versions of a document of *kind*, uploaded as parts ``old`` and ``new`` (with ``files`` they name)."""
+    raw = await read_body(request, service.settings)
+    content_type = request.headers.get("content-type", "")
+    if content_type.split(";")[0].strip().lower() != "multipart/form-data":
+        raise Refusal(415, Message("send the two versions as multipart/form-data, in parts named 'old' and 'new'"))
+    named, files = _parts(raw, content_type, ("old", "new"))
+    if "old" not in named or "new" not in named:
+        raise Refusal(400, Message("send the two versions in parts named 'old' and 'new'"))
+    try:
+        async with service.parsing:
+            return await asyncio.to_thread(_versions, kind, named["old"], named["new"], files)
+    except LoadError as exc:
+        raise Refusal(422, Message("the data is not a valid document"), exc.problems) from None
+
+
+def _of_kind(kind: str, raw: bytes, media: str, name: str) -> Any:
+    data, _ = _parse(raw, media, name)
+    if isinstance(data, dict) and data.get("kind", kind) != kind:
+        wrong = Message("this is the address for {kind}, but the data says kind: {given}", kind=kind, given=data["kind"])
+        raise LoadError([Problem(wrong, "kind", name)])
+    return data
+
+
+def _versions(kind: str, old: tuple[str, bytes, str], new: tuple[str, bytes, str], files: dict[str, bytes]) -> tuple[Document, Document]:
+    documents = []
+    for name, raw, media in (old, new):
+        data, positions = _parse(raw, media, name)
+        _of_kind(kind, raw, media, name)
+        if isinstance(data, dict):
+            data.setdefault("kind", kind)
+        documents.append(check_data(data, name, positions, Uploads(files)).doc)
+    return documents[0], documents[1]
+
+
 def _parse(raw: bytes, media: str, name: str) -> tuple[Any, dict[Any, Any]]:
     """A document's data and positions from YAML or JSON bytes, as its media type or file name says."""
     if media in YAML_TYPES or name.lower().endswith((".yaml", ".yml")):
@@ -140,24 +216,33 @@ class _Part(NamedTuple):
     media: str
 
 
-def _multipart(raw: bytes, content_type: str) -> tuple[tuple[str, bytes, str] | None, dict[str, bytes]]:
-    """The part named ``document`` (file name, bytes, media type), if any, and the parts named ``files`` by file name."""
-    document: tuple[str, bytes, str] | None = None
+def _multipart(raw: bytes, content_type: str, first: str = "document") -> tuple[tuple[str, bytes, str] | None, dict[str, bytes]]:
+    """The part named *first* (file name, bytes, media type), if any, and the parts named ``files`` by file name."""
+    named, files = _parts(raw, content_type, (first,))
+    return named.get(first), files
+
+
+def _parts(
+    raw: bytes, content_type: str, names: tuple[str, ...]
+) -> tuple[dict[str, tuple[str, bytes, str]], dict[str, bytes]]:
+    """The parts of a multipart body called *names* (each once: file name, bytes, media type), and those named
+    ``files`` by their file names."""
+    named: dict[str, tuple[str, bytes, str]] = {}
     files: dict[str, bytes] = {}
-    for part in _parts(raw, content_type):
-        if part.field == "document":
-            if document is not None:
-                raise Refusal(400, Message("a multipart body has one part named 'document'"))
-            document = (part.file or SOURCE, part.data, part.media)
+    for part in _all_parts(raw, content_type):
+        if part.field in names:
+            if part.field in named:
+                raise Refusal(400, Message("a multipart body has one part named '{name}'", name=part.field))
+            named[part.field] = (part.file or SOURCE, part.data, part.media)
         elif part.field == "files" and part.file:
             name = FilePath(part.file).name
             if name in files:
                 raise Refusal(400, Message("two files are named '{name}'; each file sent with a document needs its own name", name=name))
             files[name] = part.data
-    return document, files
+    return named, files
 
 
-def _parts(raw: bytes, content_type: str) -> list[_Part]:
+def _all_parts(raw: bytes, content_type: str) -> list[_Part]:
     """Every part of a multipart body: its field name, file name, bytes and media type."""
     from python_multipart.multipart import MultipartParser, parse_options_header
 
@@ -241,7 +326,7 @@ async def read_verification(request: Request, service: Service) -> Verification:
 
 
 def _verification(raw: bytes, content_type: str) -> Verification:
-    parts = _parts(raw, content_type)
+    parts = _all_parts(raw, content_type)
     pdfs = [part for part in parts if part.field == "pdf"]
     if len(pdfs) != 1:
         raise Refusal(400, Message("send one PDF, in a part named 'pdf'"))

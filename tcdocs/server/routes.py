@@ -153,7 +153,7 @@ async def document(
 ) -> Response:
     doc, warnings = await read_document(request, kind, service)
     data = await service.renderer.render(doc, fmt, publish)
-    headers = {"Content-Disposition": content_disposition(doc, fmt, publish)}
+    headers = {"Content-Disposition": content_disposition(doc, fmt, "-webb" if publish else "")}
     if warnings:
         headers["X-Tcdocs-Warnings"] = str(len(warnings))
     return Response(data, media_type=MEDIA_TYPES[fmt], headers=headers)

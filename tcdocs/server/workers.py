@@ -126,22 +126,23 @@ class Renderer:
     async def render(self, doc: Document, fmt: str, publish: bool = False) -> bytes:
         """*doc* rendered as *fmt* by a worker (with *publish*, the copy for the web); a :class:`Refusal`
         when the service is busy or the render fails."""
-        data: bytes = await self._run(fmt, _render_job, doc, fmt, self.settings.timeout, publish)
+        data: bytes = await self.run(fmt, _render_job, doc, fmt, self.settings.timeout, publish)
         return data
 
     async def verify(self, pdf: bytes, name: str, doc: Document | None, trust: list[bytes], language: str) -> dict[str, Any]:
         """The PDF checked against its data by a worker (:func:`~tcdocs.verify.verify_upload`), as JSON in *language*;
         a :class:`Refusal` when the service is busy, the PDF cannot be checked or the render fails."""
         try:
-            answer: dict[str, Any] = await self._run("verify", _verify_job, pdf, name, doc, trust, language, self.settings.timeout)
+            answer: dict[str, Any] = await self.run("verify", _verify_job, pdf, name, doc, trust, language, self.settings.timeout)
         except LoadError as exc:
             raise Refusal(422, Message("the data is not a valid document"), exc.problems) from None
         except UsageError as exc:
             raise Refusal(422, exc.args[0] if exc.args else str(exc)) from None
         return answer
 
-    async def _run(self, label: str, job: Callable[..., Any], *args: Any) -> Any:
-        """*job* run by a worker, counted in the metrics under *label*."""
+    async def run(self, label: str, job: Callable[..., Any], *args: Any) -> Any:
+        """What *job* (a module-level function that keeps its own time limit) returns for *args*, run by a worker
+        and timed under *label*; a :class:`Refusal` when the service is busy or the job fails."""
         if self.waiting >= self.settings.workers + self.settings.queue:
             raise Refusal(503, Message("the service is busy; try again shortly"))
         if self.pool is None:
@@ -161,6 +162,8 @@ class Renderer:
             raise Refusal(503, Message("the render did not finish in time; the document was not made")) from None
         except RenderError as exc:
             raise Refusal(422, Message("the document could not be made: {error}", error=exc)) from None
+        except LoadError as exc:  # what a job reads itself: a Word file and its data
+            raise Refusal(422, Message("what was sent cannot be read; see the problems"), exc.problems) from None
         except TemplateError as exc:
             log.error("a built-in template failed: %s", exc.format())
             raise Refusal(500, Message("the document could not be made: a template of the service failed")) from None
