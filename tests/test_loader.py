@@ -1,5 +1,6 @@
 """Bad YAML and bad data: every problem located as file:line:col: field: message."""
 
+import itertools
 import os
 from pathlib import Path
 
@@ -214,16 +215,20 @@ def test_a_file_that_is_not_a_regular_file_is_refused_at_once(tmp_path, kind, me
     assert problem.file == str(path) and message in problem.message
 
 
-@pytest.mark.parametrize("kind", ["fifo", "device", "loop"])
-def test_a_reference_to_a_special_file_names_both_files(tmp_path, kind):
+@pytest.mark.parametrize(("kind", "message"), [("fifo", "not a regular file"), ("device", "not a regular file"),
+                                             ("loop", "symbolic links form a loop")])
+def test_a_reference_to_a_special_file_names_both_files(tmp_path, kind, message):
     target = special_files(tmp_path)[kind]
+    if target.parent != tmp_path:  # /dev/zero, by a link in the case's folder
+        (tmp_path / "noll.yaml").symlink_to(target)
+        target = tmp_path / "noll.yaml"
     source = tmp_path / "hangavtal.yaml"
-    source.write_text((EXAMPLES / "hangavtal.yaml").read_text(encoding="utf-8").replace("samverkansavtal.yaml", str(target)),
+    source.write_text((EXAMPLES / "hangavtal.yaml").read_text(encoding="utf-8").replace("samverkansavtal.yaml", target.name),
                       encoding="utf-8")
     with pytest.raises(tcdocs.LoadError) as caught:
         tcdocs.load(source)
     [problem] = [p for p in caught.value.problems if p.path == "agreement"]
-    assert problem.file == str(source) and (str(target) in problem.message or target.name in problem.message)
+    assert problem.file == str(source) and f"{target}: " in problem.message and message in problem.message
 
 
 def test_a_file_name_that_is_not_utf8_is_printed_without_a_traceback(tmp_path, capsys):
@@ -254,3 +259,65 @@ def test_deeply_nested_json_is_refused_without_recursion():
 def test_json_keeps_numbers_as_written_for_the_model():
     data, positions = read_data('{"kind": "samverkansavtal", "amount": 2.50, "big": ' + "9" * 5000 + "}", "begäran", syntax="JSON")
     assert data["amount"] == "2.50" and data["big"] == "9" * 5000 and positions[("big",)][0] == 1
+
+
+# --- references: each file is read once, whatever names it --------------------------------------------
+
+BESLUT = (EXAMPLES / "beslut.yaml").read_text(encoding="utf-8")
+
+
+def beslut_chain(folder: Path, length: int) -> list[Path]:
+    """*length* beslut files, each naming the next as both its protocol and its answer; the last is no document."""
+    paths = [folder / f"beslut-{number:02}.yaml" for number in range(length + 1)]
+    for path, following in itertools.pairwise(paths):
+        text = BESLUT.replace("protocol: granskningsprotokoll.yaml", f"protocol: {following.name}")
+        path.write_text(text.replace("response: svar.yaml", f"response: {following.name}"), encoding="utf-8")
+    paths[-1].write_text("dnr: RTS 2028/001\n", encoding="utf-8")
+    return paths
+
+
+@pytest.fixture
+def reads(monkeypatch) -> list[str]:
+    """The name of every file tcdocs reads, each time it reads one."""
+    from tcdocs import loader
+
+    names: list[str] = []
+
+    def read_file(path: Path, limits: Limits) -> bytes:
+        names.append(path.name)
+        return loader_read(path, limits)
+
+    loader_read = loader.read_file
+    monkeypatch.setattr(loader, "read_file", read_file)
+    return names
+
+
+def test_a_chain_of_references_reads_each_file_once(tmp_path, reads):
+    paths = beslut_chain(tmp_path, 16)
+    with pytest.raises(tcdocs.LoadError) as caught:
+        tcdocs.load(paths[0])
+    # Each beslut names the next twice; the last cannot be used, and that too is found once.
+    assert sorted(reads) == [path.name for path in paths]
+    assert [(p.file, p.path) for p in caught.value.problems] == [(str(paths[0]), "protocol"), (str(paths[0]), "response")]
+
+
+@pytest.mark.parametrize("command", ["validate", "status"])
+def test_a_chain_of_references_is_read_once_by_the_commands(tmp_path, reads, command, capsys):
+    from tcdocs.cli import main
+
+    paths = beslut_chain(tmp_path, 16)
+    arguments = [str(path) for path in paths] if command == "validate" else [str(tmp_path), "--today", "2028-05-02"]
+    assert main([command, *arguments]) == 1
+    assert sorted(reads) == [path.name for path in paths]
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_a_reference_that_cannot_be_used_is_said_once_for_each_field_that_names_it(tmp_path):
+    paths = beslut_chain(tmp_path, 2)
+    with pytest.raises(tcdocs.LoadError) as caught:
+        tcdocs.load(paths[1])
+    [protocol, response] = caught.value.problems
+    assert (protocol.path, response.path) == ("protocol", "response")
+    missing = f"{paths[2]}:1:1: kind: missing 'kind:'"
+    assert protocol.message.count(missing) == 1
+    assert response.message.endswith(f"\n    {paths[2]}: its problems are listed above, where it is first named")

@@ -146,17 +146,17 @@ def test_each_cross_document_problem_is_reported_at_its_line(tmp_path, capsys, n
 
 def test_a_beslut_and_a_svar_about_another_protocol(tmp_path, capsys):
     folder = case_folder(tmp_path)
-    (folder / "andra").mkdir()
     other = (folder / "granskningsprotokoll.yaml").read_text(encoding="utf-8").replace("dnr: RTS 2027/018", "dnr: RTS 2027/099")
-    (folder / "andra" / "protokoll.yaml").write_text(other.replace("application: ansokan.yaml", "application: ../ansokan.yaml"))
+    (folder / "protokoll-099.yaml").write_text(other, encoding="utf-8")
     for name in ("beslut.yaml", "svar.yaml"):
-        text = (folder / name).read_text(encoding="utf-8").replace("protocol: granskningsprotokoll.yaml", "protocol: andra/protokoll.yaml")
+        text = (folder / name).read_text(encoding="utf-8").replace("protocol: granskningsprotokoll.yaml", "protocol: protokoll-099.yaml")
         (folder / name).write_text(text.replace("response: svar.yaml", ""), encoding="utf-8")
     case = read_case(folder, dt.date(2028, 5, 2))
     found = [(Path(p.file or "").name, p.line, p.path, p.text("sv")) for p in case.problems]
     assert ("svar.yaml", 8, "protocol", "dokumentet gäller protokollet från 2027-12-07 (Dnr RTS 2027/099), men ärendets "
             f"protokoll är från 2027-12-07 (Dnr RTS 2027/018, {folder / 'granskningsprotokoll.yaml'})") in found
-    assert [(name, line, path) for name, line, path, _ in found] == [("beslut.yaml", 7, "protocol"), ("svar.yaml", 8, "protocol")]
+    assert [(name, line, path) for name, line, path, _ in found] == [
+        ("beslut.yaml", 7, "protocol"), ("protokoll-099.yaml", 5, "kind"), ("svar.yaml", 8, "protocol")]
 
 
 def test_two_documents_of_one_step_and_dates_out_of_the_roads_order(tmp_path):
@@ -304,3 +304,19 @@ def test_json_for_other_tools_says_its_problems_in_the_users_language(tmp_path, 
     assert code == 1 and {"file": str(folder / "svar.yaml"), "line": 31, "path": "answers[2].request",
                           "message": "protokollet har ingen komplettering 7; det begär 3, numrerade 1–3"} in [
         {key: p[key] for key in ("file", "line", "path", "message")} for p in problems]
+
+
+def test_a_file_named_by_many_documents_is_read_once_for_the_case(tmp_path, monkeypatch):
+    from tcdocs import loader
+
+    folder = tmp_path / "nordvik"
+    folder.mkdir()
+    shutil.copy(EXAMPLES / "samverkansavtal.yaml", folder)
+    for number in range(120):
+        shutil.copy(EXAMPLES / "hangavtal.yaml", folder / f"hangavtal-{number:03}.yaml")
+    reads: list[str] = []
+    read_file = loader.read_file
+    monkeypatch.setattr(loader, "read_file", lambda path, limits: reads.append(path.name) or read_file(path, limits))
+    case = read_case(folder, dt.date(2028, 5, 2))
+    assert len(case.documents) == 121
+    assert reads.count("samverkansavtal.yaml") == 1 and len(reads) == 121
