@@ -236,7 +236,7 @@ class _Resolver:
         key, shown_referrer = self.reading[-1] if self.reading else (None, referrer)
         refused = self.sources.refuses(name)
         if refused is not None:
-            raise LoadError([Problem(refused, "", shown_referrer)])
+            raise ValueError(refused)  # said at the field that gives the name
         shown_name, found = self.sources.locate(name, key)
         if any(found == reading for reading, _ in self.reading):
             raise LoadError(

@@ -2,6 +2,7 @@
 
 import itertools
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -321,3 +322,47 @@ def test_a_reference_that_cannot_be_used_is_said_once_for_each_field_that_names_
     missing = f"{paths[2]}:1:1: kind: missing 'kind:'"
     assert protocol.message.count(missing) == 1
     assert response.message.endswith(f"\n    {paths[2]}: its problems are listed above, where it is first named")
+
+
+# --- references stay in the case's folder ----------------------------------------------------------------
+
+HANGAVTAL = (EXAMPLES / "hangavtal.yaml").read_text(encoding="utf-8")
+
+
+def region_folders(tmp_path: Path) -> tuple[Path, Path]:
+    """Two regions' folders side by side in ``regioner``; the second one's samverkansavtal, and another beside ``regioner``."""
+    ours, theirs = tmp_path / "regioner" / "nordvik", tmp_path / "regioner" / "sodervik"
+    ours.mkdir(parents=True)
+    theirs.mkdir()
+    shutil.copy(EXAMPLES / "samverkansavtal.yaml", theirs)
+    shutil.copy(EXAMPLES / "samverkansavtal.yaml", tmp_path)
+    return ours, theirs
+
+
+@pytest.mark.parametrize("name", ["/etc/passwd", "../sodervik/samverkansavtal.yaml", "sodervik/../samverkansavtal.yaml",
+                                  "..", "avtal\\samverkansavtal.yaml"])
+def test_a_reference_is_a_file_name_in_the_same_folder_and_nothing_else_is_read(tmp_path, reads, name):
+    ours, _ = region_folders(tmp_path)
+    (ours / "hangavtal.yaml").write_text(HANGAVTAL.replace("agreement: samverkansavtal.yaml", f"agreement: '{name}'"), encoding="utf-8")
+    with pytest.raises(tcdocs.LoadError) as caught:
+        tcdocs.load(ours / "hangavtal.yaml")
+    [problem] = caught.value.problems
+    assert problem.path == "agreement"
+    assert problem.text("sv") == (
+        f"'{name}' är inte ett filnamn: ett dokument hänvisar till ett annat med bara dess filnamn, och filen ligger i samma mapp")
+    assert reads == ["hangavtal.yaml"]
+
+
+def test_a_caller_may_allow_files_anywhere_inside_a_folder_it_names(tmp_path, reads):
+    ours, theirs = region_folders(tmp_path)
+    text = HANGAVTAL.replace("agreement: samverkansavtal.yaml", "agreement: ../sodervik/samverkansavtal.yaml")
+    doc = tcdocs.load_text(text, "hangavtal.yaml", sources=tcdocs.Files(ours, within=tmp_path / "regioner"))
+    assert isinstance(doc, tcdocs.Hangavtal) and doc.agreement.region == "Nordvik"
+    assert reads == ["samverkansavtal.yaml"]
+    # Nothing outside that folder, whatever the path says.
+    escape = HANGAVTAL.replace("agreement: samverkansavtal.yaml", "agreement: ../../samverkansavtal.yaml")
+    with pytest.raises(tcdocs.LoadError) as caught:
+        tcdocs.load_text(escape, "hangavtal.yaml", sources=tcdocs.Files(ours, within=tmp_path / "regioner"))
+    assert f"{tmp_path / 'samverkansavtal.yaml'}: the file lies outside the folder {tmp_path / 'regioner'}, and is not read" in str(
+        caught.value)
+    assert reads == ["samverkansavtal.yaml"]

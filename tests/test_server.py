@@ -574,3 +574,128 @@ def test_a_multipart_header_in_any_bytes_is_a_4xx_not_a_crash(server):
     for path in ("/v1/validate/beslut", "/v1/check/beslut", "/v1/status"):
         status, _, _ = call(f"{server}{path}", body, "multipart/form-data; boundary=b")
         assert status < 500, (path, status)
+
+
+# --- the work of a request is bounded, and stops when its client goes -------------------------------------
+
+def beslut_chain_upload(length: int, boundary: str = "tcdocs-kedja") -> tuple[bytes, str]:
+    """A beslut as the ``document`` part, naming the next of *length* beslut in ``files`` parts as its protocol and answer."""
+    beslut = (EXAMPLES / "beslut.yaml").read_text(encoding="utf-8")
+    parts = []
+    for number in range(length + 1):
+        following = f"beslut-{number + 1:02}.yaml"
+        text = beslut.replace("granskningsprotokoll.yaml", following).replace("svar.yaml", following) if number < length else "dnr: X\n"
+        field = "document" if number == 0 else "files"
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="beslut-{number:02}.yaml"\r\n'
+                     "Content-Type: application/yaml\r\n\r\n".encode() + text.encode() + b"\r\n")
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+
+def test_a_chain_of_references_in_a_small_body_is_answered(server):
+    body, media = beslut_chain_upload(16)
+    assert len(body) < 40_000
+    status, _, answer = call(f"{server}/v1/check/beslut", body, media)
+    assert status == 200
+    checked = json.loads(answer)
+    assert checked["valid"] is False and [p["path"] for p in checked["problems"]] == ["protocol", "response"]
+
+
+def asgi_call(app: Any, path: str, body: bytes, media: str, client_stays: bool) -> int:
+    """*app* called as a server calls it, with *body* in one piece; the client goes away after sending it
+    unless it *client_stays*. The answer's status."""
+    import asyncio
+
+    async def run() -> int:
+        messages = [{"type": "http.request", "body": body, "more_body": False}]
+        answers: list[dict[str, Any]] = []
+
+        async def receive() -> dict[str, Any]:
+            if messages:
+                return messages.pop(0)
+            if not client_stays:
+                return {"type": "http.disconnect"}
+            await asyncio.sleep(3600)
+            raise AssertionError("unreachable")
+
+        async def send(message: dict[str, Any]) -> None:
+            answers.append(message)
+
+        path_only, _, query = path.partition("?")
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
+                 "path": path_only, "raw_path": path_only.encode(), "query_string": query.encode(), "root_path": "",
+                 "headers": [(b"content-type", media.encode()), (b"host", b"tcdocs")], "client": ("127.0.0.1", 1),
+                 "server": ("127.0.0.1", 80)}
+        await app(scope, receive, send)
+        return int(next(m["status"] for m in answers if m["type"] == "http.response.start"))
+
+    return asyncio.run(run())
+
+
+@pytest.fixture
+def slow_reads(monkeypatch) -> list[str]:
+    """The names of the uploaded documents read, each read taking a twentieth of a second."""
+    from tcdocs.loader import Uploads
+
+    names: list[str] = []
+    read = Uploads.read
+
+    def slowly(self: Uploads, key: Any, shown: str) -> bytes:
+        names.append(shown)
+        time.sleep(0.05)
+        return read(self, key, shown)
+
+    monkeypatch.setattr(Uploads, "read", slowly)
+    return names
+
+
+def test_reading_a_case_stops_when_its_client_goes(slow_reads):
+    from tcdocs.server import ServiceSettings, create_app
+
+    names = [f"intresse-{number:03}.yaml" for number in range(100)]
+    body = case_upload(["intresseanmalan.yaml"] * 100)[0]
+    for name in names:
+        body = body.replace(b'filename="intresseanmalan.yaml"', f'filename="{name}"'.encode(), 1)
+    media = "multipart/form-data; boundary=tcdocs-arende-91c2"
+    app = create_app(ServiceSettings(workers=1))
+    assert asgi_call(app, "/v1/status?today=2028-03-20", body, media, client_stays=True) == 200
+    assert sorted(slow_reads) == names
+    slow_reads.clear()
+    # The client goes once the body is sent: the reading stops at the next document.
+    asgi_call(app, "/v1/status?today=2028-03-20", body, media, client_stays=False)
+    assert 0 < len(slow_reads) < 20
+    # And a client that stays gets 503 at the time limit, from the document the reading had come to.
+    slow_reads.clear()
+    hasty = create_app(ServiceSettings(workers=1, timeout=0.2))
+    assert asgi_call(hasty, "/v1/status?today=2028-03-20", body, media, client_stays=True) == 503
+    assert 0 < len(slow_reads) < 20
+
+
+def long_application() -> bytes:
+    """The example ansökan with every text at its longest paragraphs: a PDF that takes seconds to lay out."""
+    data = json.loads(example_json("ansokan"))
+    paragraph = " ".join(["Regionen arbetar vidare med kompetensförsörjningen tillsammans med företagen i länet."] * 20)
+    text = "\n\n".join([paragraph] * 10)
+    for key in ("summary", "current_situation", "vision", "financing", "quality"):
+        data[key] = text
+    for criterion in data["criteria"].values():
+        criterion["current"] = text
+    return json.dumps(data, ensure_ascii=False).encode()
+
+
+def test_a_render_stops_in_its_worker_when_its_client_goes(server):
+    body = long_application()
+    port = int(str(server).rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port)) as s:
+        s.sendall(b"POST /v1/documents/ansokan?format=pdf HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                  b"X-Request-Id: borta-1\r\nContent-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+        time.sleep(1.5)
+    deadline = time.monotonic() + 60
+    while "borta-1" not in server.log_text():
+        assert time.monotonic() < deadline, "the request was never logged"
+        time.sleep(0.2)
+    log = server.log_text()
+    # Stopped in its worker, or taken from the queue before a worker began it: either way never finished.
+    assert any(f"for a client that went away: {how}" in log for how in ("the client went away; the render was stopped",
+                                                                        "taken from the queue"))
+    assert "(the client went away; the work for it was stopped)" in next(line for line in log.splitlines() if "borta-1" in line)
+    assert "tcdocs_worker_restarts_total 0.0" in call(f"{server}/metrics")[2].decode()

@@ -83,7 +83,7 @@ async def _every_request(request: Request, call_next: Callable[[Request], Awaita
         else:
             response = await call_next(request)
     except ClientDisconnect:
-        note = " (the client went away before its request had arrived)"
+        note = " (the client went away; the work for it was stopped)"
         response = Response(status_code=400)
     except Exception:  # the one place an unexpected error becomes an answer, with no trace in it
         log.exception("%s %s %s: internal error", request_id, request.method, route)

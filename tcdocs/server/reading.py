@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import threading
+import time
+from collections.abc import Callable, Mapping
 from pathlib import Path as FilePath
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Path, Request
+from starlette.requests import ClientDisconnect
 
 from ..data import read_data
 from ..errors import LoadError, Problem, UsageError
@@ -22,10 +26,13 @@ from ..models import KINDS
 from ..models.base import Document
 from ..road import Case, case_from_uploads
 from .answers import SOURCE, Refusal
+from .clients import while_connected
 from .settings import ServiceSettings
 from .state import Service
 
-__all__ = ["Kind", "known_kind", "read_body", "read_case", "read_document"]
+__all__ = ["Budget", "Kind", "known_kind", "off_the_loop", "read_body", "read_case", "read_document"]
+
+T = TypeVar("T")
 
 YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
 JSON_TYPES = ("application/json", "text/json")
@@ -69,13 +76,53 @@ async def read_body(request: Request, settings: ServiceSettings) -> bytes:
     return b"".join(chunks)
 
 
+class Budget:
+    """What one request's work may take: until its client goes, and at most *seconds*.
+
+    The work runs in a thread, which cannot be stopped from outside; it asks :meth:`check`
+    before each document it reads, and stops there.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.deadline = time.monotonic() + seconds
+        self.gone = threading.Event()
+
+    def check(self) -> None:
+        """Raise if the work must stop: :class:`ClientDisconnect`, or a 503 :class:`Refusal` past the time."""
+        if self.gone.is_set():
+            raise ClientDisconnect
+        if time.monotonic() > self.deadline:
+            raise Refusal(503, Message("checking the documents took longer than {seconds:g} s and was stopped", seconds=self.seconds))
+
+
+class _Uploads(Uploads):
+    """The files of one request, read within its :class:`Budget`."""
+
+    def __init__(self, files: Mapping[str, bytes], budget: Budget) -> None:
+        super().__init__(files)
+        self.budget = budget
+
+    def proceed(self) -> None:
+        self.budget.check()
+
+
+async def off_the_loop(request: Request, service: Service, work: Callable[[Budget], T]) -> T:
+    """*work* run in a thread (a few at a time), within a :class:`Budget` of the service's time limit;
+    stopped when the client goes away, and waited for, so the threads at work stay bounded."""
+    budget = Budget(service.settings.timeout)
+    async with service.parsing:
+        running = asyncio.ensure_future(asyncio.to_thread(work, budget))
+        await while_connected(request, running, budget.gone.set)
+        return await running
+
+
 async def read_document(request: Request, kind: str, service: Service) -> tuple[Document, list[Problem]]:
     """The request body as a validated document of *kind* and its warnings, or a 422 refusal with the problems."""
     raw = await read_body(request, service.settings)
     content_type = request.headers.get("content-type", "application/json")
     try:
-        async with service.parsing:
-            return await asyncio.to_thread(_check, kind, raw, content_type)
+        return await off_the_loop(request, service, lambda budget: _check(kind, raw, content_type, budget))
     except LoadError as exc:
         raise Refusal(422, Message("the data is not a valid document"), exc.problems) from None
 
@@ -87,8 +134,7 @@ async def read_case(request: Request, service: Service, today: dt.date) -> Case:
     if media.split(";")[0].strip().lower() != "multipart/form-data":
         raise Refusal(415, Message("send the case's documents as multipart/form-data, in parts named 'files'"))
     try:
-        async with service.parsing:
-            return await asyncio.to_thread(_case, raw, media, today)
+        return await off_the_loop(request, service, lambda budget: _case(raw, media, today, budget))
     except UsageError as exc:
         raise Refusal(422, exc.args[0]) from None
 
@@ -102,7 +148,7 @@ def _parse(raw: bytes, media: str, name: str) -> tuple[Any, dict[Any, Any]]:
     raise Refusal(415, Message("send the data as application/json or application/yaml"))
 
 
-def _check(kind: str, raw: bytes, content_type: str) -> tuple[Document, list[Problem]]:
+def _check(kind: str, raw: bytes, content_type: str, budget: Budget) -> tuple[Document, list[Problem]]:
     """The request's document of *kind*, validated; runs in a thread, off the event loop."""
     media = content_type.split(";")[0].strip().lower()
     uploads = None
@@ -112,7 +158,7 @@ def _check(kind: str, raw: bytes, content_type: str) -> tuple[Document, list[Pro
         if document is None:
             raise Refusal(400, Message("a multipart body needs a part named 'document'"))
         name, raw, media = document
-        uploads = Uploads(files)
+        uploads = _Uploads(files, budget)
     data, positions = _parse(raw, media, name)
     if isinstance(data, dict):
         data.setdefault("kind", kind)
@@ -123,14 +169,14 @@ def _check(kind: str, raw: bytes, content_type: str) -> tuple[Document, list[Pro
     return checked.doc, checked.warnings
 
 
-def _case(raw: bytes, content_type: str, today: dt.date) -> Case:
+def _case(raw: bytes, content_type: str, today: dt.date, budget: Budget) -> Case:
     """The case whose documents were uploaded together; runs in a thread, off the event loop."""
     document, files = _multipart(raw, content_type)
     if document is not None and document[0] != SOURCE:
         files[FilePath(document[0]).name] = document[1]
     if not files:
         raise Refusal(400, Message("send the case's documents in parts named 'files', each with its file name"))
-    return case_from_uploads(files, Uploads(files), today)
+    return case_from_uploads(files, _Uploads(files, budget), today)
 
 
 def _multipart(raw: bytes, content_type: str) -> tuple[tuple[str, bytes, str] | None, dict[str, bytes]]:

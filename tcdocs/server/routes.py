@@ -143,7 +143,7 @@ async def preview(request: Request, kind: Kind, service: Running) -> HTMLRespons
 )
 async def document(request: Request, fmt: Annotated[str, Depends(document_format)], kind: Kind, service: Running) -> Response:
     doc, warnings = await read_document(request, kind, service)
-    data = await service.renderer.render(doc, fmt)
+    data = await service.renderer.render(doc, fmt, request)
     headers = {"Content-Disposition": content_disposition(doc, fmt)}
     if warnings:
         headers["X-Tcdocs-Warnings"] = str(len(warnings))
@@ -209,7 +209,7 @@ async def case_status(
         doc = overview(case, said)
     except LoadError as exc:
         raise Refusal(422, Message("the case's ärendeöversikt cannot be written"), exc.problems) from None
-    data = await service.renderer.render(doc, fmt)
+    data = await service.renderer.render(doc, fmt, request)
     return Response(data, media_type=MEDIA_TYPES[fmt], headers={"Content-Disposition": content_disposition(doc, fmt)})
 
 

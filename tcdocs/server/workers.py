@@ -5,14 +5,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
+import itertools
 import logging
 import multiprocessing
+import multiprocessing.context
+import os
 import signal
 import sys
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from types import FrameType
+
+from fastapi import Request
+from starlette.requests import ClientDisconnect
 
 from ..backends import FORMATS
 from ..batch import warm_up
@@ -22,6 +29,7 @@ from ..models.base import Document
 from ..rendering import render_formats
 from ..timelimit import alarm
 from .answers import Refusal
+from .clients import while_connected
 from .metrics import Metrics
 from .settings import ServiceSettings
 
@@ -30,20 +38,81 @@ __all__ = ["Renderer"]
 log = logging.getLogger("tcdocs.server")
 
 
-def _worker_start() -> None:
-    """Set up a render worker: it dies with the service, leaves Ctrl-C to it, and starts warm."""
+class _Board:
+    """What the service and its workers share to stop one render: for each render under way, the
+    worker that runs it, and whether it is to stop. Render *n* has row *n* modulo the rows, which
+    are as many as the renders that may be under way at once, so no two of those share one."""
+
+    def __init__(self, context: multiprocessing.context.SpawnContext, rows: int) -> None:
+        # Plain shared memory, no locks: each cell has one writer, and a stale read only misses a stop.
+        self.jobs = context.RawArray("q", rows)
+        self.pids = context.RawArray("q", rows)
+        self.stops = context.RawArray("q", rows)
+
+    def begin(self, job: int) -> None:
+        """In the worker: *job* runs here."""
+        row = job % len(self.jobs)
+        self.pids[row] = os.getpid()
+        self.jobs[row] = job
+
+    def stop(self, job: int) -> None:
+        """In the service: stop *job*: marked, so that a worker about to run it does not, and if it is
+        running, its worker signalled (SIGUSR1; the worker checks it is still that job)."""
+        row = job % len(self.jobs)
+        self.stops[row] = job
+        if self.jobs[row] == job:
+            with contextlib.suppress(OSError):
+                os.kill(self.pids[row], signal.SIGUSR1)
+
+    def stopping(self, job: int) -> bool:
+        """In the worker: whether *job* is to stop."""
+        return bool(self.stops[job % len(self.stops)] == job)
+
+
+class _Stopped(BaseException):
+    # A BaseException, so that no ``except Exception`` inside a backend swallows it.
+    pass
+
+
+_board: _Board | None = None
+_running = 0  # the job this worker runs now, 0 if none
+
+
+def _worker_start(board: _Board) -> None:
+    """Set up a render worker: it dies with the service, leaves Ctrl-C to it, stops a job on request, and starts warm."""
+    global _board
     if sys.platform.startswith("linux"):
         # PR_SET_PDEATHSIG: if the service is killed outright, the kernel stops its workers too.
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _board = board
+    if hasattr(signal, "SIGUSR1"):
+        signal.signal(signal.SIGUSR1, _stop_requested)
     warm_up(FORMATS)
 
 
-def _render_job(doc: Document, fmt: str, timeout: float) -> bytes:
+def _stop_requested(signum: int, frame: FrameType | None) -> None:
+    if _board is not None and _running and _board.stopping(_running):
+        raise _Stopped
+
+
+def _render_job(doc: Document, fmt: str, timeout: float, job: int) -> bytes:
     # Runs in the main thread of a worker process, which is the service's own: the alarm is its to arm.
-    with alarm(timeout):
-        return render_formats(doc, (fmt,))[fmt]
+    global _running
+    try:
+        _running = job
+        if _board is not None:
+            _board.begin(job)
+            if _board.stopping(job):  # stopped before it began
+                raise _Stopped
+        with alarm(timeout):
+            return render_formats(doc, (fmt,))[fmt]
+    except _Stopped:
+        _running = 0
+        raise RenderError(Message("the client went away; the render was stopped")) from None
+    finally:
+        _running = 0
 
 
 class Renderer:
@@ -53,13 +122,18 @@ class Renderer:
         self.settings = settings
         self.metrics = metrics
         self.pool: ProcessPoolExecutor | None = None
+        self.board: _Board | None = None
+        self.jobs = itertools.count(1)
         self.waiting = 0
         self.lock = threading.Lock()
 
     def start(self) -> None:
         # spawn: the service's own threads never reach a worker through fork.
         context = multiprocessing.get_context("spawn")
-        self.pool = ProcessPoolExecutor(max_workers=self.settings.workers, mp_context=context, initializer=_worker_start)
+        self.board = _Board(context, self.settings.workers + self.settings.queue)
+        self.pool = ProcessPoolExecutor(
+            max_workers=self.settings.workers, mp_context=context, initializer=_worker_start, initargs=(self.board,)
+        )
 
     def stop(self) -> None:
         """Stop the workers now, running renders included, and wait until they are gone."""
@@ -78,8 +152,11 @@ class Renderer:
                 process.join(timeout=5)
         pool.shutdown(wait=True)
 
-    async def render(self, doc: Document, fmt: str) -> bytes:
-        """*doc* rendered as *fmt* by a worker; a :class:`Refusal` when the service is busy or the render fails."""
+    async def render(self, doc: Document, fmt: str, request: Request | None = None) -> bytes:
+        """*doc* rendered as *fmt* by a worker; a :class:`Refusal` when the service is busy or the render fails.
+
+        If the client of *request* goes away, its render is taken from the queue, or stopped in its worker.
+        """
         if self.waiting >= self.settings.workers + self.settings.queue:
             raise Refusal(503, Message("the service is busy; try again shortly"))
         if self.pool is None:
@@ -89,10 +166,29 @@ class Renderer:
         self.metrics.queue.set(self.waiting)
         started = time.monotonic()
         try:
-            loop = asyncio.get_running_loop()
-            job = loop.run_in_executor(self.pool, _render_job, doc, fmt, self.settings.timeout)
+            number, board = next(self.jobs), self.board
+            submitted = self.pool.submit(_render_job, doc, fmt, self.settings.timeout, number)
+            job = asyncio.wrap_future(submitted)
+            gone: list[bool] = []
+
+            def stop() -> None:
+                gone.append(True)
+                if not submitted.cancel() and board is not None:  # not waiting in the queue: running
+                    board.stop(number)
+
             # The worker stops itself at the time limit; the outer wait also covers the queue.
-            data = await asyncio.wait_for(job, self.settings.timeout * 4 + 30)
+            limit = self.settings.timeout * 4 + 30
+            if request is not None:
+                await asyncio.wait_for(while_connected(request, job, stop), limit)
+            if gone:
+                if job.cancelled():
+                    how = "taken from the queue"
+                else:
+                    stopped = job.exception()
+                    how = str(stopped) if stopped is not None else "it was done before it could be stopped"
+                log.info("render %d for a client that went away: %s", number, how)
+                raise ClientDisconnect
+            data = await asyncio.wait_for(job, limit)
         except RenderTimeout as exc:
             raise Refusal(503, Message("{error}; the document was not made", error=exc)) from None
         except TimeoutError:
@@ -113,3 +209,4 @@ class Renderer:
             self.metrics.queue.set(self.waiting)
         self.metrics.render_seconds.labels(fmt).observe(time.monotonic() - started)
         return data
+
