@@ -699,3 +699,19 @@ def test_a_render_stops_in_its_worker_when_its_client_goes(server):
                                                                         "taken from the queue"))
     assert "(the client went away; the work for it was stopped)" in next(line for line in log.splitlines() if "borta-1" in line)
     assert "tcdocs_worker_restarts_total 0.0" in call(f"{server}/metrics")[2].decode()
+
+
+@pytest.mark.parametrize("name", ["../sodervik/samverkansavtal.yaml", "/etc/samverkansavtal.yaml"])
+def test_an_uploaded_reference_is_found_by_its_file_name_alone(server, name):
+    boundary = "tcdocs-grans-7f3a"
+    hangavtal = (EXAMPLES / "hangavtal.yaml").read_bytes().replace(b"agreement: samverkansavtal.yaml", f"agreement: '{name}'".encode())
+    body = (f'--{boundary}\r\nContent-Disposition: form-data; name="document"; filename="hangavtal.yaml"\r\n'
+            "Content-Type: application/yaml\r\n\r\n".encode() + hangavtal + b"\r\n"
+            + f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="samverkansavtal.yaml"\r\n'
+            "Content-Type: application/yaml\r\n\r\n".encode() + (EXAMPLES / "samverkansavtal.yaml").read_bytes() + b"\r\n"
+            + f"--{boundary}--\r\n".encode())
+    status, _, answer = call(f"{server}/v1/validate/hangavtal", body, f"multipart/form-data; boundary={boundary}", language="sv")
+    assert status == 422
+    [problem] = json.loads(answer)["problems"]
+    assert (problem["path"], problem["message"]) == ("agreement", f"'{name}' är inte ett filnamn: ett dokument hänvisar till ett "
+                                                                  "annat med bara dess filnamn, och filen ligger i samma mapp")
