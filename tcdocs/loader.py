@@ -186,7 +186,7 @@ class Files(Sources):
 
     def read(self, key: Hashable, shown_name: str) -> bytes:
         assert isinstance(key, Path)
-        return read_file(key, self.limits)
+        return read_file(key, self.limits.max_bytes)
 
 
 def _inside(path: Path, folder: Path) -> bool:

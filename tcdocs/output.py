@@ -10,7 +10,7 @@ import shutil
 import unicodedata
 from pathlib import Path
 
-from .errors import OutputError, shown
+from .errors import OutputError, os_reason, shown
 from .messages import Message
 
 __all__ = ["output_path", "safe_stem", "write_all_atomic", "write_atomic"]
@@ -86,7 +86,7 @@ def _stage(path: Path, data: bytes, create_folder: bool) -> Path:
         temporary, handle = _temporary_beside(path)
     except FileNotFoundError as exc:
         if path.parent.is_dir():  # a folder that takes no new files, such as /proc
-            raise OutputError(path, Message("files cannot be made in this folder ({reason})", reason=exc.strerror)) from None
+            raise OutputError(path, Message("files cannot be made in this folder ({reason})", reason=os_reason(exc))) from None
         raise OutputError(path, Message("the folder {folder} does not exist", folder=shown(_missing(path.parent)))) from None
     except OSError as exc:
         raise OutputError(path, _reason(exc)) from None
@@ -168,6 +168,4 @@ def _temporary_beside(path: Path) -> tuple[Path, int]:
 def _reason(exc: OSError) -> str:
     if isinstance(exc, PermissionError):
         return Message("permission denied; is the folder read-only, or the file open in another program?")
-    if exc.errno == errno.ENOSPC:
-        return Message("the disk is full")
-    return exc.strerror or str(exc)
+    return os_reason(exc)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ._version import __version__
 from .content import PROVENANCE_FILE
-from .data import read_data
+from .data import read_data, read_file
 from .errors import TcdocsError, UsageError, shown
 from .loader import check_data, load
 from .messages import Message
@@ -18,6 +18,9 @@ from .options import RenderOptions
 from .rendering import canonical_data, render_formats
 
 __all__ = ["Provenance", "Verification", "provenance", "verify"]
+
+MAX_PDF_BYTES = 100 * 1024 * 1024
+"""The largest PDF that :func:`verify` reads."""
 
 
 @dataclass(frozen=True)
@@ -62,13 +65,11 @@ def verify(pdf_path: str | Path, data_path: str | Path | None = None, templates:
 
     The data is the copy a PDF/A-3b embeds, or the YAML file *data_path*. Raises
     :class:`UsageError` when the PDF has no provenance or no data is available, and
-    :class:`~tcdocs.errors.LoadError` when the data no longer validates.
+    :class:`~tcdocs.errors.LoadError` when a file cannot be read (a folder, a pipe, a device,
+    a PDF over :data:`MAX_PDF_BYTES`) or the data no longer validates.
     """
     pdf_path = Path(pdf_path)
-    try:
-        pdf = pdf_path.read_bytes()
-    except OSError as exc:
-        raise UsageError(Message("{file}: cannot read the file: {reason}", file=shown(pdf_path), reason=exc.strerror or str(exc))) from None
+    pdf = read_file(pdf_path, MAX_PDF_BYTES)
     name = shown(pdf_path)
     found = provenance(pdf, name)
     doc = _document(found, pdf_path, data_path)

@@ -36,16 +36,18 @@ with warnings.catch_warnings():
 
 from .._version import __version__
 from ..content import PROVENANCE_FILE, Content
-from ..errors import RenderError, TemplateError
+from ..data import read_file
+from ..errors import LoadError, RenderError, TemplateError
 from ..fonts import read_head
 from ..messages import Message
 from ..options import RenderOptions
+from ..resources import MAX_TEMPLATE_BYTES
 from ..wording import environment, house_css, render_template
 
 __all__ = ["BundledFetcher", "page_html", "write"]
 
 PAGE_TEMPLATE = "house/page.html.j2"
-MAX_RESOURCE_BYTES = 10 * 1024 * 1024
+MAX_RESOURCE_BYTES = MAX_TEMPLATE_BYTES
 
 
 class BundledFetcher(URLFetcher):  # type: ignore[misc]
@@ -63,10 +65,12 @@ class BundledFetcher(URLFetcher):  # type: ignore[misc]
         path = Path(url2pathname(unquote(parts.path))).resolve()
         if not any(path.is_relative_to(root) for root in self.roots) or not path.is_file():
             raise FatalURLFetchingError(Message("refused to fetch {url}: not a file inside the template folders", url=url))
-        if path.stat().st_size > MAX_RESOURCE_BYTES:
-            raise FatalURLFetchingError(Message("refused to fetch {url}: larger than {count} bytes", url=url, count=MAX_RESOURCE_BYTES))
+        try:
+            body = read_file(path, MAX_RESOURCE_BYTES)
+        except LoadError as exc:
+            raise FatalURLFetchingError(Message("refused to fetch {url}: {reason}", url=url, reason=exc.problems[0].message)) from None
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": mime})
+        return URLFetcherResponse(url, body=body, headers={"Content-Type": mime})
 
 
 SUBSETTER = "harfbuzz" if harfbuzz_subset is not None else "fonttools"
