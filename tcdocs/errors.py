@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import os
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,12 +64,25 @@ def printable(text: str) -> str:
 
 
 def shown(path: str | os.PathLike[str]) -> str:
-    """*path* as text a terminal can print: bytes of a file name that are not UTF-8 become U+FFFD."""
+    """*path* as a line of text can show it: bytes of a file name that are not UTF-8 become U+FFFD, the
+    name is in NFC (one name looks one way), and a character that would break the line or reorder
+    it (a line break, a control or format character such as a right-to-left override) is written
+    as its escape, ``\\n`` or ``\\u202e``, so that no file name can forge a line of what tcdocs prints."""
     text = os.fspath(path)
     try:
-        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     except UnicodeEncodeError:
-        return text.encode("utf-8", "replace").decode("utf-8")
+        text = text.encode("utf-8", "replace").decode("utf-8")
+    return "".join(_escaped(char) for char in unicodedata.normalize("NFC", text))
+
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escaped(char: str) -> str:
+    if unicodedata.category(char) not in ("Cc", "Cf", "Zl", "Zp"):
+        return char
+    return _ESCAPES.get(char) or (f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
 
 
 # What the operating system's errors mean to someone reading a file or writing one, in their language;

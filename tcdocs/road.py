@@ -24,7 +24,7 @@ from typing import Any
 
 from .consistency import CaseView, new_findings
 from .data import DEFAULT_LIMITS, Limits
-from .errors import LoadError, Problem, UsageError
+from .errors import LoadError, Problem, UsageError, shown
 from .labels import labels
 from .loader import Checked, Files, Located, Sources, check_data, read_document
 from .messages import Message, say
@@ -203,11 +203,11 @@ def read_case(folder: Path, today: dt.date, limits: Limits = DEFAULT_LIMITS) -> 
     others still make the road. Raises :class:`LoadError` if *folder* is not a folder.
     """
     if not folder.is_dir():
-        raise LoadError([Problem(Message("not a folder; give the folder that holds the case's documents"), "", str(folder))])
+        raise LoadError([Problem(Message("not a folder; give the folder that holds the case's documents"), "", shown(folder))])
     paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in ROAD_SUFFIXES and p.is_file())
     located, problems = [], []
     if not paths:
-        problems.append(Problem(Message("no YAML or JSON documents in this folder"), "", str(folder)))
+        problems.append(Problem(Message("no YAML or JSON documents in this folder"), "", shown(folder)))
     files = Files(folder, limits)  # one for the case: each file is read once, however many documents name it
     for path in paths:
         try:

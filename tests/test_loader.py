@@ -384,3 +384,22 @@ def test_a_caller_may_allow_files_anywhere_inside_a_folder_it_names(tmp_path, re
     assert f"{tmp_path / 'samverkansavtal.yaml'}: the file lies outside the folder {tmp_path / 'regioner'}, and is not read" in str(
         caught.value)
     assert reads == ["samverkansavtal.yaml"]
+
+
+@pytest.mark.parametrize(("on_disk", "named"), [("NFD", "NFC"), ("NFC", "NFD")])
+def test_a_file_name_is_found_whatever_its_unicode_normalisation(tmp_path, on_disk, named):
+    import unicodedata
+
+    name = "Åsby-avtal.yaml"
+    shutil.copy(EXAMPLES / "samverkansavtal.yaml", tmp_path / unicodedata.normalize(on_disk, name))
+    text = HANGAVTAL.replace("agreement: samverkansavtal.yaml", f"agreement: {unicodedata.normalize(named, name)}")
+    (tmp_path / "hangavtal.yaml").write_text(text, encoding="utf-8")
+    assert tcdocs.load(tmp_path / "hangavtal.yaml").agreement.region == "Nordvik"
+    uploads = tcdocs.Uploads({unicodedata.normalize(on_disk, name): (EXAMPLES / "samverkansavtal.yaml").read_bytes()})
+    assert tcdocs.load_text(text, "hangavtal.yaml", sources=uploads).agreement.region == "Nordvik"
+    # And a message names it one way, whichever way it was written.
+    (tmp_path / unicodedata.normalize(on_disk, name)).write_text("kind: samverkansavtal\n", encoding="utf-8")
+    with pytest.raises(tcdocs.LoadError) as caught:
+        tcdocs.load(tmp_path / "hangavtal.yaml")
+    message = caught.value.problems[0].message
+    assert unicodedata.normalize("NFC", message) == message and f"{tmp_path / name}:1:1:" in message

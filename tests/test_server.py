@@ -715,3 +715,20 @@ def test_an_uploaded_reference_is_found_by_its_file_name_alone(server, name):
     [problem] = json.loads(answer)["problems"]
     assert (problem["path"], problem["message"]) == ("agreement", f"'{name}' är inte ett filnamn: ett dokument hänvisar till ett "
                                                                   "annat med bara dess filnamn, och filen ligger i samma mapp")
+
+
+@pytest.mark.parametrize("how", ["document-and-files", "nfc-and-nfd"])
+def test_two_parts_of_one_name_are_refused_whatever_their_fields_or_normalisation(server, how):
+    import unicodedata
+
+    boundary = "tcdocs-arende-91c2"
+    body, media = case_upload(["samverkansavtal.yaml", "intresseanmalan.yaml"], boundary)
+    if how == "document-and-files":
+        body = body.replace(b'name="files"; filename="intresseanmalan.yaml"', b'name="document"; filename="samverkansavtal.yaml"')
+        name = "samverkansavtal.yaml"
+    else:
+        name = "Åsby.yaml"
+        body = body.replace(b'filename="samverkansavtal.yaml"', f'filename="{unicodedata.normalize("NFC", name)}"'.encode())
+        body = body.replace(b'filename="intresseanmalan.yaml"', f'filename="{unicodedata.normalize("NFD", name)}"'.encode())
+    status, _, answer = call(f"{server}/v1/status?today=2028-03-20", body, media, language="sv")
+    assert status == 400 and json.loads(answer)["detail"].startswith(f"två filer heter '{name}'")

@@ -320,3 +320,15 @@ def test_a_file_named_by_many_documents_is_read_once_for_the_case(tmp_path, monk
     case = read_case(folder, dt.date(2028, 5, 2))
     assert len(case.documents) == 121
     assert reads.count("samverkansavtal.yaml") == 1 and len(reads) == 121
+
+
+def test_a_file_name_cannot_forge_a_line_of_the_road(tmp_path, capsys):
+    folder = case_folder(tmp_path)
+    forged = "\n12  Beslut                         2028-04-20  beslut.yaml\n\u202eavtal"
+    (folder / f"x{forged}.yaml").write_text("kind: beslut\n", encoding="utf-8")
+    code, out, _ = status(capsys, folder, "--today", "2028-05-02")
+    assert code == 1
+    assert [line for line in out.splitlines() if line.startswith("12  ")] == [
+        "12  Beslut                         2028-04-20  beslut.yaml"]
+    problem = next(line for line in out.splitlines() if "x\\n12" in line)
+    assert problem.startswith(f"  {folder}/x\\n12  Beslut                         2028-04-20  beslut.yaml\\n\\u202eavtal.yaml:1:1: ")

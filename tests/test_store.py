@@ -93,6 +93,16 @@ def test_a_reference_by_path_is_refused_in_a_stored_case_as_in_a_folder(example_
     assert [(p.file, p.path) for p in problems] == _as_folder_says(example_store, NORDVIK, tmp_path)
 
 
+def test_a_document_name_is_one_name_whatever_its_unicode_normalisation(store):
+    import unicodedata
+
+    case = store.create_case("Nordvik", by=ANNA)
+    store.save(case.id, unicodedata.normalize("NFD", "Åsby.yaml"), example("intresseanmalan.yaml"), base=None, by=ANNA)
+    with pytest.raises(SaveConflict):
+        store.save(case.id, unicodedata.normalize("NFC", "Åsby.yaml"), example("intresseanmalan.yaml"), base=None, by=ANNA)
+    assert list(store.files(case.id, by=ANNA)) == [unicodedata.normalize("NFC", "Åsby.yaml")]
+
+
 def _as_folder_says(store: Store, case: int, tmp_path: Path) -> list[tuple[str | None, str]]:
     """The problems `tcdocs status` finds in the case's documents written out as a folder."""
     folder = tmp_path / "as-a-folder"

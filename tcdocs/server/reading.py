@@ -11,6 +11,7 @@ import asyncio
 import datetime as dt
 import threading
 import time
+import unicodedata
 from collections.abc import Callable, Mapping
 from pathlib import Path as FilePath
 from typing import Annotated, Any, TypeVar
@@ -173,7 +174,10 @@ def _case(raw: bytes, content_type: str, today: dt.date, budget: Budget) -> Case
     """The case whose documents were uploaded together; runs in a thread, off the event loop."""
     document, files = _multipart(raw, content_type)
     if document is not None and document[0] != SOURCE:
-        files[FilePath(document[0]).name] = document[1]
+        name = unicodedata.normalize("NFC", FilePath(document[0]).name)
+        if name in files:  # one of them would be dropped in silence
+            raise Refusal(400, Message("two files are named '{name}'; each file sent with a document needs its own name", name=name))
+        files[name] = document[1]
     if not files:
         raise Refusal(400, Message("send the case's documents in parts named 'files', each with its file name"))
     return case_from_uploads(files, _Uploads(files, budget), today)
@@ -241,7 +245,8 @@ def _multipart(raw: bytes, content_type: str) -> tuple[tuple[str, bytes, str] | 
                 raise Refusal(400, Message("a multipart body has one part named 'document'"))
             document = (file_name or SOURCE, bytes(part["data"]), media)
         elif field_name == "files" and file_name:
-            name = FilePath(file_name).name
+            # NFC: a name typed on a Mac (decomposed) is the same name as one typed elsewhere.
+            name = unicodedata.normalize("NFC", FilePath(file_name).name)
             if name in files:
                 raise Refusal(400, Message("two files are named '{name}'; each file sent with a document needs its own name", name=name))
             files[name] = bytes(part["data"])

@@ -97,8 +97,9 @@ def _note(note: str) -> str:
 
 
 def document_name(name: str) -> str:
-    """*name* if it can name a document of a case: a file name ending in .yaml, .yml or .json,
+    """*name*, in NFC, if it can name a document of a case: a file name ending in .yaml, .yml or .json,
     without folders. Raises :class:`UsageError` otherwise."""
+    name = unicodedata.normalize("NFC", name)
     if (
         not name
         or name != name.strip()
