@@ -458,7 +458,7 @@ def test_metrics_and_one_log_line_per_request(server):
     assert status == 200
     request_id = headers["x-request-id"]
     metrics = call(f"{server}/metrics")[2].decode()
-    assert 'tcdocs_requests_total{route="/v1/documents",status="200"}' in metrics
+    assert 'tcdocs_requests_total{route="/v1/documents/{kind}",status="200"}' in metrics
     assert 'tcdocs_render_seconds_count{format="docx"}' in metrics
     assert "tcdocs_queue_depth 0.0" in metrics and "tcdocs_worker_restarts_total" in metrics
     lines = [line for line in server.log_text().splitlines() if request_id in line]
@@ -732,3 +732,27 @@ def test_two_parts_of_one_name_are_refused_whatever_their_fields_or_normalisatio
         body = body.replace(b'filename="intresseanmalan.yaml"', f'filename="{unicodedata.normalize("NFD", name)}"'.encode())
     status, _, answer = call(f"{server}/v1/status?today=2028-03-20", body, media, language="sv")
     assert status == 400 and json.loads(answer)["detail"].startswith(f"två filer heter '{name}'")
+
+
+def test_metrics_label_requests_by_route_never_by_what_the_path_holds(server):
+    for path in ("/v1/schema/19121212-1212", "/v1/finns-inte/19121212-1212", "/assets/19121212-1212.js"):
+        call(f"{server}{path}")
+    metrics = call(f"{server}/metrics")[2].decode()
+    assert "19121212" not in metrics
+    routes = {line.split('route="')[1].split('"')[0] for line in metrics.splitlines() if line.startswith("tcdocs_requests_total{")}
+    assert {"/v1/schema/{kind}", "(no route)", "/assets/{name}"} <= routes
+
+
+def test_requests_refused_for_want_of_a_token_leave_no_trace_in_the_metrics(token_server):
+    for number in range(20):
+        call(f"{token_server}/v1/ingen-nyckel-{number}")
+    right = urllib.request.Request(f"{token_server}/metrics", headers={"Authorization": "Bearer hemlig-nyckel-0123456789"})
+    with urllib.request.urlopen(right, timeout=30) as response:
+        metrics = response.read().decode()
+    assert 'status="401"' not in metrics and "ingen-nyckel" not in metrics
+
+
+def test_no_pages_that_load_scripts_from_other_sites(server):
+    for path in ("/docs", "/redoc", "/docs/oauth2-redirect"):
+        assert call(f"{server}{path}")[0] == 404
+    assert call(f"{server}/openapi.json")[0] == 200
