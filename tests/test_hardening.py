@@ -676,3 +676,20 @@ def test_a_template_folders_file_past_the_limit_is_a_template_error(tmp_path, ca
                     "--jobs", "1", "-f", "pdf")
     assert code == 1 and ": labels.yaml: fel i mallen: filen är större än 100000 byte" in err
     assert str(tmp_path) not in err
+
+
+# --- equal data, equal bytes --------------------------------------------------------------------------------
+
+def test_amounts_written_differently_are_the_same_data_and_the_same_pdf(tmp_path, capsys):
+    written = {"plain.yaml": SAMVERKANSAVTAL,
+               "decimals.yaml": SAMVERKANSAVTAL.replace("  amount: 10\n", "  amount: 10.00\n")
+                                              .replace("rts_fee: 25000\n", "rts_fee: '25 000,00 kr'\n")}
+    assert written["plain.yaml"] != written["decimals.yaml"]
+    docs = {name: tcdocs.load_text(text, name) for name, text in written.items()}
+    assert tcdocs.canonical_data(docs["plain.yaml"]) == tcdocs.canonical_data(docs["decimals.yaml"])
+    assert b'"rts_fee": "25000.00"' in tcdocs.canonical_data(docs["plain.yaml"])
+    pdf = tmp_path / "avtal.pdf"
+    pdf.write_bytes(tcdocs.render(docs["plain.yaml"], "pdf"))
+    (tmp_path / "decimals.yaml").write_text(written["decimals.yaml"], encoding="utf-8")
+    assert main(["verify", str(pdf), "--data", str(tmp_path / "decimals.yaml")]) == 0
+    assert ": bekräftad; " in capsys.readouterr().out

@@ -236,14 +236,19 @@ def parse_money(value: Any) -> Any:
         raise ValueError(Message("'{value}' is not an amount; write it as 40 000 or 2,50", value=value)) from None
 
 
-def _no_negative_zero(value: Decimal) -> Decimal:
-    return value if value != 0 else Decimal(0)
+_ORE = Decimal("0.01")
+
+
+def _canonical_amount(value: Decimal) -> Decimal:
+    # One amount, one form, to the öre: 2,5 and 2.50, 25000 and 25000.00 are the same data, so the
+    # same canonical data and the same PDF (verify calls them the same); and never minus zero.
+    return (value if value != 0 else Decimal(0)).quantize(_ORE)
 
 
 Money = Annotated[
     Decimal,
     BeforeValidator(parse_money),
     Field(ge=0, le=1_000_000_000, max_digits=14, decimal_places=2, description="Belopp i kronor, t.ex. 40 000 eller 2,50."),
-    AfterValidator(_no_negative_zero),
+    AfterValidator(_canonical_amount),
 ]
-"""An amount in Swedish kronor, never negative, at most to the öre, at most a billion."""
+"""An amount in Swedish kronor, never negative, at most to the öre, at most a billion; kept with two decimals."""
