@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import signal
 import socket
 import subprocess
@@ -52,11 +53,11 @@ class Service:
         return self.log.read().decode("utf-8", "replace")
 
 
-def start(*options: str, host: str = "127.0.0.1") -> Iterator[Service]:
+def start(*options: str, host: str = "127.0.0.1", env: dict[str, str] | None = None) -> Iterator[Service]:
     port = free_port()
     command = [sys.executable, "-m", "tcdocs", "serve", "--host", host, "--port", str(port), *options]
     with tempfile.TemporaryFile() as log:  # a file, not a pipe: the log must never block the service
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log, env=env)
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
         while True:
@@ -415,6 +416,23 @@ def test_no_worker_outlives_the_service(stop):
         time.sleep(0.2)
     assert "Traceback" not in running.log_text()
     service.close()
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads the process tree from /proc")
+def test_a_worker_stopped_in_its_work_leaves_no_temporary_file(tmp_path):
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    service = start("--jobs", "2", env={**os.environ, "TMPDIR": str(scratch)})
+    running = next(service)
+    assert call(f"{running}/v1/documents/beslut?format=pdf", example_json("beslut"))[0] == 200
+    assert any(path.name.startswith("weasyprint-") for path in scratch.iterdir())  # the workers' house style
+    workers = [pid for pid in children(running.process.pid) if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+    assert workers  # started as work comes
+    os.kill(workers[0], signal.SIGTERM)  # as the service stops a busy worker, or the kernel when the service dies
+    # The pool, broken, stops the other worker the same way; the next request gets a fresh pool.
+    assert call(f"{running}/v1/documents/beslut?format=pdf", example_json("beslut"))[0] in (200, 503)
+    service.close()
+    assert sorted(path.name for path in scratch.iterdir()) == []
 
 
 def test_a_port_in_use_is_a_clear_error_with_exit_1(server):

@@ -8,8 +8,10 @@ import io
 import logging
 import mimetypes
 import re
+import shutil
 import threading
 import warnings
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -44,7 +46,7 @@ from ..options import RenderOptions
 from ..resources import MAX_TEMPLATE_BYTES
 from ..wording import environment, house_css, render_template
 
-__all__ = ["BundledFetcher", "page_html", "write"]
+__all__ = ["BundledFetcher", "page_html", "release_fonts", "write"]
 
 PAGE_TEMPLATE = "house/page.html.j2"
 MAX_RESOURCE_BYTES = MAX_TEMPLATE_BYTES
@@ -243,7 +245,39 @@ def _house_style(roots: tuple[Path, ...]) -> HouseStyle:
     user_agent = CSS(filename=str(ua), url_fetcher=fetcher)
     families = frozenset(name.strip() for name in _FONT_FACE.findall(text))
     house = CSS(string=text, base_url=folder.as_uri() + "/", url_fetcher=fetcher, font_config=fonts)
+    _remove_at_the_end(fonts)
     return HouseStyle(user_agent, house, fonts, families)
+
+
+_font_folders: list[weakref.finalize] = []  # type: ignore[type-arg]
+_font_folders_lock = threading.Lock()
+
+
+def _remove_at_the_end(fonts: FontConfiguration) -> None:
+    # WeasyPrint writes the @font-face fonts into a temporary folder that it removes when the
+    # configuration is collected; a cached house style is held until the interpreter ends, which
+    # collects nothing. A finalizer removes the folder then (weakref.finalize runs at exit), or
+    # when the configuration goes, whichever comes first.
+    folder = getattr(fonts, "_folder", None)
+    if folder is None:
+        return
+    with _font_folders_lock:
+        _font_folders[:] = [remover for remover in _font_folders if remover.alive]
+        _font_folders.append(weakref.finalize(fonts, shutil.rmtree, str(folder), ignore_errors=True))
+
+
+def release_fonts() -> None:
+    """Forget the house styles and remove the folders of font files WeasyPrint made for them.
+
+    This happens by itself when the process ends normally; a process that ends otherwise calls it
+    first (the service's render workers, when they are stopped). Call it when no render is under way;
+    a render afterwards loads the house style again.
+    """
+    _house_style.cache_clear()
+    with _font_folders_lock:
+        removers, _font_folders[:] = list(_font_folders), []
+    for remover in removers:
+        remover()
 
 
 class _HousePage(HTML):  # type: ignore[misc]

@@ -79,7 +79,8 @@ _running = 0  # the job this worker runs now, 0 if none
 
 
 def _worker_start(board: _Board) -> None:
-    """Set up a render worker: it dies with the service, leaves Ctrl-C to it, stops a job on request, and starts warm."""
+    """Set up a render worker: it dies with the service, leaves Ctrl-C to it, stops a job on request, cleans up
+    when it is stopped, and starts warm."""
     global _board
     if sys.platform.startswith("linux"):
         # PR_SET_PDEATHSIG: if the service is killed outright, the kernel stops its workers too.
@@ -89,7 +90,21 @@ def _worker_start(board: _Board) -> None:
     _board = board
     if hasattr(signal, "SIGUSR1"):
         signal.signal(signal.SIGUSR1, _stop_requested)
+    # SIGTERM comes when the service stops a busy worker or dies (PR_SET_PDEATHSIG): the worker
+    # removes what it made (the house style's folder of font files) before it ends, as a worker
+    # that the pool lets end does on its way out. The process is the service's, so the handler is too.
+    signal.signal(signal.SIGTERM, _end)
     warm_up(FORMATS)
+
+
+def _end(signum: int, frame: FrameType | None) -> None:
+    # At once, even in the middle of a render: the pool would take SystemExit for the render's error and go on.
+    # Nothing is imported here (the signal may come in the middle of an import): a worker that has not
+    # loaded the PDF backend has no fonts to remove.
+    pdf = sys.modules.get("tcdocs.backends.pdf")
+    if pdf is not None:
+        pdf.release_fonts()
+    os._exit(128 + signum)
 
 
 def _stop_requested(signum: int, frame: FrameType | None) -> None:
