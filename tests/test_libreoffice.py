@@ -41,7 +41,8 @@ _DASH_BREAK = re.compile(r"(?<=[^\s–]–)\n+")
 def libreoffice_pdf(folder: Path, name: str, docx: bytes) -> bytes:
     """*docx* as LibreOffice prints it to PDF, in *folder*, with fonts that have no Carlito."""
     (folder / "fonts.conf").write_text(FONTS_CONF, encoding="utf-8")
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(folder), "FONTCONFIG_FILE": str(folder / "fonts.conf"), "LANG": "C.UTF-8"}
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(folder), "TMPDIR": str(folder), "FONTCONFIG_FILE": str(folder / "fonts.conf"),
+           "LANG": "C.UTF-8"}
     source = folder / f"{name}.docx"
     source.write_bytes(docx)
     profile = (folder / f"profile-{name}").as_uri()
