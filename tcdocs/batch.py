@@ -211,9 +211,9 @@ def report_json(outcomes: Sequence[Outcome]) -> str:
     files = []
     for outcome in outcomes:
         entry: dict[str, object] = {
-            "source": str(outcome.source),
+            "source": shown(outcome.source),
             "status": "ok" if outcome.ok else "failed",
-            "outputs": [{"path": str(path), "sha256": outcome.digests.get(path, "")} for path in outcome.outputs],
+            "outputs": [{"path": shown(path), "sha256": outcome.digests.get(path, "")} for path in outcome.outputs],
             "warnings": [str(warning) for warning in outcome.warnings],
         }
         if outcome.error is not None:

@@ -20,6 +20,7 @@ from .batch import Outcome, default_jobs, render_files, report_json, validate_fi
 from .catalogue import kinds, schema_json, starter
 from .cli_store import cases, users
 from .cli_word import compare_command, read_command
+from .data import read_file
 from .errors import LoadError, TcdocsError, UsageError, shown
 from .messages import CLICK_DOMAIN, LOCALE_DIR, Message, from_environment, say
 from .models import KINDS
@@ -223,7 +224,9 @@ def serve_command(
     try:
         from .server import ServiceSettings, serve
     except ImportError as exc:
-        raise UsageError(f'the service needs the server extra: pip install "tcdocs[server]" ({exc.name} is missing)') from None
+        raise UsageError(
+            Message('the service needs the server extra: pip install "tcdocs[server]" ({name} is missing)', name=exc.name)
+        ) from None
     token = _read_token(token_file) if token_file is not None else None
     settings = ServiceSettings(max_body=max_body, timeout=timeout, workers=jobs or default_jobs(), body_timeout=body_timeout, token=token)
     serve(host, port, settings)
@@ -231,9 +234,11 @@ def serve_command(
 
 def _read_token(path: Path) -> str:
     try:
-        token = path.read_text(encoding="utf-8").strip()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(Message("{file}: cannot read the token: {error}", file=shown(path), error=exc)) from None
+        token = read_file(path, 4096).decode("utf-8").strip()
+    except LoadError as exc:
+        raise UsageError(Message("{file}: cannot read the token: {error}", file=shown(path), error=exc.problems[0].message)) from None
+    except UnicodeDecodeError:
+        raise UsageError(Message("{file}: the token is not UTF-8 text", file=shown(path))) from None
     if len(token) < 16 or any(char.isspace() for char in token):
         raise UsageError(Message("{file}: the token must be one word of at least 16 characters", file=shown(path)))
     return token

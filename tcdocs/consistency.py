@@ -339,7 +339,9 @@ def _one_of_each(doc: Document, case: CaseView) -> Iterator[Finding]:
 
 
 def _same_protocol(doc: Svar | Beslut, case: CaseView) -> Iterator[Finding]:
-    """The svar and the beslut are about the case's protocol, however they name it: by Dnr, date and visit."""
+    """The svar and the beslut are about the case's protocol, however they name it: by Dnr, date and visit,
+    and by what they take from it (the requests a svar answers, the case a beslut decides), so a protocol
+    that shares the Dnr and the date but says something else is not taken for the case's."""
     protocol = case.all(Granskningsprotokoll)
     if not protocol:
         return
@@ -357,11 +359,16 @@ def _same_protocol(doc: Svar | Beslut, case: CaseView) -> Iterator[Finding]:
                 file=case.name_of(ours) or "",
             ),
         )
-    elif isinstance(doc, Beslut) and isinstance(doc.protocol, Granskningsprotokoll) and doc.protocol != ours:
+        return
+    if isinstance(doc, Svar):
+        same = doc.requests.supplements == list(ours.supplements)
+    else:
+        same = (doc.review.case, doc.review.supplements) == (ours.reviewed, bool(ours.supplements))
+    if not same or (isinstance(doc.protocol, Granskningsprotokoll) and doc.protocol != ours):
         yield Finding(
             ("protocol",),
             Message(
-                "this beslut names a protocol with the case's Dnr and date that says something else than the case's ({file})",
+                "it names a protocol with the case's Dnr and date that says something else than the case's ({file})",
                 file=case.name_of(ours) or "",
             ),
         )

@@ -14,7 +14,6 @@ are all read here, within one set of :class:`Limits`.
 
 from __future__ import annotations
 
-import errno
 import io
 import json
 import os
@@ -38,7 +37,7 @@ from ruamel.yaml.events import (
     SequenceEndEvent,
 )
 
-from .errors import LoadError, Problem, shown
+from .errors import LoadError, Problem, os_reason, shown
 from .messages import N_, Message
 
 __all__ = [
@@ -129,7 +128,7 @@ class _Reader:
             if isinstance(event, DocumentStartEvent):
                 documents += 1
                 if documents > 1:
-                    raise _Abort(self.problem(event, "a file holds one document; remove the second '---'"))
+                    raise _Abort(self.problem(event, Message("a file holds one document; remove the second '---'")))
                 continue
             if isinstance(event, MappingEndEvent | SequenceEndEvent):
                 self.stack.pop()
@@ -144,9 +143,9 @@ class _Reader:
 
     def _node(self, event: Event) -> None:
         if isinstance(event, AliasEvent):
-            raise _Abort(self.problem(event, "YAML aliases (*name) are not allowed; write the value out"))
+            raise _Abort(self.problem(event, Message("YAML aliases (*name) are not allowed; write the value out")))
         if getattr(event, "anchor", None):
-            raise _Abort(self.problem(event, "YAML anchors (&name) are not allowed; write the value out"))
+            raise _Abort(self.problem(event, Message("YAML anchors (&name) are not allowed; write the value out")))
         tag = getattr(event, "tag", None)
         tag = getattr(tag, "value", tag)
         if tag is not None and tag != _STR_TAG:
@@ -190,7 +189,7 @@ class _Reader:
             return path
         if frame.key is None:
             if not isinstance(value, str):
-                raise _Abort(self.problem(event, "a key must be plain text", frame.path))
+                raise _Abort(self.problem(event, Message("a key must be plain text"), frame.path))
             frame.key, frame.key_position = value, position
             return None
         key, frame.key = frame.key, None
@@ -352,37 +351,30 @@ def _no_constant(name: str) -> Any:
 
 
 
-def read_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> bytes:
-    """The bytes of the regular file at *path*: at most one more than ``limits.max_bytes``, so
-    that :func:`read_data` can say the file is too large without the whole of it being read.
+def read_file(path: Path, max_bytes: int = DEFAULT_LIMITS.max_bytes) -> bytes:
+    """The bytes of the regular file at *path*, which is at most *max_bytes* long.
 
-    A folder, a device (``/dev/zero``), a pipe (which would wait for a writer forever)
-    or a symlink loop is refused with :class:`LoadError`, before anything is read.
+    Every file tcdocs reads comes through here: documents, templates and the house style,
+    a PDF to verify, a token. A folder, a device (``/dev/zero``), a pipe (which would wait
+    for a writer forever) or a symlink loop is refused with :class:`LoadError`, before
+    anything is read, and so is a larger file, of which no more than *max_bytes* is read.
     """
     name = shown(path)
     try:
         # Opened without blocking, so that a pipe cannot hold the open; then checked.
         handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
-        raise LoadError([Problem(Message("cannot read the file: {reason}", reason=_reason(exc)), "", name)]) from None
+        raise LoadError([Problem(Message("cannot read the file: {reason}", reason=os_reason(exc)), "", name)]) from None
     info = os.fstat(handle)
     if not stat.S_ISREG(info.st_mode):
         os.close(handle)
         kind = Message("a folder") if stat.S_ISDIR(info.st_mode) else Message("not a regular file (a device or a pipe)")
-        raise LoadError([Problem(Message("this is {kind}; give a YAML file", kind=kind), "", name)])
+        raise LoadError([Problem(Message("this is {kind}; give a file", kind=kind), "", name)])
     with os.fdopen(handle, "rb") as stream:
         try:
-            raw = stream.read(limits.max_bytes + 1)
+            raw = stream.read(max_bytes + 1)
         except OSError as exc:
-            raise LoadError([Problem(Message("cannot read the file: {reason}", reason=_reason(exc)), "", name)]) from None
+            raise LoadError([Problem(Message("cannot read the file: {reason}", reason=os_reason(exc)), "", name)]) from None
+    if len(raw) > max_bytes:
+        raise LoadError([Problem(Message("the file is larger than {count} bytes", count=max_bytes), "", name, 1, 1)])
     return raw
-
-
-def _reason(exc: OSError) -> str:
-    if exc.errno == errno.ELOOP:
-        return Message("its symbolic links form a loop")
-    if exc.errno == errno.ENOENT:
-        return Message("there is no such file")
-    if exc.errno in (errno.EACCES, errno.EPERM):
-        return Message("permission denied")
-    return exc.strerror or str(exc)

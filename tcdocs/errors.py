@@ -23,12 +23,14 @@ carries all of them at once, so a user fixes a file in one round.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .messages import Message, from_environment, say
+from .messages import N_, Message, from_environment, say
 
 __all__ = [
     "Forbidden",
@@ -43,6 +45,7 @@ __all__ = [
     "TcdocsError",
     "TemplateError",
     "UsageError",
+    "os_reason",
     "shown",
 ]
 
@@ -61,12 +64,61 @@ def printable(text: str) -> str:
 
 
 def shown(path: str | os.PathLike[str]) -> str:
-    """*path* as text a terminal can print: bytes of a file name that are not UTF-8 become U+FFFD."""
+    """*path* as a line of text can show it: bytes of a file name that are not UTF-8 become U+FFFD, the
+    name is in NFC (one name looks one way), and a character that would break the line or reorder
+    it (a line break, a control or format character such as a right-to-left override) is written
+    as its escape, ``\\n`` or ``\\u202e``, so that no file name can forge a line of what tcdocs prints."""
     text = os.fspath(path)
     try:
-        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     except UnicodeEncodeError:
-        return text.encode("utf-8", "replace").decode("utf-8")
+        text = text.encode("utf-8", "replace").decode("utf-8")
+    return "".join(_escaped(char) for char in unicodedata.normalize("NFC", text))
+
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escaped(char: str) -> str:
+    if unicodedata.category(char) not in ("Cc", "Cf", "Zl", "Zp"):
+        return char
+    return _ESCAPES.get(char) or (f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
+
+
+# What the operating system's errors mean to someone reading a file or writing one, in their language;
+# strerror is the C library's English ("Read-only file system") whatever the reader's language.
+_OS_REASONS = {
+    errno.ENOENT: N_("there is no such file"),
+    errno.EACCES: N_("permission denied"),
+    errno.EPERM: N_("permission denied"),
+    errno.ELOOP: N_("its symbolic links form a loop"),
+    errno.EROFS: N_("the file system is read-only"),
+    errno.ENOSPC: N_("the disk is full"),
+    errno.EDQUOT: N_("the disk quota is used up"),
+    errno.EISDIR: N_("it is a folder"),
+    errno.ENOTDIR: N_("a part of the path is not a folder"),
+    errno.ENAMETOOLONG: N_("the name is too long"),
+    errno.EEXIST: N_("a file of that name is in the way"),
+    errno.EXDEV: N_("it lies on another file system"),
+    errno.EBUSY: N_("the file is in use"),
+    errno.ETXTBSY: N_("the file is in use"),
+    errno.EMFILE: N_("too many files are open"),
+    errno.ENFILE: N_("too many files are open"),
+    errno.EIO: N_("the disk could not be read or written (an input/output error)"),
+    errno.EINVAL: N_("the operating system does not allow it here"),
+    errno.EADDRINUSE: N_("the address is already in use"),
+    errno.EADDRNOTAVAIL: N_("the address is not one of this machine's"),
+}
+
+
+def os_reason(exc: OSError) -> Message:
+    """Why an operation on a file failed, as a message a person reads in their language (never the
+    C library's English)."""
+    reason = _OS_REASONS.get(exc.errno or 0)
+    if reason is not None:
+        return Message(reason)
+    name = errno.errorcode.get(exc.errno or 0)
+    return Message("the operating system refused ({code})", code=name) if name else Message("the operating system refused")
 
 
 class TcdocsError(Exception):

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from .errors import TemplateError
 from .fonts import MM_PER_PT
 from .messages import Message
-from .resources import template_roots
+from .resources import template_file, template_roots
 
 __all__ = ["HOUSE_FILE", "Cells", "House", "Page", "Rule", "Type", "house"]
 
@@ -195,8 +195,8 @@ def house(roots: tuple[Path, ...] | None = None) -> House:
         if not path.is_file():
             continue
         try:
-            values = _merge(values, tomllib.loads(path.read_text(encoding="utf-8")))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            values = _merge(values, tomllib.loads(template_file(path, HOUSE_FILE).decode("utf-8")))
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             raise TemplateError(Message("the house style cannot be read: {error}", error=exc), HOUSE_FILE) from None
     try:
         return House.model_validate(values)

@@ -15,7 +15,7 @@ from pathlib import Path
 from .data import read_data
 from .errors import TcdocsError, TemplateError
 from .messages import Message
-from .resources import template_roots
+from .resources import template_file, template_roots
 
 __all__ = ["LABELS_FILE", "label", "labels"]
 
@@ -36,8 +36,10 @@ def labels(roots: tuple[Path, ...] | None = None) -> dict[str, dict[str, str]]:
         if not path.is_file():
             continue
         try:
-            data, _ = read_data(path.read_bytes(), LABELS_FILE)
-        except (OSError, UnicodeDecodeError, TcdocsError) as exc:
+            data, _ = read_data(template_file(path, LABELS_FILE), LABELS_FILE)
+        except TemplateError:
+            raise
+        except TcdocsError as exc:
             raise TemplateError(Message("the labels cannot be read: {error}", error=exc), LABELS_FILE) from None
         for group, names in (data or {}).items():
             if isinstance(names, dict):

@@ -9,8 +9,10 @@ in the document needs it said, at its line in the file.
 from __future__ import annotations
 
 import io
+import os
+import unicodedata
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -56,104 +58,208 @@ class Sources(ABC):
     reads the first document decides where such names lead: :class:`Files` to files
     beside it on the disk, :class:`Uploads` to files given together with it in one
     request, so that no request can make the service read a file of the server.
+
+    A name is a file name alone, never a path (:meth:`refuses`): the named document lies
+    in the same folder as the one that names it, or was uploaded with it. One *Sources* is
+    one run's (or one request's) view of the documents: each is read and validated once,
+    however many documents name it, and a document that cannot be used is remembered as
+    such, so a case of many documents costs each file once.
     """
 
     limits: Limits = DEFAULT_LIMITS
 
     @abstractmethod
-    def find(self, name: str, referrer: str | None) -> tuple[str, bytes, object]:
-        """The document *name* (as the file *referrer* names it): its name as messages
-        show it, its bytes, and a key that is the same for the same document.
+    def locate(self, name: str, referrer: Hashable | None) -> tuple[str, Hashable]:
+        """Where the document *name* is, as the document *referrer* names it (*referrer* is a key
+        this method gave, or None for a document named by the caller): its name as messages
+        show it, and a key that is the same for the same document. Reads nothing.
 
-        Raises :class:`LoadError` if there is no such document or it cannot be read.
+        Raises :class:`LoadError` if there is no such document.
         """
+
+    @abstractmethod
+    def read(self, key: Hashable, shown_name: str) -> bytes:
+        """The bytes of the document *key* (:meth:`locate`). Raises :class:`LoadError`."""
+
+    def refuses(self, name: str) -> str | None:
+        """Why *name* cannot name a document, or None: a document names another by its file name
+        alone, which lies beside it (no folder, no ``/``, no control character)."""
+        return _not_a_file_name(name)
+
+    def proceed(self) -> None:  # noqa: B027 - a hook with nothing to do unless a caller needs it
+        """Called before each document is read; a caller whose work must stop (a request whose
+        client went away, or that ran out of time) raises here."""
+
+    def _memo(self) -> dict[Hashable, Located | LoadError]:
+        # Kept on the instance (a subclass need not call an __init__ of ours): one run, one memory.
+        memo: dict[Hashable, Located | LoadError] | None = self.__dict__.get("_read")
+        if memo is None:
+            memo = self.__dict__["_read"] = {}
+        return memo
+
+    def _document(self, key: Hashable, shown_name: str, resolver: _Resolver) -> Located:
+        """The document *key*, read and validated the first time it is asked for; then as remembered."""
+        memo = self._memo()
+        found = memo.get(key)
+        if found is None:
+            self.proceed()
+            try:
+                data, positions = read_data(self.read(key, shown_name), shown_name, self.limits)
+                resolver.reading.append((key, shown_name))
+                try:
+                    checked = _check(data, shown_name, positions, resolver)
+                finally:
+                    resolver.reading.pop()
+                found = Located(shown_name, checked.doc, checked.warnings, positions)
+            except LoadError as exc:
+                found = exc
+            memo[key] = found
+        if isinstance(found, LoadError):
+            raise found
+        return found
+
+
+def _not_a_file_name(name: str) -> str | None:
+    if (
+        not name
+        or name in (".", "..")
+        or "/" in name
+        or "\\" in name
+        or any(unicodedata.category(char) == "Cc" for char in name)
+    ):
+        return Message(
+            "'{name}' is not a file name: a document names another by its file name alone, which lies in the same folder",
+            name=shown(name),
+        )
+    return None
 
 
 class Files(Sources):
-    """References are files on the disk, relative to the folder of the file that names them.
+    """References are files on the disk, in the folder of the file that names them.
 
     *folder* is where a document given as text (:func:`load_text`, named without a
-    folder) finds the files it names; without it, the working directory.
+    folder) finds the files it names; without it, the working directory. A name is
+    found whatever its Unicode normalisation (a name typed on a Mac is decomposed).
+
+    *within* allows more: a name may then be a path, relative to the folder of the
+    file that names it, to any file inside the folder *within* (cases of one region side
+    by side, sharing one samverkansavtal). Nothing outside it is ever read.
     """
 
-    def __init__(self, folder: Path | None = None, limits: Limits = DEFAULT_LIMITS) -> None:
+    def __init__(self, folder: Path | None = None, limits: Limits = DEFAULT_LIMITS, within: Path | None = None) -> None:
         self.folder = folder
         self.limits = limits
+        self.within = within
+        self._names: dict[Path, dict[str, str]] = {}
 
-    def find(self, name: str, referrer: str | None) -> tuple[str, bytes, object]:
-        base = Path(referrer).parent if referrer else None
-        if self.folder is not None and base in (None, Path()):
-            base = self.folder
-        path = Path(name) if base is None else base / name
-        try:
-            key: object = path.resolve()
-        except (OSError, RuntimeError):  # a symlink loop: Python 3.11 raises RuntimeError
-            raise LoadError([Problem(Message("cannot read the file: its symbolic links form a loop"), "", shown(path))]) from None
-        return shown(path), read_file(path, self.limits), key
+    def refuses(self, name: str) -> str | None:
+        if self.within is None:
+            return super().refuses(name)
+        if not name or any(unicodedata.category(char) == "Cc" for char in name):
+            return Message("'{name}' is not a file name", name=shown(name))
+        return None
+
+    def locate(self, name: str, referrer: Hashable | None) -> tuple[str, Hashable]:
+        folder = referrer.parent if isinstance(referrer, Path) else (self.folder or Path())
+        if self.within is not None:
+            path = Path(os.path.normpath(folder / name))
+            if not _inside(path, self.within):
+                outside = Message("the file lies outside the folder {folder}, and is not read", folder=shown(self.within))
+                raise LoadError([Problem(outside, "", shown(path))])
+            return shown(path), path
+        path = folder / self._spelled(folder, name)
+        return shown(path), path
+
+    def _spelled(self, folder: Path, name: str) -> str:
+        """*name* as the folder spells it: the same letters in the normalisation the file system keeps."""
+        if os.path.lexists(folder / name):
+            return name
+        names = self._names.get(folder)
+        if names is None:
+            try:
+                names = {unicodedata.normalize("NFC", entry.name): entry.name for entry in folder.iterdir()}
+            except OSError:
+                names = {}
+            self._names[folder] = names
+        return names.get(unicodedata.normalize("NFC", name), name)
+
+    def read(self, key: Hashable, shown_name: str) -> bytes:
+        assert isinstance(key, Path)
+        return read_file(key, self.limits.max_bytes)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):  # a symlink loop: Python 3.11 raises RuntimeError
+        return False
 
 
 class Uploads(Sources):
     """References are files given together with the document, found by their file names."""
 
     def __init__(self, files: Mapping[str, bytes], limits: Limits = DEFAULT_LIMITS) -> None:
-        self.files = dict(files)
+        self.files = {unicodedata.normalize("NFC", name): raw for name, raw in files.items()}
         self.limits = limits
 
-    def find(self, name: str, referrer: str | None) -> tuple[str, bytes, object]:
-        for given, raw in self.files.items():
-            if given == name or Path(given).name == Path(name).name:
-                return given, raw, Path(given).name
+    def locate(self, name: str, referrer: Hashable | None) -> tuple[str, Hashable]:
+        key = unicodedata.normalize("NFC", name)
+        if key in self.files:
+            return key, key
         if self.files:
-            message = Message("no file named '{name}' was given with the document (given: {names}); add it",
-                              name=name, names=", ".join(sorted(self.files)))
+            message = Message(
+                "no file named '{name}' was given with the document (given: {names}); add it", name=key, names=", ".join(sorted(self.files))
+            )
         else:
-            message = Message("no file named '{name}' was given with the document; add it", name=name)
-        raise LoadError(
-            [
-                Problem(
-                    message,
-                    "",
-                    referrer,
-                )
-            ]
-        )
+            message = Message("no file named '{name}' was given with the document; add it", name=key)
+        raise LoadError([Problem(message, "", referrer if isinstance(referrer, str) else None)])
+
+    def read(self, key: Hashable, shown_name: str) -> bytes:
+        assert isinstance(key, str)
+        return self.files[key]
 
 
 class _Resolver:
     """What a model calls, through its validation context, to turn a reference into a document."""
 
-    def __init__(self, sources: Sources, first: object = None) -> None:
+    def __init__(self, sources: Sources) -> None:
         self.sources = sources
-        # The keys of the documents being read, the first one included: a loop is an error.
-        self.reading: list[object] = [] if first is None else [first]
-        self.warnings: list[Problem] = []
-        # Each file is read once however many documents name it (a beslut names the protocol
-        # and the svar, which names it too), so its warnings are said once.
-        self.read: dict[object, Document] = {}
+        # The documents being read (key and name), the first one included: a loop is an error.
+        self.reading: list[tuple[Hashable, str]] = []
+        # For each document being validated, the documents it names (its warnings include theirs),
+        # and those it names that cannot be used.
+        self.named: list[list[Located]] = []
+        self.failed: list[set[Hashable]] = []
 
     def __call__(self, name: str, expected: type[Document], referrer: str | None) -> Document:
-        shown_name, raw, key = self.sources.find(name, referrer)
-        if key in self.read:
-            return self.read[key]
-        if key in self.reading:
+        key, shown_referrer = self.reading[-1] if self.reading else (None, referrer)
+        refused = self.sources.refuses(name)
+        if refused is not None:
+            raise ValueError(refused)  # said at the field that gives the name
+        shown_name, found = self.sources.locate(name, key)
+        if any(found == reading for reading, _ in self.reading):
             raise LoadError(
                 [
                     Problem(
                         Message("'{name}' refers back to a file that is being read; a document cannot refer to itself", name=name),
                         "",
-                        referrer,
+                        shown_referrer,
                     )
                 ]
             )
-        data, positions = read_data(raw, shown_name, self.sources.limits)
-        self.reading.append(key)
         try:
-            checked = _check(data, shown_name, positions, self)
-        finally:
-            self.reading.pop()
-        self.warnings.extend(checked.warnings)
-        self.read[key] = checked.doc
-        return checked.doc
+            located = self.sources._document(found, shown_name, self)
+        except LoadError:
+            if self.failed and found in self.failed[-1]:
+                # Named again by the same document (a beslut's protocol and answer): said once, or a chain
+                # of such documents would quote each problem twice as often at each step.
+                raise LoadError([Problem(Message("its problems are listed above, where it is first named"), "", shown_name)]) from None
+            if self.failed:
+                self.failed[-1].add(found)
+            raise
+        if self.named:
+            self.named[-1].append(located)
+        return located.doc
 
 
 def check_data(
@@ -196,7 +302,10 @@ def _check(data: Any, file: str | None, positions: Mapping[Path_, Position], res
         )
         raise LoadError([Problem(message, "kind", file, *locate(("kind",)))])
     model = model_for(kind)
-    earlier = len(resolver.warnings) if resolver is not None else 0
+    named: list[Located] = []
+    if resolver is not None:
+        resolver.named.append(named)
+        resolver.failed.append(set())
     try:
         doc = model.model_validate(data, context={"resolve": resolver, "file": file})
     except ValidationError as exc:
@@ -206,6 +315,10 @@ def _check(data: Any, file: str | None, positions: Mapping[Path_, Position], res
                 line, column = locate(path)
                 problems.append(Problem(text, dotted(path), file, line, column, label=label_of(model, path)))
         raise LoadError(problems) from None
+    finally:
+        if resolver is not None:
+            resolver.named.pop()
+            resolver.failed.pop()
     warnings: list[Problem] = []
     broken: list[Problem] = []
     own = [Finding(path, text, "warning") for path, text in doc.warnings()]
@@ -216,8 +329,9 @@ def _check(data: Any, file: str | None, positions: Mapping[Path_, Position], res
         (warnings if finding.severity == "warning" else broken).append(problem)
     if broken:
         raise LoadError(broken)
-    referred = resolver.warnings[earlier:] if resolver is not None else []
-    return Checked(doc, [*referred, *warnings])
+    # A document named twice (a beslut names the protocol, and the svar it names does too) is warned about once.
+    referred = [warning for located in named for warning in located.warnings]
+    return Checked(doc, list(dict.fromkeys([*referred, *warnings])))
 
 
 # What pydantic's own errors say, as a person filling in a document needs it said.
@@ -339,10 +453,8 @@ def read_document(name: str, sources: Sources) -> Located:
 
     Raises :class:`LoadError`.
     """
-    shown_name, raw, key = sources.find(name, None)
-    data, positions = read_data(raw, shown_name, sources.limits)
-    checked = _check(data, shown_name, positions, _Resolver(sources, first=key))
-    return Located(shown_name, checked.doc, checked.warnings, positions)
+    shown_name, key = sources.locate(name, None)
+    return sources._document(key, shown_name, _Resolver(sources))
 
 
 def dump_yaml(doc: Document) -> str:

@@ -10,12 +10,13 @@ import shutil
 import unicodedata
 from pathlib import Path
 
-from .errors import OutputError, shown
+from .errors import OutputError, os_reason, shown
 from .messages import Message
 
 __all__ = ["output_path", "safe_stem", "write_all_atomic", "write_atomic"]
 
-_BAD = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
+# Lone surrogates stand for the bytes of a file name that are not UTF-8 (os.fsdecode): no name is made of them.
+_BAD = re.compile('[<>:"/\\\\|?*\x00-\x1f\x7f\ud800-\udfff]')
 _RESERVED = frozenset(
     {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"} | {f"{prefix}{digit}" for prefix in ("COM", "LPT") for digit in "123456789¹²³"}
 )
@@ -26,8 +27,8 @@ def safe_stem(name: str, default: str = "dokument") -> str:
     """A file name stem that is safe on Windows, macOS and Linux alike.
 
     Path separators, reserved characters and names (``CON``, ``com1``), leading dots
-    and dashes, trailing dots and spaces are replaced or removed; the result is NFC
-    and at most 200 bytes of UTF-8.
+    and dashes, trailing dots and spaces are replaced or removed, and so are the bytes of an
+    input file's name that are not UTF-8; the result is NFC and at most 200 bytes of UTF-8.
     """
     stem = _BAD.sub("_", unicodedata.normalize("NFC", name)).strip().rstrip(". ").lstrip(".-")
     if stem.split(".")[0].upper() in _RESERVED:
@@ -86,7 +87,7 @@ def _stage(path: Path, data: bytes, create_folder: bool) -> Path:
         temporary, handle = _temporary_beside(path)
     except FileNotFoundError as exc:
         if path.parent.is_dir():  # a folder that takes no new files, such as /proc
-            raise OutputError(path, Message("files cannot be made in this folder ({reason})", reason=exc.strerror)) from None
+            raise OutputError(path, Message("files cannot be made in this folder ({reason})", reason=os_reason(exc))) from None
         raise OutputError(path, Message("the folder {folder} does not exist", folder=shown(_missing(path.parent)))) from None
     except OSError as exc:
         raise OutputError(path, _reason(exc)) from None
@@ -168,6 +169,4 @@ def _temporary_beside(path: Path) -> tuple[Path, int]:
 def _reason(exc: OSError) -> str:
     if isinstance(exc, PermissionError):
         return Message("permission denied; is the folder read-only, or the file open in another program?")
-    if exc.errno == errno.ENOSPC:
-        return Message("the disk is full")
-    return exc.strerror or str(exc)
+    return os_reason(exc)

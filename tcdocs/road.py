@@ -24,7 +24,7 @@ from typing import Any
 
 from .consistency import CaseView, new_findings
 from .data import DEFAULT_LIMITS, Limits
-from .errors import LoadError, Problem, UsageError
+from .errors import LoadError, Problem, UsageError, shown
 from .labels import labels
 from .loader import Checked, Files, Located, Sources, check_data, read_document
 from .messages import Message, say
@@ -203,14 +203,15 @@ def read_case(folder: Path, today: dt.date, limits: Limits = DEFAULT_LIMITS) -> 
     others still make the road. Raises :class:`LoadError` if *folder* is not a folder.
     """
     if not folder.is_dir():
-        raise LoadError([Problem(Message("not a folder; give the folder that holds the case's documents"), "", str(folder))])
+        raise LoadError([Problem(Message("not a folder; give the folder that holds the case's documents"), "", shown(folder))])
     paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in ROAD_SUFFIXES and p.is_file())
     located, problems = [], []
     if not paths:
-        problems.append(Problem(Message("no YAML or JSON documents in this folder"), "", str(folder)))
+        problems.append(Problem(Message("no YAML or JSON documents in this folder"), "", shown(folder)))
+    files = Files(folder, limits)  # one for the case: each file is read once, however many documents name it
     for path in paths:
         try:
-            located.append(read_document(path.name, Files(folder, limits)))
+            located.append(read_document(path.name, files))
         except LoadError as exc:
             problems += exc.problems
     return case_from_files(located, today, problems)
@@ -223,8 +224,8 @@ def load_in_case(path: Path, limits: Limits = DEFAULT_LIMITS) -> Checked:
     The folder's other files that cannot be read are not this document's problems and are passed
     over. Raises :class:`LoadError` with the problems the case shows in this document.
     """
-    located = read_document(path.name, Files(path.parent, limits))
-    siblings = _folder_documents(path.parent.resolve(), _signature(path.parent), limits)
+    files, siblings = _folder_documents(path.parent, path.parent.resolve(), _signature(path.parent), limits)
+    located = read_document(path.name, files)
     me = path.resolve()
     others = [(name, doc) for key, name, doc in siblings if key != me]
     view = CaseView([(located.file, located.doc), *others])
@@ -250,19 +251,21 @@ def _signature(folder: Path) -> tuple[tuple[str, int, int], ...]:
 
 @lru_cache(maxsize=4)
 def _folder_documents(
-    folder: Path, signature: tuple[tuple[str, int, int], ...], limits: Limits
-) -> tuple[tuple[Path, str, Document], ...]:
-    """The documents of *folder* that can be read, each with its resolved path and its name; read once
-    while the folder stays as *signature* says (a run that validates ten files of one case reads it once)."""
+    folder: Path, resolved: Path, signature: tuple[tuple[str, int, int], ...], limits: Limits
+) -> tuple[Files, tuple[tuple[Path, str, Document], ...]]:
+    """The documents of *folder* (which is *resolved*) that can be read, each with its resolved path and
+    its name, and the :class:`Files` they were read through; read once while the folder stays as
+    *signature* says (a run that validates ten files of one case reads each file once)."""
+    files = Files(folder, limits)
     found = []
     for name, _, _ in signature:
         path = folder / name
         try:
-            located = read_document(name, Files(folder, limits))
+            located = read_document(name, files)
             found.append((path.resolve(), located.file, located.doc))
         except (LoadError, OSError):
             continue
-    return tuple(found)
+    return files, tuple(found)
 
 
 def case_from_uploads(files: dict[str, bytes], sources: Sources, today: dt.date) -> Case:

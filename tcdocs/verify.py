@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 from .content import PROVENANCE_FILE
-from .data import read_data
+from .data import read_data, read_file
 from .errors import TcdocsError, UsageError, shown
 from .loader import check_data, load
 from .messages import Message, say
@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from .signatures import Signatures
 
 __all__ = ["Provenance", "Verification", "provenance", "verify", "verify_upload"]
+
+MAX_PDF_BYTES = 100 * 1024 * 1024
+"""The largest PDF that :func:`verify` reads."""
 
 
 @dataclass(frozen=True)
@@ -100,14 +103,12 @@ def verify(
     with exactly those bytes, and each signature is checked (:mod:`tcdocs.signatures`); its
     certificate is trusted only if it leads to one of the roots in the PEM or DER files *trust*.
     Raises :class:`UsageError` when the PDF has no provenance, no data is available or a root
-    cannot be read, and :class:`~tcdocs.errors.LoadError` when the data no longer validates.
+    cannot be read, and :class:`~tcdocs.errors.LoadError` when a file cannot be read (a folder,
+    a pipe, a device, a PDF over :data:`MAX_PDF_BYTES`) or the data no longer validates.
     """
     roots = _trusted_roots(trust)
     pdf_path = Path(pdf_path)
-    try:
-        pdf = pdf_path.read_bytes()
-    except OSError as exc:
-        raise UsageError(Message("{file}: cannot read the file: {reason}", file=shown(pdf_path), reason=exc.strerror or str(exc))) from None
+    pdf = read_file(pdf_path, MAX_PDF_BYTES)
     name = shown(pdf_path)
     found = provenance(pdf, name)
     doc = _document(found, pdf_path, data_path)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,7 @@ from .labels import labels
 from .layout import table_widths
 from .messages import Message
 from .models.base import Document, Signer
-from .resources import template_roots
+from .resources import template_file, template_roots
 from .tracing import (
     FieldFormatter,
     Traced,
@@ -269,11 +269,18 @@ class ContainedLoader(jinja2.FileSystemLoader):
         self.roots = tuple(root.resolve() for root in roots)
 
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
-        source, filename, uptodate = super().get_source(environment, template)
-        real = Path(filename).resolve()
-        if not any(real.is_relative_to(root) for root in self.roots):
-            raise _refuse(Message("the template '{template}' is a link to a file outside the template folders", template=template))
-        return source, filename, uptodate
+        # As FileSystemLoader finds a template, but read as every file is: a regular file of bounded size.
+        pieces = jinja2.loaders.split_template_path(template)
+        for folder in self.searchpath:
+            path = Path(folder, *pieces)
+            if not path.is_file():
+                continue
+            real = path.resolve()
+            if not any(real.is_relative_to(root) for root in self.roots):
+                raise _refuse(Message("the template '{template}' is a link to a file outside the template folders", template=template))
+            source = _text(template_file(path, template), template)
+            return source, str(path), _unchanged(path)
+        raise jinja2.TemplateNotFound(template)
 
     def relative(self, filename: str) -> str:
         """*filename* as the name of a template, without the folders it was found in."""
@@ -295,6 +302,26 @@ def _join_filter(join: Any) -> Any:
         return join(eval_ctx, items, d, attribute)
 
     return join_traced
+
+
+def _unchanged(path: Path) -> Callable[[], bool]:
+    """Whether the file at *path* is still as it was now (Jinja's ``uptodate``)."""
+    changed = path.stat().st_mtime_ns
+
+    def unchanged() -> bool:
+        try:
+            return path.stat().st_mtime_ns == changed
+        except OSError:
+            return False
+
+    return unchanged
+
+
+def _text(raw: bytes, name: str) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise TemplateError(Message("the template is not UTF-8 text; save it as UTF-8"), name) from None
 
 
 def _label_filter(roots: tuple[Path, ...]) -> Any:
@@ -397,6 +424,8 @@ def render_template(env: jinja2.Environment, name: str, context: dict[str, Any])
         raise TemplateError(str(exc), *_where(env, exc, name)) from None
     except (RecursionError, MemoryError) as exc:
         raise TemplateError(Message("ran away ({name})", name=type(exc).__name__), name) from None
+    except TemplateError:
+        raise  # a file the template uses (the labels, the house style) names itself
     except Exception as exc:  # a user's template can fail in any way; report it, never a traceback
         raise TemplateError(Message("{name}: {error}", name=type(exc).__name__, error=exc), *_where(env, exc, name)) from None
 
@@ -523,7 +552,7 @@ def house_css(roots: tuple[Path, ...], screen: bool = False) -> tuple[str, Path]
     """
     for root in roots:
         if (root / HOUSE_CSS).is_file():
-            return (root / HOUSE_CSS).read_text(encoding="utf-8"), root / "house"
+            return _text(template_file(root / HOUSE_CSS, HOUSE_CSS), HOUSE_CSS), root / "house"
         if (root / HOUSE_CSS_TEMPLATE).is_file():
             css, _ = render_template(environment(roots), HOUSE_CSS_TEMPLATE, {"house": house(roots), "screen": screen})
             return css, root / "house"

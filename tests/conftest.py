@@ -8,8 +8,9 @@ import pytest
 
 import tcdocs
 
-# The databases the store's tests run on (an SQLite file, a throwaway PostgreSQL server).
-pytest_plugins = ["tests.databases"]
+# The databases the store's tests run on (an SQLite file, a throwaway PostgreSQL server), and the check
+# that a run leaves no temporary file and no process behind.
+pytest_plugins = ["tests.databases", "tests.leftovers"]
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

@@ -115,3 +115,21 @@ def test_errors_cross_process_boundaries_whole(error):
     again = pickle.loads(pickle.dumps(error))
     assert type(again) is type(error)
     assert again.format() == error.format()
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_file_name_that_is_not_utf8_renders_and_is_reported(tmp_path, capsys, jobs):
+    import os
+
+    source = tmp_path / os.fsdecode(b"intresse-\xff.yaml")
+    shutil.copy(EXAMPLES / "intresseanmalan.yaml", source)
+    shutil.copy(EXAMPLES / "samverkansavtal.yaml", tmp_path)
+    report = tmp_path / "r.json"
+    code = main(["render", str(source), str(tmp_path / "samverkansavtal.yaml"), "--jobs", jobs, "-f", "docx",
+                 "--out", str(tmp_path / "ut"), "--report", str(report)])
+    out, err = capsys.readouterr()
+    assert (code, err) == (0, "")
+    assert f"intresse-\ufffd.yaml: skrev {tmp_path / 'ut' / 'intresse-_.docx'}" in out
+    results = json.loads(report.read_text(encoding="utf-8"))["results"]
+    assert [(r["source"], r["status"]) for r in results] == [(str(tmp_path / "intresse-\ufffd.yaml"), "ok"),
+                                                             (str(tmp_path / "samverkansavtal.yaml"), "ok")]

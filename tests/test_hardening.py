@@ -595,3 +595,101 @@ def test_a_host_programs_alarm_and_logging_are_untouched_by_a_render(setup):
     assert (done.returncode, done.stderr) == (0, "")
     # The alarm rang for the host, and the host's log holds its own line and nothing of the render.
     assert done.stdout == "True 'host: still mine\\n'\n"
+
+
+# --- every path tcdocs reads goes through one reader: a regular file of bounded size ------------------------
+
+SPECIAL = {
+    "fifo": "inte en vanlig fil (en enhet eller ett rör)",
+    "device": "inte en vanlig fil (en enhet eller ett rör)",
+    "folder": "det här är en mapp; ange en fil",
+    "loop": "dess symboliska länkar bildar en slinga",
+}
+
+
+def special(path: Path, kind: str) -> Path:
+    """At *path*, what is not a regular file: a pipe no one writes to, /dev/zero, a folder, or a link to itself."""
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "device":
+        path.symlink_to("/dev/zero")
+    elif kind == "folder":
+        path.mkdir()
+    else:
+        path.symlink_to(path)
+    return path
+
+
+def run(capsys, *arguments: object) -> tuple[int, str]:
+    """The command run in this process, stopped by an alarm if it would wait for ever; its exit code and stderr."""
+    with alarm(30):
+        code = main([str(argument) for argument in arguments])
+    return code, capsys.readouterr().err
+
+
+@pytest.mark.parametrize("kind", SPECIAL)
+def test_verify_reads_no_pdf_and_no_data_that_is_not_a_file(tmp_path, capsys, rendered, kind):
+    code, err = run(capsys, "verify", special(tmp_path / "avtal.pdf", kind))
+    assert code in (1, 2) and "Traceback" not in err and (SPECIAL[kind] in err or kind == "folder")
+    pdf = tmp_path / "riktig.pdf"
+    pdf.write_bytes(rendered["pdf"])
+    code, err = run(capsys, "verify", pdf, "--data", special(tmp_path / "avtal.yaml", kind))
+    assert "Traceback" not in err and (SPECIAL[kind] in err if kind != "folder" else code == 2)
+
+
+def test_verify_reads_no_more_of_a_pdf_than_its_limit(tmp_path, capsys, monkeypatch):
+    import importlib
+
+    monkeypatch.setattr(importlib.import_module("tcdocs.verify"), "MAX_PDF_BYTES", 1000)
+    big = tmp_path / "stor.pdf"
+    big.write_bytes(b"%PDF-1.7\n" + b"0" * 2000)
+    code, err = run(capsys, "verify", big)
+    assert code == 1 and "stor.pdf:1:1: filen är större än 1000 byte" in err
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])  # a folder and a link loop are refused by the option itself
+def test_a_token_file_that_is_not_a_file_is_refused_before_the_service_starts(tmp_path, capsys, kind):
+    code, err = run(capsys, "serve", "--token-file", special(tmp_path / "nyckel", kind), "--port", "1")
+    assert code == 2 and f"nyckel: åtkomstnyckeln kan inte läsas: det här är {SPECIAL[kind]}; ange en fil" in err
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "loop"])
+@pytest.mark.parametrize("name", ["labels.yaml", "house/house.toml", "house/house.css", "agreements/samverkansavtal.html.j2"])
+def test_a_template_folders_file_that_is_not_a_file_is_passed_over_never_read(tmp_path, capsys, name, kind):
+    templates = tmp_path / "mallar"
+    (templates / name).parent.mkdir(parents=True, exist_ok=True)
+    special(templates / name, kind)
+    code, err = run(capsys, "render", EXAMPLES / "samverkansavtal.yaml", "--templates", templates, "--out", tmp_path / "ut",
+                    "--jobs", "1", "-f", "pdf")
+    assert (code, err) == (0, "")
+    assert "Samverkansavtal för Teknikcollege Nordvik" in " ".join(pdf_pages((tmp_path / "ut" / "samverkansavtal.pdf").read_bytes()))
+
+
+def test_a_template_folders_file_past_the_limit_is_a_template_error(tmp_path, capsys, monkeypatch):
+    from tcdocs import resources
+
+    monkeypatch.setattr(resources, "MAX_TEMPLATE_BYTES", 100_000)
+    templates = tmp_path / "mallar"
+    templates.mkdir()
+    (templates / "labels.yaml").write_text("# " + "x" * 200_000 + "\n", encoding="utf-8")
+    code, err = run(capsys, "render", EXAMPLES / "samverkansavtal.yaml", "--templates", templates, "--out", tmp_path / "ut",
+                    "--jobs", "1", "-f", "pdf")
+    assert code == 1 and ": labels.yaml: fel i mallen: filen är större än 100000 byte" in err
+    assert str(tmp_path) not in err
+
+
+# --- equal data, equal bytes --------------------------------------------------------------------------------
+
+def test_amounts_written_differently_are_the_same_data_and_the_same_pdf(tmp_path, capsys):
+    written = {"plain.yaml": SAMVERKANSAVTAL,
+               "decimals.yaml": SAMVERKANSAVTAL.replace("  amount: 10\n", "  amount: 10.00\n")
+                                              .replace("rts_fee: 25000\n", "rts_fee: '25 000,00 kr'\n")}
+    assert written["plain.yaml"] != written["decimals.yaml"]
+    docs = {name: tcdocs.load_text(text, name) for name, text in written.items()}
+    assert tcdocs.canonical_data(docs["plain.yaml"]) == tcdocs.canonical_data(docs["decimals.yaml"])
+    assert b'"rts_fee": "25000.00"' in tcdocs.canonical_data(docs["plain.yaml"])
+    pdf = tmp_path / "avtal.pdf"
+    pdf.write_bytes(tcdocs.render(docs["plain.yaml"], "pdf"))
+    (tmp_path / "decimals.yaml").write_text(written["decimals.yaml"], encoding="utf-8")
+    assert main(["verify", str(pdf), "--data", str(tmp_path / "decimals.yaml")]) == 0
+    assert ": bekräftad; " in capsys.readouterr().out

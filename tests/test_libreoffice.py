@@ -8,10 +8,12 @@ metrics. The converted document has the PDF's number of pages and no word broken
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import shutil
 import subprocess
 from collections import Counter
+from pathlib import Path
 
 import pypdf
 import pytest
@@ -36,21 +38,24 @@ FONTS_CONF = """<?xml version="1.0"?>
 _DASH_BREAK = re.compile(r"(?<=[^\s–]–)\n+")
 
 
+def libreoffice_pdf(folder: Path, name: str, docx: bytes) -> bytes:
+    """*docx* as LibreOffice prints it to PDF, in *folder*, with fonts that have no Carlito."""
+    (folder / "fonts.conf").write_text(FONTS_CONF, encoding="utf-8")
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(folder), "TMPDIR": str(folder), "FONTCONFIG_FILE": str(folder / "fonts.conf"),
+           "LANG": "C.UTF-8"}
+    source = folder / f"{name}.docx"
+    source.write_bytes(docx)
+    profile = (folder / f"profile-{name}").as_uri()
+    command = [SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir", str(folder), str(source)]
+    subprocess.run(command, env=env, capture_output=True, timeout=180, check=True)
+    return (folder / f"{name}.pdf").read_bytes()
+
+
 @pytest.fixture(scope="module")
 def converted(examples, tmp_path_factory) -> dict[str, bytes]:
     """Each example's DOCX as LibreOffice prints it to PDF."""
     folder = tmp_path_factory.mktemp("libreoffice")
-    (folder / "fonts.conf").write_text(FONTS_CONF, encoding="utf-8")
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(folder), "FONTCONFIG_FILE": str(folder / "fonts.conf"), "LANG": "C.UTF-8"}
-    out: dict[str, bytes] = {}
-    for name in EXAMPLE_NAMES:
-        source = folder / f"{name}.docx"
-        source.write_bytes(examples[name]["docx"])
-        profile = (folder / f"profile-{name}").as_uri()
-        command = [SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir", str(folder), str(source)]
-        subprocess.run(command, env=env, capture_output=True, timeout=180, check=True)
-        out[name] = (folder / f"{name}.pdf").read_bytes()
-    return out
+    return {name: libreoffice_pdf(folder, name, examples[name]["docx"]) for name in EXAMPLE_NAMES}
 
 
 def pages(pdf: bytes) -> list[str]:
@@ -87,3 +92,15 @@ def test_libreoffice_breaks_no_word(name, examples, converted):
     wanted = Counter(words(docx_body(examples[name]["docx"])))
     seen = Counter(rejoin(words(_DASH_BREAK.sub("", "\n".join(pages(converted[name])))), set(wanted)))
     assert {word: count for word, count in wanted.items() if seen[word] < count} == {}
+
+
+def test_libreoffice_keeps_a_phone_number_whole_beside_a_long_address_and_breaks_the_address_at_its_dots(tmp_path):
+    from .test_layout import LONG_EMAIL, long_address_application
+
+    text = " ".join(pages(libreoffice_pdf(tmp_path, "ansokan", long_address_application()["docx"])))
+    lines = [line.strip() for line in text.splitlines()]
+    assert "0611-55 20 10" in lines
+    first = next(index for index, line in enumerate(lines) if line.startswith("annika.dahl"))
+    pieces = list(itertools.takewhile(lambda line: bool(line) and line in LONG_EMAIL, lines[first:]))
+    assert "".join(pieces) == LONG_EMAIL and len(pieces) > 1
+    assert all(piece[-1] in "@.-" for piece in pieces[:-1])

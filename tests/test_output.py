@@ -1,5 +1,6 @@
 """Output names and writes: inside the folder, atomic, readable, no debris."""
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -78,3 +79,23 @@ def test_failed_write_leaves_old_file_and_no_temp(tmp_path, monkeypatch):
         write_atomic(target, b"new")
     assert target.read_bytes() == b"old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["avtal.docx"]
+
+
+@pytest.mark.parametrize(
+    ("error", "swedish"),
+    [
+        (OSError(errno.EROFS, "Read-only file system"), "filsystemet är skrivskyddat"),
+        (OSError(errno.EIO, "Input/output error"), "disken kunde inte läsas eller skrivas (ett in- eller utmatningsfel)"),
+        (OSError(errno.ENOLINK, "Link has been severed"), "operativsystemet nekade åtgärden (ENOLINK)"),
+    ],
+    ids=["read-only", "io", "unknown"],
+)
+def test_the_operating_systems_reason_is_said_in_the_readers_language(tmp_path, monkeypatch, error, swedish):
+    def broken_replace(src, dst):
+        raise error
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(OutputError) as refused:
+        write_atomic(tmp_path / "avtal.pdf", b"new")
+    assert refused.value.format("sv") == f"{tmp_path / 'avtal.pdf'}: kan inte skrivas: {swedish}"
+    assert error.strerror not in refused.value.format("sv")

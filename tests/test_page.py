@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import io
 import json
+import os
 import re
 import shutil
 import zipfile
@@ -181,7 +182,9 @@ class Page:
         return list(result)
 
 
-def chrome(downloads: Path) -> webdriver.Chrome:
+def chrome(downloads: Path, scratch: Path) -> webdriver.Chrome:
+    """Chromium, downloading into *downloads*; its profile and the files it makes meanwhile (shared memory
+    files, with --disable-dev-shm-usage, some of which it leaves) in *scratch*."""
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM or ""
     for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1400,1000",
@@ -192,7 +195,8 @@ def chrome(downloads: Path) -> webdriver.Chrome:
         "download.default_directory": str(downloads),
         "download.prompt_for_download": False,
     })
-    driver = webdriver.Chrome(service=DriverService(CHROMEDRIVER), options=options)
+    options.add_argument(f"--user-data-dir={scratch / 'profil'}")
+    driver = webdriver.Chrome(service=DriverService(CHROMEDRIVER, env={**os.environ, "TMPDIR": str(scratch)}), options=options)
     driver.set_script_timeout(60)
     return driver
 
@@ -205,7 +209,7 @@ def service() -> Iterator[Service]:
 @pytest.fixture(scope="module")
 def browser(service: Service, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Page]:
     downloads = tmp_path_factory.mktemp("hamtade")
-    driver = chrome(downloads)
+    driver = chrome(downloads, tmp_path_factory.mktemp("chromium"))
     try:
         yield Page(driver, service.base, downloads)
     finally:

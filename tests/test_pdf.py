@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -57,3 +58,31 @@ def test_without_harfbuzz_subset_the_same_data_gives_the_same_bytes(tmp_path):
     assert render_in_process(command, first).returncode == 0
     assert render_in_process(command, second).returncode == 0
     assert (first / "beslut.pdf").read_bytes() == (second / "beslut.pdf").read_bytes()
+
+
+# A render in a process of its own, which says what its temporary folder holds while the house style
+# is loaded, and once more after the library let the house style go.
+RENDER_AND_LIST = """
+import os, sys
+import tcdocs
+from tcdocs.backends import pdf
+tcdocs.render(tcdocs.load(sys.argv[1]), "pdf")
+print(sorted(os.listdir(sys.argv[2])))
+pdf.release_fonts()
+print(sorted(os.listdir(sys.argv[2])))
+tcdocs.render(tcdocs.load(sys.argv[1]), "pdf")
+print(sorted(os.listdir(sys.argv[2])))
+"""
+
+
+def test_a_process_that_renders_leaves_no_temporary_file(tmp_path):
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    done = subprocess.run(
+        [sys.executable, "-c", RENDER_AND_LIST, str(EXAMPLES / "beslut.yaml"), str(scratch)],
+        capture_output=True, text=True, timeout=300, env={**os.environ, "TMPDIR": str(scratch)},
+    )
+    assert done.returncode == 0, done.stderr
+    while_loaded, released, loaded_again = done.stdout.splitlines()
+    assert while_loaded.startswith("['weasyprint-") and released == "[]" and loaded_again.startswith("['weasyprint-")
+    assert list(scratch.iterdir()) == []  # removed as the process ended

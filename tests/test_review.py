@@ -313,9 +313,14 @@ def test_re_certification_is_five_years(tmp_path):
           "visit_date: 2027-11-16, supplements: [En, Två, Tre]}\ncontact: {name: Sofia Ek, phone: 0611-12 34 56}"),
          "8:1: response: the answer is to the protocol of 2027-12-07 (Dnr RTS 2027/099), not to this decision's protocol of "
          "2027-12-07 (Dnr RTS 2027/018)"),
+        ("date: 2028-04-20\nprotocol:", "date: 2028-04-10\nprotocol:", None,
+         "6:1: date: the decision cannot be dated before the board meeting of 2028-04-20"),
+        ("valid_from: 2028-05-01", "valid_from: 2020-05-01", None,
+         "10:1: valid_from: the certification would end on 2023-04-30, before the board decides on 2028-04-20"),
     ],
     ids=["certification-of-a-recertification-case", "recertification-of-a-new-case", "deferral-without-deadline",
-         "decided-before-the-protocol", "decided-before-the-supplements", "the-answer-to-another-protocol"],
+         "decided-before-the-protocol", "decided-before-the-supplements", "the-answer-to-another-protocol",
+         "dated-before-the-board-meeting", "valid-only-before-the-decision"],
 )
 def test_decision_rules(tmp_path, old, new, change, expected):
     path = decision_pair(tmp_path, old, new, change)

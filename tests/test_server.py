@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import signal
 import socket
 import subprocess
@@ -52,11 +53,11 @@ class Service:
         return self.log.read().decode("utf-8", "replace")
 
 
-def start(*options: str, host: str = "127.0.0.1") -> Iterator[Service]:
+def start(*options: str, host: str = "127.0.0.1", env: dict[str, str] | None = None) -> Iterator[Service]:
     port = free_port()
     command = [sys.executable, "-m", "tcdocs", "serve", "--host", host, "--port", str(port), *options]
     with tempfile.TemporaryFile() as log:  # a file, not a pipe: the log must never block the service
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log, env=env)
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
         while True:
@@ -431,6 +432,22 @@ def test_the_service_is_ready_to_render_when_it_says_it_is_ready():
         service.close()
 
 
+def test_a_worker_stopped_in_its_work_leaves_no_temporary_file(tmp_path):
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    service = start("--jobs", "2", env={**os.environ, "TMPDIR": str(scratch)})
+    running = next(service)
+    assert call(f"{running}/v1/documents/beslut?format=pdf", example_json("beslut"))[0] == 200
+    assert any(path.name.startswith("weasyprint-") for path in scratch.iterdir())  # the workers' house style
+    workers = [pid for pid in children(running.process.pid) if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+    assert workers  # started as work comes
+    os.kill(workers[0], signal.SIGTERM)  # as the service stops a busy worker, or the kernel when the service dies
+    # The pool, broken, stops the other worker the same way; the next request gets a fresh pool.
+    assert call(f"{running}/v1/documents/beslut?format=pdf", example_json("beslut"))[0] in (200, 503)
+    service.close()
+    assert sorted(path.name for path in scratch.iterdir()) == []
+
+
 def test_a_port_in_use_is_a_clear_error_with_exit_1(server):
     port = str(server).rsplit(":", 1)[1]
     done = subprocess.run([sys.executable, "-m", "tcdocs", "serve", "--port", port], capture_output=True, text=True, timeout=60)
@@ -472,7 +489,7 @@ def test_metrics_and_one_log_line_per_request(server):
     assert status == 200
     request_id = headers["x-request-id"]
     metrics = call(f"{server}/metrics")[2].decode()
-    assert 'tcdocs_requests_total{route="/v1/documents",status="200"}' in metrics
+    assert 'tcdocs_requests_total{route="/v1/documents/{kind}",status="200"}' in metrics
     assert 'tcdocs_render_seconds_count{format="docx"}' in metrics
     assert "tcdocs_queue_depth 0.0" in metrics and "tcdocs_worker_restarts_total" in metrics
     lines = [line for line in server.log_text().splitlines() if request_id in line]
@@ -646,3 +663,185 @@ def test_a_pdf_tcdocs_did_not_make_cannot_be_checked(server):
     assert status == 422 and json.loads(answer)["detail"].startswith("annan.pdf: ")
     status, _, answer = call(f"{server}/v1/verify", *multipart([("document", "a.yaml", b"kind: beslut\n")]))
     assert status == 400 and json.loads(answer)["detail"] == "send one PDF, in a part named 'pdf'"
+
+
+# --- the work of a request is bounded, and stops when its client goes -------------------------------------
+
+def beslut_chain_upload(length: int, boundary: str = "tcdocs-kedja") -> tuple[bytes, str]:
+    """A beslut as the ``document`` part, naming the next of *length* beslut in ``files`` parts as its protocol and answer."""
+    beslut = (EXAMPLES / "beslut.yaml").read_text(encoding="utf-8")
+    parts = []
+    for number in range(length + 1):
+        following = f"beslut-{number + 1:02}.yaml"
+        text = beslut.replace("granskningsprotokoll.yaml", following).replace("svar.yaml", following) if number < length else "dnr: X\n"
+        field = "document" if number == 0 else "files"
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="beslut-{number:02}.yaml"\r\n'
+                     "Content-Type: application/yaml\r\n\r\n".encode() + text.encode() + b"\r\n")
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+
+def test_a_chain_of_references_in_a_small_body_is_answered(server):
+    body, media = beslut_chain_upload(16)
+    assert len(body) < 40_000
+    status, _, answer = call(f"{server}/v1/check/beslut", body, media)
+    assert status == 200
+    checked = json.loads(answer)
+    assert checked["valid"] is False and [p["path"] for p in checked["problems"]] == ["protocol", "response"]
+
+
+def asgi_call(app: Any, path: str, body: bytes, media: str, client_stays: bool) -> int:
+    """*app* called as a server calls it, with *body* in one piece; the client goes away after sending it
+    unless it *client_stays*. The answer's status."""
+    import asyncio
+
+    async def run() -> int:
+        messages = [{"type": "http.request", "body": body, "more_body": False}]
+        answers: list[dict[str, Any]] = []
+
+        async def receive() -> dict[str, Any]:
+            if messages:
+                return messages.pop(0)
+            if not client_stays:
+                return {"type": "http.disconnect"}
+            await asyncio.sleep(3600)
+            raise AssertionError("unreachable")
+
+        async def send(message: dict[str, Any]) -> None:
+            answers.append(message)
+
+        path_only, _, query = path.partition("?")
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
+                 "path": path_only, "raw_path": path_only.encode(), "query_string": query.encode(), "root_path": "",
+                 "headers": [(b"content-type", media.encode()), (b"host", b"tcdocs")], "client": ("127.0.0.1", 1),
+                 "server": ("127.0.0.1", 80)}
+        await app(scope, receive, send)
+        return int(next(m["status"] for m in answers if m["type"] == "http.response.start"))
+
+    return asyncio.run(run())
+
+
+@pytest.fixture
+def slow_reads(monkeypatch) -> list[str]:
+    """The names of the uploaded documents read, each read taking a twentieth of a second."""
+    from tcdocs.loader import Uploads
+
+    names: list[str] = []
+    read = Uploads.read
+
+    def slowly(self: Uploads, key: Any, shown: str) -> bytes:
+        names.append(shown)
+        time.sleep(0.05)
+        return read(self, key, shown)
+
+    monkeypatch.setattr(Uploads, "read", slowly)
+    return names
+
+
+def test_reading_a_case_stops_when_its_client_goes(slow_reads):
+    from tcdocs.server import ServiceSettings, create_app
+
+    names = [f"intresse-{number:03}.yaml" for number in range(100)]
+    body = case_upload(["intresseanmalan.yaml"] * 100)[0]
+    for name in names:
+        body = body.replace(b'filename="intresseanmalan.yaml"', f'filename="{name}"'.encode(), 1)
+    media = "multipart/form-data; boundary=tcdocs-arende-91c2"
+    app = create_app(ServiceSettings(workers=1))
+    assert asgi_call(app, "/v1/status?today=2028-03-20", body, media, client_stays=True) == 200
+    assert sorted(slow_reads) == names
+    slow_reads.clear()
+    # The client goes once the body is sent: the reading stops at the next document.
+    asgi_call(app, "/v1/status?today=2028-03-20", body, media, client_stays=False)
+    assert 0 < len(slow_reads) < 20
+    # And a client that stays gets 503 at the time limit, from the document the reading had come to.
+    slow_reads.clear()
+    hasty = create_app(ServiceSettings(workers=1, timeout=0.2))
+    assert asgi_call(hasty, "/v1/status?today=2028-03-20", body, media, client_stays=True) == 503
+    assert 0 < len(slow_reads) < 20
+
+
+def long_application() -> bytes:
+    """The example ansökan with every text at its longest paragraphs: a PDF that takes seconds to lay out."""
+    data = json.loads(example_json("ansokan"))
+    paragraph = " ".join(["Regionen arbetar vidare med kompetensförsörjningen tillsammans med företagen i länet."] * 20)
+    text = "\n\n".join([paragraph] * 10)
+    for key in ("summary", "current_situation", "vision", "financing", "quality"):
+        data[key] = text
+    for criterion in data["criteria"].values():
+        criterion["current"] = text
+    return json.dumps(data, ensure_ascii=False).encode()
+
+
+def test_a_render_stops_in_its_worker_when_its_client_goes(server):
+    body = long_application()
+    port = int(str(server).rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port)) as s:
+        s.sendall(b"POST /v1/documents/ansokan?format=pdf HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                  b"X-Request-Id: borta-1\r\nContent-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+        time.sleep(1.5)
+    deadline = time.monotonic() + 60
+    while "borta-1" not in server.log_text():
+        assert time.monotonic() < deadline, "the request was never logged"
+        time.sleep(0.2)
+    log = server.log_text()
+    # Stopped in its worker, or taken from the queue before a worker began it: either way never finished.
+    assert any(f"for a client that went away: {how}" in log for how in ("the client went away; the render was stopped",
+                                                                        "taken from the queue"))
+    assert "(the client went away; the work for it was stopped)" in next(line for line in log.splitlines() if "borta-1" in line)
+    assert "tcdocs_worker_restarts_total 0.0" in call(f"{server}/metrics")[2].decode()
+
+
+@pytest.mark.parametrize("name", ["../sodervik/samverkansavtal.yaml", "/etc/samverkansavtal.yaml"])
+def test_an_uploaded_reference_is_found_by_its_file_name_alone(server, name):
+    boundary = "tcdocs-grans-7f3a"
+    hangavtal = (EXAMPLES / "hangavtal.yaml").read_bytes().replace(b"agreement: samverkansavtal.yaml", f"agreement: '{name}'".encode())
+    body = (f'--{boundary}\r\nContent-Disposition: form-data; name="document"; filename="hangavtal.yaml"\r\n'
+            "Content-Type: application/yaml\r\n\r\n".encode() + hangavtal + b"\r\n"
+            + f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="samverkansavtal.yaml"\r\n'
+            "Content-Type: application/yaml\r\n\r\n".encode() + (EXAMPLES / "samverkansavtal.yaml").read_bytes() + b"\r\n"
+            + f"--{boundary}--\r\n".encode())
+    status, _, answer = call(f"{server}/v1/validate/hangavtal", body, f"multipart/form-data; boundary={boundary}", language="sv")
+    assert status == 422
+    [problem] = json.loads(answer)["problems"]
+    assert (problem["path"], problem["message"]) == ("agreement", f"'{name}' är inte ett filnamn: ett dokument hänvisar till ett "
+                                                                  "annat med bara dess filnamn, och filen ligger i samma mapp")
+
+
+@pytest.mark.parametrize("how", ["document-and-files", "nfc-and-nfd"])
+def test_two_parts_of_one_name_are_refused_whatever_their_fields_or_normalisation(server, how):
+    import unicodedata
+
+    boundary = "tcdocs-arende-91c2"
+    body, media = case_upload(["samverkansavtal.yaml", "intresseanmalan.yaml"], boundary)
+    if how == "document-and-files":
+        body = body.replace(b'name="files"; filename="intresseanmalan.yaml"', b'name="document"; filename="samverkansavtal.yaml"')
+        name = "samverkansavtal.yaml"
+    else:
+        name = "Åsby.yaml"
+        body = body.replace(b'filename="samverkansavtal.yaml"', f'filename="{unicodedata.normalize("NFC", name)}"'.encode())
+        body = body.replace(b'filename="intresseanmalan.yaml"', f'filename="{unicodedata.normalize("NFD", name)}"'.encode())
+    status, _, answer = call(f"{server}/v1/status?today=2028-03-20", body, media, language="sv")
+    assert status == 400 and json.loads(answer)["detail"].startswith(f"två filer heter '{name}'")
+
+
+def test_metrics_label_requests_by_route_never_by_what_the_path_holds(server):
+    for path in ("/v1/schema/19121212-1212", "/v1/finns-inte/19121212-1212", "/assets/19121212-1212.js"):
+        call(f"{server}{path}")
+    metrics = call(f"{server}/metrics")[2].decode()
+    assert "19121212" not in metrics
+    routes = {line.split('route="')[1].split('"')[0] for line in metrics.splitlines() if line.startswith("tcdocs_requests_total{")}
+    assert {"/v1/schema/{kind}", "(no route)", "/assets/{name}"} <= routes
+
+
+def test_requests_refused_for_want_of_a_token_leave_no_trace_in_the_metrics(token_server):
+    for number in range(20):
+        call(f"{token_server}/v1/ingen-nyckel-{number}")
+    right = urllib.request.Request(f"{token_server}/metrics", headers={"Authorization": "Bearer hemlig-nyckel-0123456789"})
+    with urllib.request.urlopen(right, timeout=30) as response:
+        metrics = response.read().decode()
+    assert 'status="401"' not in metrics and "ingen-nyckel" not in metrics
+
+
+def test_no_pages_that_load_scripts_from_other_sites(server):
+    for path in ("/docs", "/redoc", "/docs/oauth2-redirect"):
+        assert call(f"{server}{path}")[0] == 404
+    assert call(f"{server}/openapi.json")[0] == 200

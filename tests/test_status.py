@@ -146,17 +146,17 @@ def test_each_cross_document_problem_is_reported_at_its_line(tmp_path, capsys, n
 
 def test_a_beslut_and_a_svar_about_another_protocol(tmp_path, capsys):
     folder = case_folder(tmp_path)
-    (folder / "andra").mkdir()
     other = (folder / "granskningsprotokoll.yaml").read_text(encoding="utf-8").replace("dnr: RTS 2027/018", "dnr: RTS 2027/099")
-    (folder / "andra" / "protokoll.yaml").write_text(other.replace("application: ansokan.yaml", "application: ../ansokan.yaml"))
+    (folder / "protokoll-099.yaml").write_text(other, encoding="utf-8")
     for name in ("beslut.yaml", "svar.yaml"):
-        text = (folder / name).read_text(encoding="utf-8").replace("protocol: granskningsprotokoll.yaml", "protocol: andra/protokoll.yaml")
+        text = (folder / name).read_text(encoding="utf-8").replace("protocol: granskningsprotokoll.yaml", "protocol: protokoll-099.yaml")
         (folder / name).write_text(text.replace("response: svar.yaml", ""), encoding="utf-8")
     case = read_case(folder, dt.date(2028, 5, 2))
     found = [(Path(p.file or "").name, p.line, p.path, p.text("sv")) for p in case.problems]
     assert ("svar.yaml", 8, "protocol", "dokumentet gäller protokollet från 2027-12-07 (Dnr RTS 2027/099), men ärendets "
             f"protokoll är från 2027-12-07 (Dnr RTS 2027/018, {folder / 'granskningsprotokoll.yaml'})") in found
-    assert [(name, line, path) for name, line, path, _ in found] == [("beslut.yaml", 7, "protocol"), ("svar.yaml", 8, "protocol")]
+    assert [(name, line, path) for name, line, path, _ in found] == [
+        ("beslut.yaml", 7, "protocol"), ("protokoll-099.yaml", 5, "kind"), ("svar.yaml", 8, "protocol")]
 
 
 def test_two_documents_of_one_step_and_dates_out_of_the_roads_order(tmp_path):
@@ -304,3 +304,125 @@ def test_json_for_other_tools_says_its_problems_in_the_users_language(tmp_path, 
     assert code == 1 and {"file": str(folder / "svar.yaml"), "line": 31, "path": "answers[2].request",
                           "message": "protokollet har ingen komplettering 7; det begär 3, numrerade 1–3"} in [
         {key: p[key] for key in ("file", "line", "path", "message")} for p in problems]
+
+
+def test_a_file_named_by_many_documents_is_read_once_for_the_case(tmp_path, monkeypatch):
+    from tcdocs import loader
+
+    folder = tmp_path / "nordvik"
+    folder.mkdir()
+    shutil.copy(EXAMPLES / "samverkansavtal.yaml", folder)
+    for number in range(120):
+        shutil.copy(EXAMPLES / "hangavtal.yaml", folder / f"hangavtal-{number:03}.yaml")
+    reads: list[str] = []
+    read_file = loader.read_file
+    monkeypatch.setattr(loader, "read_file", lambda path, limits: reads.append(path.name) or read_file(path, limits))
+    case = read_case(folder, dt.date(2028, 5, 2))
+    assert len(case.documents) == 121
+    assert reads.count("samverkansavtal.yaml") == 1 and len(reads) == 121
+
+
+def test_a_file_name_cannot_forge_a_line_of_the_road(tmp_path, capsys):
+    folder = case_folder(tmp_path)
+    forged = "\n12  Beslut                         2028-04-20  beslut.yaml\n\u202eavtal"
+    (folder / f"x{forged}.yaml").write_text("kind: beslut\n", encoding="utf-8")
+    code, out, _ = status(capsys, folder, "--today", "2028-05-02")
+    assert code == 1
+    assert [line for line in out.splitlines() if line.startswith("12  ")] == [
+        "12  Beslut                         2028-04-20  beslut.yaml"]
+    problem = next(line for line in out.splitlines() if "x\\n12" in line)
+    assert problem.startswith(f"  {folder}/x\\n12  Beslut                         2028-04-20  beslut.yaml\\n\\u202eavtal.yaml:1:1: ")
+
+
+REQUESTS = (
+    "  supplements:\n"
+    "    - En plan för hur resultaten från nöjdhetsundersökningarna förs in i de lokala handlingsplanerna.\n"
+    "    - En beskrivning av arbetsfördelningen mellan den regionala och de lokala styrgrupperna.\n"
+    "    - En tidplan för handledarutbildningen.\n"
+)
+
+
+def test_a_svar_that_writes_out_the_case_s_protocol_is_about_it(tmp_path):
+    folder = case_folder(tmp_path, {"svar.yaml": [(
+        "protocol: granskningsprotokoll.yaml",
+        "protocol:\n  region: Nordvik\n  dnr: RTS 2027/018\n  date: 2027-12-07\n  visit_date: 2027-11-16\n" + REQUESTS
+        + "contact: {name: Sofia Ek, phone: 0611-12 34 56}")]})
+    assert read_case(folder, dt.date(2028, 5, 2)).problems == []
+
+
+@pytest.mark.parametrize("written_out", [False, True], ids=["as-a-file", "written-out"])
+def test_a_svar_and_a_beslut_on_another_protocol_of_the_same_dnr_and_date(tmp_path, written_out):
+    folder = case_folder(tmp_path)
+    protocol = (folder / "granskningsprotokoll.yaml").read_text(encoding="utf-8")
+    other = protocol.replace("  - En tidplan för handledarutbildningen.\n", "").replace(
+        "supplements:\n", "supplements:\n  - En redovisning av ekonomin.\n")
+    assert other != protocol
+    if written_out:
+        answer = (folder / "svar.yaml").read_text(encoding="utf-8").replace(
+            "protocol: granskningsprotokoll.yaml",
+            "protocol:\n  region: Nordvik\n  dnr: RTS 2027/018\n  date: 2027-12-07\n  visit_date: 2027-11-16\n"
+            "  supplements:\n    - En redovisning av ekonomin.\n"
+            "    - En plan för hur resultaten från nöjdhetsundersökningarna förs in i de lokala handlingsplanerna.\n"
+            "    - En beskrivning av arbetsfördelningen mellan den regionala och de lokala styrgrupperna.\n"
+            "contact: {name: Sofia Ek, phone: 0611-12 34 56}")
+        (folder / "svar.yaml").write_text(answer, encoding="utf-8")
+    else:
+        (folder / "protokoll-kopia.yaml").write_text(other, encoding="utf-8")
+        for name in ("svar.yaml", "beslut.yaml"):
+            text = (folder / name).read_text(encoding="utf-8").replace("granskningsprotokoll.yaml", "protokoll-kopia.yaml")
+            (folder / name).write_text(text, encoding="utf-8")
+    case = read_case(folder, dt.date(2028, 5, 2))
+    found = {(Path(p.file or "").name, p.path): p.text("sv") for p in case.problems}
+    assert found[("svar.yaml", "protocol")] == (
+        "dokumentet hänvisar till ett protokoll med ärendets Dnr och datum som säger något annat än ärendets "
+        f"({folder / 'granskningsprotokoll.yaml'})")
+
+
+@pytest.mark.parametrize("units", ["all", "one-less"])
+def test_a_beslut_that_writes_out_its_protocol_decides_the_case_s(tmp_path, units):
+    folder = case_folder(tmp_path)
+    reviewed = tcdocs.load(folder / "granskningsprotokoll.yaml").reviewed.model_dump(mode="json", exclude_none=True)
+    if units == "one-less":
+        reviewed["school_units"] = reviewed["school_units"][:-1]
+    written = {"dnr": "RTS 2027/018", "date": "2027-12-07", "visit_date": "2027-11-16", "case": reviewed}
+    text = (folder / "beslut.yaml").read_text(encoding="utf-8").replace(
+        "protocol: granskningsprotokoll.yaml", f"protocol: {json.dumps(written, ensure_ascii=False)}")  # JSON is YAML too
+    (folder / "beslut.yaml").write_text(text, encoding="utf-8")
+    problems = [(Path(p.file or "").name, p.path) for p in read_case(folder, dt.date(2028, 5, 2)).problems]
+    assert problems == ([] if units == "all" else [("beslut.yaml", "protocol")])
+
+
+OVERVIEW = (EXAMPLES / "arendeoversikt.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("  met: '2028-02-22'\n  late: false", "  met: '2028-03-10'\n  late: false",
+         [("deadlines[2].late", "senast 2028-03-07, klart 2028-03-10, läget 2028-03-20: tidsfristen är sen")]),
+        ("    dnr: RTS 2027/018\n  done: false\n- step: 13", "    dnr: RTS 2027/018\n  done: true\n- step: 13",
+         [("steps[10].done", "steg 12 är markerat som klart, så det här steget före det är taget också"),
+          ("steps[11].done", "ett steg daterat 2028-04-20 är inte taget den 2028-03-20")]),
+        ("    dnr: TCN 2028/004\n  done: true", "    dnr: TCN 2028/004\n  done: false",
+         [("steps[9].done", "ett steg daterat 2028-02-22 är taget den 2028-03-20; markera det som klart")]),
+        ("- step: 13\n  documents: []\n  done: false", "- step: 13\n  documents: []\n  done: true",
+         [("steps[10].done", "steg 13 är markerat som klart, så det här steget före det är taget också"),
+          ("steps[11].done", "steg 13 är markerat som klart, så det här steget före det är taget också")]),
+    ],
+    ids=["in-time-but-late", "done-in-the-future", "not-done-in-the-past", "done-after-one-not-taken"],
+)
+def test_an_overview_written_by_hand_cannot_contradict_its_own_dates(old, new, expected):
+    assert old in OVERVIEW
+    with pytest.raises(tcdocs.LoadError) as caught:
+        tcdocs.load_text(OVERVIEW.replace(old, new), "arendeoversikt.yaml")
+    assert [(p.path, p.text("sv")) for p in caught.value.problems] == expected
+
+
+def test_one_stray_samverkansavtal_of_another_region_is_the_one_reported(tmp_path):
+    folder = case_folder(tmp_path)
+    stray = (EXAMPLES / "samverkansavtal.yaml").read_text(encoding="utf-8").replace("region: Nordvik", "region: Södervik")
+    (folder / "avtal-sodervik.yaml").write_text(stray, encoding="utf-8")  # first of the folder's files
+    case = read_case(folder, dt.date(2028, 5, 2))
+    assert case.region == "Nordvik"
+    assert [(Path(p.file or "").name, p.path, p.text("sv")) for p in case.problems] == [
+        ("avtal-sodervik.yaml", "region", "det här dokumentet gäller Teknikcollege Södervik, men ärendet är Teknikcollege Nordvik")]

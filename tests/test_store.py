@@ -83,6 +83,26 @@ def test_references_are_found_among_the_case_s_own_documents_never_on_the_disk(s
     assert "no file named 'samverkansavtal.yaml' was given" in problems[0].format("en")
 
 
+def test_a_reference_by_path_is_refused_in_a_stored_case_as_in_a_folder(example_store, tmp_path):
+    latest, text = example_store.read(NORDVIK, "ansokan.yaml", by=ADMIN)
+    changed = text.replace("agreement: samverkansavtal.yaml", "agreement: ../nordvik/samverkansavtal.yaml")
+    example_store.save(NORDVIK, "ansokan.yaml", changed, base=latest.number, by=ADMIN)
+    problems = example_store.status(NORDVIK, TODAY, by=ADMIN).problems
+    [refused] = [p for p in problems if p.file == "ansokan.yaml"]
+    assert refused.path == "agreement" and "'../nordvik/samverkansavtal.yaml' is not a file name" in refused.format("en")
+    assert [(p.file, p.path) for p in problems] == _as_folder_says(example_store, NORDVIK, tmp_path)
+
+
+def test_a_document_name_is_one_name_whatever_its_unicode_normalisation(store):
+    import unicodedata
+
+    case = store.create_case("Nordvik", by=ANNA)
+    store.save(case.id, unicodedata.normalize("NFD", "Åsby.yaml"), example("intresseanmalan.yaml"), base=None, by=ANNA)
+    with pytest.raises(SaveConflict):
+        store.save(case.id, unicodedata.normalize("NFC", "Åsby.yaml"), example("intresseanmalan.yaml"), base=None, by=ANNA)
+    assert list(store.files(case.id, by=ANNA)) == [unicodedata.normalize("NFC", "Åsby.yaml")]
+
+
 def _as_folder_says(store: Store, case: int, tmp_path: Path) -> list[tuple[str | None, str]]:
     """The problems `tcdocs status` finds in the case's documents written out as a folder."""
     folder = tmp_path / "as-a-folder"

@@ -84,12 +84,39 @@ def test_every_text_field_is_checked():
         ("\u00ad", "SOFT HYPHEN"),
         ("\ufeff", "ZERO WIDTH NO-BREAK SPACE"),
         ("\u2028", "LINE SEPARATOR"),
+        ("\u034f", "COMBINING GRAPHEME JOINER"),
+        ("\ufe0f", "VARIATION SELECTOR-16"),
+        ("\u3164", "HANGUL FILLER"),
     ],
 )
 def test_invisible_and_bidirectional_characters_are_refused_at_their_line(char, named):
     problem = problem_with("name: Erik Holm", f'name: "Erik Holm{char} kr: 10 000"')
     assert (problem.path, problem.line) == ("parties[1].signatory.name", 48)
     assert f"character 10 is the invisible U+{ord(char):04X} ({named})" in problem.message
+
+
+def test_a_signatory_named_by_an_invisible_character_alone_is_refused():
+    problem = problem_with("name: Erik Holm", 'name: "\u034f"')
+    assert problem.path == "parties[1].signatory.name"
+    assert problem.text("sv") == "tecken 1 är det osynliga U+034F (COMBINING GRAPHEME JOINER), som en läsare inte skulle se; ta bort det"
+
+
+@pytest.mark.parametrize(("marks", "refused"), [("\u0305\u0336", False), ("\u0305\u0336\u0305", False),
+                                                 ("\u0305\u0336\u0305\u0336", True), ("\u0336" * 40, True)])
+def test_a_letter_may_carry_a_few_combining_marks_but_no_stack(marks, refused):
+    text = SAMVERKANSAVTAL.replace("name: Erik Holm", f'name: "Erik Ho{marks}lm"')
+    if not refused:
+        assert tcdocs.load_text(text, "avtal.yaml").parties[1].signatory.name == unicodedata.normalize("NFC", f"Erik Ho{marks}lm")
+        return
+    problem = problem_with("name: Erik Holm", f'name: "Erik Ho{marks}lm"')
+    assert problem.text("sv") == "tecken 7 har fler än 3 accenter eller andra diakritiska tecken; skriv bokstaven som den skrivs"
+
+
+def test_names_that_differ_only_in_what_a_reader_cannot_see_are_one_name():
+    from tcdocs.models.text import name_key
+
+    assert name_key("Nordviks\u034f kommun") == name_key("NORDVIKS  kommun") == name_key("Nordviks\u00a0kommun")
+    assert name_key("Åsby kommun") != name_key("Asby kommun")
 
 
 def test_a_name_in_nfd_is_the_same_party_as_in_nfc():

@@ -39,6 +39,7 @@ from ..house import House, house
 from ..layout import rows_of
 from ..messages import Message
 from ..options import RenderOptions
+from ..resources import template_file
 from ..wording import LimitedSandbox
 from .docx_house import WORD_FONTS, build
 from .docx_provenance import provenance_parts
@@ -321,7 +322,7 @@ def _house_file(roots: tuple[Path, ...]) -> bytes:
     for root in roots:
         candidate = root / BASE_DOCX
         if candidate.is_file():
-            return candidate.read_bytes()
+            return template_file(candidate, BASE_DOCX)
     fonts = next((root / WORD_FONTS for root in roots if (root / WORD_FONTS).is_dir()), None)
     if fonts is None:
         raise TemplateError(Message("the house Word file's fonts are missing"), WORD_FONTS)

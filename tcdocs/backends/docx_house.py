@@ -23,6 +23,7 @@ from pathlib import Path
 
 from ..fonts import FACES, MM_PER_PT
 from ..house import House, Rule, Type
+from ..resources import template_file
 
 __all__ = ["WORD_FONTS", "build"]
 
@@ -502,7 +503,7 @@ def build(house: House, fonts: Path) -> bytes:
     keys: list[tuple[str, str, str]] = []
     font_rels: list[tuple[str, str, str]] = []
     for number, face in enumerate(FACES, start=1):
-        data = (fonts / f"{house.font}-{face}.ttf").read_bytes()
+        data = template_file(fonts / f"{house.font}-{face}.ttf", f"{WORD_FONTS}/{house.font}-{face}.ttf")
         key = font_key(face, data)
         parts[f"word/fonts/font{number}.odttf"] = obfuscate(data, key)
         keys.append((EMBEDS[face], f"rId{number}", key))
@@ -531,7 +532,8 @@ def build(house: House, fonts: Path) -> bytes:
     parts["word/styles.xml"] = styles(house)
     parts["word/settings.xml"] = settings()
     parts["word/numbering.xml"] = numbering(house)
-    parts["word/fontTable.xml"] = font_table(house, keys, (fonts / f"{house.font}-Regular.ttf").read_bytes())
+    regular = template_file(fonts / f"{house.font}-Regular.ttf", f"{WORD_FONTS}/{house.font}-Regular.ttf")
+    parts["word/fontTable.xml"] = font_table(house, keys, regular)
     parts["word/_rels/fontTable.xml.rels"] = relationships(font_rels)
     parts["word/header1.xml"] = header(house)
     parts["word/footer1.xml"] = footer(house)

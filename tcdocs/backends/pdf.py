@@ -8,8 +8,10 @@ import io
 import logging
 import mimetypes
 import re
+import shutil
 import threading
 import warnings
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -36,17 +38,19 @@ with warnings.catch_warnings():
 
 from .._version import __version__
 from ..content import PROVENANCE_FILE, Content
-from ..errors import RenderError, TemplateError
+from ..data import read_file
+from ..errors import LoadError, RenderError, TemplateError
 from ..fonts import read_head
 from ..messages import Message
 from ..options import RenderOptions
+from ..resources import MAX_TEMPLATE_BYTES
 from ..wording import environment, house_css, render_template
 from .pdf_fields import add_fields, signature_fields
 
-__all__ = ["BundledFetcher", "page_html", "write"]
+__all__ = ["BundledFetcher", "page_html", "release_fonts", "write"]
 
 PAGE_TEMPLATE = "house/page.html.j2"
-MAX_RESOURCE_BYTES = 10 * 1024 * 1024
+MAX_RESOURCE_BYTES = MAX_TEMPLATE_BYTES
 
 
 class BundledFetcher(URLFetcher):  # type: ignore[misc]
@@ -64,10 +68,12 @@ class BundledFetcher(URLFetcher):  # type: ignore[misc]
         path = Path(url2pathname(unquote(parts.path))).resolve()
         if not any(path.is_relative_to(root) for root in self.roots) or not path.is_file():
             raise FatalURLFetchingError(Message("refused to fetch {url}: not a file inside the template folders", url=url))
-        if path.stat().st_size > MAX_RESOURCE_BYTES:
-            raise FatalURLFetchingError(Message("refused to fetch {url}: larger than {count} bytes", url=url, count=MAX_RESOURCE_BYTES))
+        try:
+            body = read_file(path, MAX_RESOURCE_BYTES)
+        except LoadError as exc:
+            raise FatalURLFetchingError(Message("refused to fetch {url}: {reason}", url=url, reason=exc.problems[0].message)) from None
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": mime})
+        return URLFetcherResponse(url, body=body, headers={"Content-Type": mime})
 
 
 SUBSETTER = "harfbuzz" if harfbuzz_subset is not None else "fonttools"
@@ -241,7 +247,39 @@ def _house_style(roots: tuple[Path, ...]) -> HouseStyle:
     user_agent = CSS(filename=str(ua), url_fetcher=fetcher)
     families = frozenset(name.strip() for name in _FONT_FACE.findall(text))
     house = CSS(string=text, base_url=folder.as_uri() + "/", url_fetcher=fetcher, font_config=fonts)
+    _remove_at_the_end(fonts)
     return HouseStyle(user_agent, house, fonts, families)
+
+
+_font_folders: list[weakref.finalize] = []  # type: ignore[type-arg]
+_font_folders_lock = threading.Lock()
+
+
+def _remove_at_the_end(fonts: FontConfiguration) -> None:
+    # WeasyPrint writes the @font-face fonts into a temporary folder that it removes when the
+    # configuration is collected; a cached house style is held until the interpreter ends, which
+    # collects nothing. A finalizer removes the folder then (weakref.finalize runs at exit), or
+    # when the configuration goes, whichever comes first.
+    folder = getattr(fonts, "_folder", None)
+    if folder is None:
+        return
+    with _font_folders_lock:
+        _font_folders[:] = [remover for remover in _font_folders if remover.alive]
+        _font_folders.append(weakref.finalize(fonts, shutil.rmtree, str(folder), ignore_errors=True))
+
+
+def release_fonts() -> None:
+    """Forget the house styles and remove the folders of font files WeasyPrint made for them.
+
+    This happens by itself when the process ends normally; a process that ends otherwise calls it
+    first (the service's render workers, when they are stopped). Call it when no render is under way;
+    a render afterwards loads the house style again.
+    """
+    _house_style.cache_clear()
+    with _font_folders_lock:
+        removers, _font_folders[:] = list(_font_folders), []
+    for remover in removers:
+        remover()
 
 
 class _HousePage(HTML):  # type: ignore[misc]

@@ -74,6 +74,15 @@ class Arendeoversikt(Document):
                 problems.append(
                     (("steps", index, "done"), Message("a step dated {day} is not taken yet on {date}", day=step.date, date=self.date))
                 )
+            elif not step.done and step.date is not None and step.date <= self.date:
+                taken = Message("a step dated {day} is taken by {date}; mark it done", day=step.date, date=self.date)
+                problems.append((("steps", index, "done"), taken))
+            # The road's steps are taken in order: a step after one not taken is not taken either.
+            later = next((other.step for other in self.steps[index + 1 :] if other.done), None)
+            if not step.done and later is not None:
+                problems.append(
+                    (("steps", index, "done"), Message("step {later} is marked done, so this step before it is taken too", later=later))
+                )
         for index, deadline in enumerate(self.deadlines):
             late = deadline.met > deadline.due if deadline.met is not None else self.date > deadline.due and deadline.deadline != "validity"
             if deadline.late != late:

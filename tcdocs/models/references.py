@@ -16,6 +16,7 @@ A field of this kind is declared as::
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -80,6 +81,8 @@ def load_reference(value: Any, info: ValidationInfo, expected: type[Document], f
     if not isinstance(value, str):
         return value
     from ..errors import LoadError
+
+    value = unicodedata.normalize("NFC", value)  # a name is said one way, as every text is
 
     context = info.context or {}
     label = expected.kind_title.lower()

@@ -45,13 +45,43 @@ __all__ = [
     "parse_money",
 ]
 
+# Unicode's default-ignorable code points that are not format characters (DerivedCoreProperties.txt):
+# a renderer draws nothing for them, so a name of nothing but U+034F prints as no name at all.
+_IGNORABLE = (
+    (0x034F, 0x034F),  # combining grapheme joiner
+    (0x115F, 0x1160),  # Hangul fillers
+    (0x17B4, 0x17B5),  # Khmer inherent vowels
+    (0x180B, 0x180F),  # Mongolian variation selectors and vowel separator
+    (0x3164, 0x3164),  # Hangul filler
+    (0xFE00, 0xFE0F),  # variation selectors
+    (0xFFA0, 0xFFA0),  # halfwidth Hangul filler
+    (0xFFF0, 0xFFF8),
+    (0xE0000, 0xE0FFF),  # tags and variation selectors beyond the first plane
+)
+
+
 @lru_cache(maxsize=1)
 def _invisible() -> re.Pattern[str]:
-    # Format characters (zero-width spaces and joiners, bidirectional controls, the
-    # byte-order mark, soft hyphens) and the Unicode line and paragraph separators. Those
-    # beyond the first plane are refused anyway: the house font has no such letters.
+    # Format characters (zero-width spaces and joiners, bidirectional controls, the byte-order
+    # mark, soft hyphens), the Unicode line and paragraph separators, and the other characters
+    # Unicode says a reader does not see (default-ignorable code points).
     chars = [chr(code) for code in range(0x10000) if unicodedata.category(chr(code)) in ("Cf", "Zl", "Zp")]
-    return re.compile("[" + "".join(re.escape(char) for char in chars) + "]")
+    ranges = "".join(f"\\U{start:08x}-\\U{end:08x}" for start, end in _IGNORABLE)
+    return re.compile("[" + "".join(re.escape(char) for char in chars) + ranges + "]")
+
+
+MAX_MARKS = 3
+"""The most combining marks one letter may carry (a Vietnamese letter has two); more is no writing, but a stack."""
+
+
+def _marks_stacked(value: str) -> int | None:
+    """Where a letter carries more than :data:`MAX_MARKS` combining marks, or None."""
+    run = 0
+    for index, char in enumerate(value):
+        run = run + 1 if unicodedata.category(char) in ("Mn", "Mc", "Me") else 0
+        if run > MAX_MARKS:
+            return index - MAX_MARKS
+    return None
 
 
 def clean_text(value: str) -> str:
@@ -63,6 +93,15 @@ def clean_text(value: str) -> str:
     index = first_illegal(value)
     if index is not None:
         raise ValueError(Message("character {number} is {what}", number=index + 1, what=describe_illegal(value[index])))
+    stacked = _marks_stacked(value)
+    if stacked is not None:
+        raise ValueError(
+            Message(
+                "character {number} carries more than {count} accents or other combining marks; write the letter as it is written",
+                number=stacked,
+                count=MAX_MARKS,
+            )
+        )
     invisible = _invisible()
     missing = [char for char in unsupported(value) if not invisible.match(char)]
     if missing:
@@ -83,8 +122,11 @@ def clean_text(value: str) -> str:
 
 
 def name_key(name: str) -> str:
-    """How two names are compared: case, and runs of spaces, do not make a different party."""
-    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
+    """How two names are compared: case, runs of spaces, Unicode's normalisation and characters a reader
+    does not see (:func:`clean_text` refuses them in data; a model built in code may still hold them)
+    do not make a different party."""
+    visible = _invisible().sub("", unicodedata.normalize("NFKC", name))
+    return " ".join(visible.casefold().split())
 
 
 def _one_line(value: str) -> str:
@@ -194,14 +236,19 @@ def parse_money(value: Any) -> Any:
         raise ValueError(Message("'{value}' is not an amount; write it as 40 000 or 2,50", value=value)) from None
 
 
-def _no_negative_zero(value: Decimal) -> Decimal:
-    return value if value != 0 else Decimal(0)
+_ORE = Decimal("0.01")
+
+
+def _canonical_amount(value: Decimal) -> Decimal:
+    # One amount, one form, to the öre: 2,5 and 2.50, 25000 and 25000.00 are the same data, so the
+    # same canonical data and the same PDF (verify calls them the same); and never minus zero.
+    return (value if value != 0 else Decimal(0)).quantize(_ORE)
 
 
 Money = Annotated[
     Decimal,
     BeforeValidator(parse_money),
     Field(ge=0, le=1_000_000_000, max_digits=14, decimal_places=2, description="Belopp i kronor, t.ex. 40 000 eller 2,50."),
-    AfterValidator(_no_negative_zero),
+    AfterValidator(_canonical_amount),
 ]
-"""An amount in Swedish kronor, never negative, at most to the öre, at most a billion."""
+"""An amount in Swedish kronor, never negative, at most to the öre, at most a billion; kept with two decimals."""

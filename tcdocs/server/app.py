@@ -65,7 +65,16 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             await asyncio.to_thread(service.renderer.stop)
 
     names = ", ".join(title.lower() for title in kinds().values())
-    app = FastAPI(title="tcdocs", version=__version__, description=DESCRIPTION.format(kinds=names), lifespan=lifespan)
+    # No /docs or /redoc: FastAPI's pages load their scripts from other sites, and the service works
+    # offline with nothing of others' in its answers; /openapi.json is for any OpenAPI viewer.
+    app = FastAPI(
+        title="tcdocs",
+        version=__version__,
+        description=DESCRIPTION.format(kinds=names),
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
     app.state.service = service
     app.include_router(router)
     app.include_router(roundtrip_router)
@@ -94,13 +103,15 @@ async def _every_request(request: Request, call_next: Callable[[Request], Awaita
     started = time.monotonic()
     route = request.url.path
     note = ""
+    refused = False
     try:
         if token is not None and not _open(route) and not _authorised(request, token):
             response: Response = Refusal(401, Message("a valid token is needed: Authorization: Bearer <token>")).response(language(request))
+            refused = True
         else:
             response = await call_next(request)
     except ClientDisconnect:
-        note = " (the client went away before its request had arrived)"
+        note = " (the client went away; the work for it was stopped)"
         response = Response(status_code=400)
     except Exception:  # the one place an unexpected error becomes an answer, with no trace in it
         log.exception("%s %s %s: internal error", request_id, request.method, route)
@@ -108,8 +119,8 @@ async def _every_request(request: Request, call_next: Callable[[Request], Awaita
         response = JSONResponse({"detail": say(error, language(request))}, status_code=500)
     secure(response)
     response.headers["X-Request-Id"] = request_id
-    label = route if route in OPEN_PATHS or route.startswith("/metrics") else "/" + "/".join(route.split("/")[1:3])
-    service.metrics.requests.labels(label, str(response.status_code)).inc()
+    if not refused:  # a request without the token leaves no trace in the metrics
+        service.metrics.requests.labels(_template(request), str(response.status_code)).inc()
     elapsed = (time.monotonic() - started) * 1000
     log.info("%s %s %s %d %.0f ms%s", request_id, request.method, route, response.status_code, elapsed, note)
     return response
@@ -134,6 +145,14 @@ async def _no_such(request: Request, exc: StarletteHTTPException) -> JSONRespons
     response = Refusal(exc.status_code, detail).response(language(request))
     response.headers.update(exc.headers or {})
     return response
+
+
+def _template(request: Request) -> str:
+    """The route that answered *request*, as its template (``/v1/documents/{kind}``), never the path itself
+    (which may hold anything a client sends): the metrics' labels are the service's routes, and no more."""
+    matched = request.scope.get("route")
+    path = getattr(matched, "path", None)
+    return path if isinstance(path, str) else "(no route)"
 
 
 def _open(route: str) -> bool:

@@ -9,10 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import threading
+import time
+import unicodedata
+from collections.abc import Callable, Mapping
 from pathlib import Path as FilePath
-from typing import Annotated, Any, NamedTuple
+from typing import Annotated, Any, NamedTuple, TypeVar
 
 from fastapi import Depends, Path, Request
+from starlette.requests import ClientDisconnect
 
 from ..data import read_data
 from ..errors import LoadError, Problem, UsageError
@@ -22,14 +27,17 @@ from ..models import KINDS
 from ..models.base import Document
 from ..road import Case, case_from_uploads
 from .answers import SOURCE, Refusal
+from .clients import while_connected
 from .settings import ServiceSettings
 from .state import Service
 
 __all__ = [
+    "Budget",
     "Kind",
     "Verification",
     "WordUpload",
     "known_kind",
+    "off_the_loop",
     "read_body",
     "read_case",
     "read_document",
@@ -37,6 +45,8 @@ __all__ = [
     "read_versions",
     "read_word_upload",
 ]
+
+T = TypeVar("T")
 
 YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
 JSON_TYPES = ("application/json", "text/json")
@@ -80,13 +90,53 @@ async def read_body(request: Request, settings: ServiceSettings) -> bytes:
     return b"".join(chunks)
 
 
+class Budget:
+    """What one request's work may take: until its client goes, and at most *seconds*.
+
+    The work runs in a thread, which cannot be stopped from outside; it asks :meth:`check`
+    before each document it reads, and stops there.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.deadline = time.monotonic() + seconds
+        self.gone = threading.Event()
+
+    def check(self) -> None:
+        """Raise if the work must stop: :class:`ClientDisconnect`, or a 503 :class:`Refusal` past the time."""
+        if self.gone.is_set():
+            raise ClientDisconnect
+        if time.monotonic() > self.deadline:
+            raise Refusal(503, Message("checking the documents took longer than {seconds:g} s and was stopped", seconds=self.seconds))
+
+
+class _Uploads(Uploads):
+    """The files of one request, read within its :class:`Budget`."""
+
+    def __init__(self, files: Mapping[str, bytes], budget: Budget) -> None:
+        super().__init__(files)
+        self.budget = budget
+
+    def proceed(self) -> None:
+        self.budget.check()
+
+
+async def off_the_loop(request: Request, service: Service, work: Callable[[Budget], T]) -> T:
+    """*work* run in a thread (a few at a time), within a :class:`Budget` of the service's time limit;
+    stopped when the client goes away, and waited for, so the threads at work stay bounded."""
+    budget = Budget(service.settings.timeout)
+    async with service.parsing:
+        running = asyncio.ensure_future(asyncio.to_thread(work, budget))
+        await while_connected(request, running, budget.gone.set)
+        return await running
+
+
 async def read_document(request: Request, kind: str, service: Service) -> tuple[Document, list[Problem]]:
     """The request body as a validated document of *kind* and its warnings, or a 422 refusal with the problems."""
     raw = await read_body(request, service.settings)
     content_type = request.headers.get("content-type", "application/json")
     try:
-        async with service.parsing:
-            return await asyncio.to_thread(_check, kind, raw, content_type)
+        return await off_the_loop(request, service, lambda budget: _check(kind, raw, content_type, budget))
     except LoadError as exc:
         raise Refusal(422, Message("the data is not a valid document"), exc.problems) from None
 
@@ -98,8 +148,7 @@ async def read_case(request: Request, service: Service, today: dt.date) -> Case:
     if media.split(";")[0].strip().lower() != "multipart/form-data":
         raise Refusal(415, Message("send the case's documents as multipart/form-data, in parts named 'files'"))
     try:
-        async with service.parsing:
-            return await asyncio.to_thread(_case, raw, media, today)
+        return await off_the_loop(request, service, lambda budget: _case(raw, media, today, budget))
     except UsageError as exc:
         raise Refusal(422, exc.args[0]) from None
 
@@ -144,8 +193,7 @@ async def read_versions(request: Request, kind: str, service: Service) -> tuple[
     if "old" not in named or "new" not in named:
         raise Refusal(400, Message("send the two versions in parts named 'old' and 'new'"))
     try:
-        async with service.parsing:
-            return await asyncio.to_thread(_versions, kind, named["old"], named["new"], files)
+        return await off_the_loop(request, service, lambda budget: _versions(kind, named["old"], named["new"], _Uploads(files, budget)))
     except LoadError as exc:
         raise Refusal(422, Message("the data is not a valid document"), exc.problems) from None
 
@@ -158,14 +206,14 @@ def _of_kind(kind: str, raw: bytes, media: str, name: str) -> Any:
     return data
 
 
-def _versions(kind: str, old: tuple[str, bytes, str], new: tuple[str, bytes, str], files: dict[str, bytes]) -> tuple[Document, Document]:
+def _versions(kind: str, old: tuple[str, bytes, str], new: tuple[str, bytes, str], uploads: Uploads) -> tuple[Document, Document]:
     documents = []
     for name, raw, media in (old, new):
         data, positions = _parse(raw, media, name)
         _of_kind(kind, raw, media, name)
         if isinstance(data, dict):
             data.setdefault("kind", kind)
-        documents.append(check_data(data, name, positions, Uploads(files)).doc)
+        documents.append(check_data(data, name, positions, uploads).doc)
     return documents[0], documents[1]
 
 
@@ -178,7 +226,7 @@ def _parse(raw: bytes, media: str, name: str) -> tuple[Any, dict[Any, Any]]:
     raise Refusal(415, Message("send the data as application/json or application/yaml"))
 
 
-def _check(kind: str, raw: bytes, content_type: str) -> tuple[Document, list[Problem]]:
+def _check(kind: str, raw: bytes, content_type: str, budget: Budget) -> tuple[Document, list[Problem]]:
     """The request's document of *kind*, validated; runs in a thread, off the event loop."""
     media = content_type.split(";")[0].strip().lower()
     uploads = None
@@ -188,7 +236,7 @@ def _check(kind: str, raw: bytes, content_type: str) -> tuple[Document, list[Pro
         if document is None:
             raise Refusal(400, Message("a multipart body needs a part named 'document'"))
         name, raw, media = document
-        uploads = Uploads(files)
+        uploads = _Uploads(files, budget)
     data, positions = _parse(raw, media, name)
     if isinstance(data, dict):
         data.setdefault("kind", kind)
@@ -199,14 +247,17 @@ def _check(kind: str, raw: bytes, content_type: str) -> tuple[Document, list[Pro
     return checked.doc, checked.warnings
 
 
-def _case(raw: bytes, content_type: str, today: dt.date) -> Case:
+def _case(raw: bytes, content_type: str, today: dt.date, budget: Budget) -> Case:
     """The case whose documents were uploaded together; runs in a thread, off the event loop."""
     document, files = _multipart(raw, content_type)
     if document is not None and document[0] != SOURCE:
-        files[FilePath(document[0]).name] = document[1]
+        name = unicodedata.normalize("NFC", FilePath(document[0]).name)
+        if name in files:  # one of them would be dropped in silence
+            raise Refusal(400, Message("two files are named '{name}'; each file sent with a document needs its own name", name=name))
+        files[name] = document[1]
     if not files:
         raise Refusal(400, Message("send the case's documents in parts named 'files', each with its file name"))
-    return case_from_uploads(files, Uploads(files), today)
+    return case_from_uploads(files, _Uploads(files, budget), today)
 
 
 class _Part(NamedTuple):
@@ -235,7 +286,8 @@ def _parts(
                 raise Refusal(400, Message("a multipart body has one part named '{name}'", name=part.field))
             named[part.field] = (part.file or SOURCE, part.data, part.media)
         elif part.field == "files" and part.file:
-            name = FilePath(part.file).name
+            # NFC: a name typed on a Mac (decomposed) is the same name as one typed elsewhere.
+            name = unicodedata.normalize("NFC", FilePath(part.file).name)
             if name in files:
                 raise Refusal(400, Message("two files are named '{name}'; each file sent with a document needs its own name", name=name))
             files[name] = part.data
@@ -319,13 +371,12 @@ async def read_verification(request: Request, service: Service) -> Verification:
     if media.split(";")[0].strip().lower() != "multipart/form-data":
         raise Refusal(415, Message("send the PDF as multipart/form-data, in a part named 'pdf'"))
     try:
-        async with service.parsing:
-            return await asyncio.to_thread(_verification, raw, media)
+        return await off_the_loop(request, service, lambda budget: _verification(raw, media, budget))
     except LoadError as exc:
         raise Refusal(422, Message("the data is not a valid document"), exc.problems) from None
 
 
-def _verification(raw: bytes, content_type: str) -> Verification:
+def _verification(raw: bytes, content_type: str, budget: Budget) -> Verification:
     parts = _all_parts(raw, content_type)
     pdfs = [part for part in parts if part.field == "pdf"]
     if len(pdfs) != 1:
@@ -335,6 +386,6 @@ def _verification(raw: bytes, content_type: str) -> Verification:
     if document is not None:
         name, data, media = document
         values, positions = _parse(data, media, name)
-        doc = check_data(values, name, positions, Uploads(files)).doc
+        doc = check_data(values, name, positions, _Uploads(files, budget)).doc
     trust = [part.data for part in parts if part.field == "trust"]
     return Verification(pdfs[0].data, FilePath(pdfs[0].file).name or "dokument.pdf", doc, trust)

@@ -57,7 +57,7 @@ async def read_word(request: Request, kind: Kind, service: Running) -> dict[str,
     upload = await read_word_upload(request, kind, service)
     timeout = service.settings.timeout
     reading: Reading = await service.renderer.run(
-        "read", _read_job, upload.word, upload.word_name, upload.data, upload.data_name, upload.files, timeout
+        "read", _read_job, upload.word, upload.word_name, upload.data, upload.data_name, upload.files, timeout, request=request
     )
     return reading.as_json(language(request))
 
@@ -80,6 +80,8 @@ async def compare_versions(
     author: Annotated[str, Query(max_length=100, description="Vem Word anger som upphov till ändringarna")] = "tcdocs",
 ) -> Response:
     old, new = await read_versions(request, kind, service)
-    data: bytes = await service.renderer.run("compare", _compare_job, old, new, author, service.settings.timeout)
+    data: bytes = await service.renderer.run(
+        "compare", _compare_job, old, new, author, service.settings.timeout, request=request
+    )
     disposition = content_disposition(new, "docx", suffix="-ändringar")
     return Response(data, media_type=MEDIA_TYPES["docx"], headers={"Content-Disposition": disposition})

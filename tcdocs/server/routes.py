@@ -152,7 +152,7 @@ async def document(
     ] = False,
 ) -> Response:
     doc, warnings = await read_document(request, kind, service)
-    data = await service.renderer.render(doc, fmt, publish)
+    data = await service.renderer.render(doc, fmt, publish, request=request)
     headers = {"Content-Disposition": content_disposition(doc, fmt, "-webb" if publish else "")}
     if warnings:
         headers["X-Tcdocs-Warnings"] = str(len(warnings))
@@ -192,7 +192,7 @@ _VERIFY_BODY = {
 )
 async def verify_pdf(request: Request, service: Running) -> JSONResponse:
     sent = await read_verification(request, service)
-    return JSONResponse(await service.renderer.verify(sent.pdf, sent.name, sent.doc, sent.trust, language(request)))
+    return JSONResponse(await service.renderer.verify(sent.pdf, sent.name, sent.doc, sent.trust, language(request), request))
 
 
 @router.get("/v1/form/{kind}", summary="Formuläret för ett dokumentslag: dess JSON Schema, format för sidans formulär")
@@ -254,7 +254,7 @@ async def case_status(
         doc = overview(case, said)
     except LoadError as exc:
         raise Refusal(422, Message("the case's ärendeöversikt cannot be written"), exc.problems) from None
-    data = await service.renderer.render(doc, fmt)
+    data = await service.renderer.render(doc, fmt, request=request)
     return Response(data, media_type=MEDIA_TYPES[fmt], headers={"Content-Disposition": content_disposition(doc, fmt)})
 
 

@@ -6,7 +6,7 @@ import ipaddress
 import socket
 from typing import Any
 
-from ..errors import TcdocsError, UsageError
+from ..errors import TcdocsError, UsageError, os_reason
 from ..messages import Message
 from .app import create_app
 from .settings import ServiceSettings
@@ -64,7 +64,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, settings: ServiceSettings |
                 "cannot listen on {host}:{port}: {reason}; is another service using the port?",
                 host=host,
                 port=port,
-                reason=exc.strerror or str(exc),
+                reason=os_reason(exc),
             )
         ) from None
     config = uvicorn.Config(create_app(settings), log_config=LOG_CONFIG, access_log=False, timeout_graceful_shutdown=10)

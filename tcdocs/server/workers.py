@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
+import itertools
 import logging
 import multiprocessing
+import multiprocessing.context
 import os
 import signal
 import sys
@@ -15,7 +17,11 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from types import FrameType
 from typing import Any
+
+from fastapi import Request
+from starlette.requests import ClientDisconnect
 
 from ..backends import FORMATS
 from ..batch import warm_up
@@ -27,6 +33,7 @@ from ..rendering import render_formats
 from ..timelimit import alarm
 from ..verify import verify_upload
 from .answers import Refusal
+from .clients import while_connected
 from .metrics import Metrics
 from .settings import ServiceSettings
 
@@ -35,14 +42,78 @@ __all__ = ["Renderer"]
 log = logging.getLogger("tcdocs.server")
 
 
-def _worker_start() -> None:
-    """Set up a render worker: it dies with the service, leaves Ctrl-C to it, and starts warm."""
+class _Board:
+    """What the service and its workers share to stop one render: for each render under way, the
+    worker that runs it, and whether it is to stop. Render *n* has row *n* modulo the rows, which
+    are as many as the renders that may be under way at once, so no two of those share one."""
+
+    def __init__(self, context: multiprocessing.context.SpawnContext, rows: int) -> None:
+        # Plain shared memory, no locks: each cell has one writer, and a stale read only misses a stop.
+        self.jobs = context.RawArray("q", rows)
+        self.pids = context.RawArray("q", rows)
+        self.stops = context.RawArray("q", rows)
+
+    def begin(self, job: int) -> None:
+        """In the worker: *job* runs here."""
+        row = job % len(self.jobs)
+        self.pids[row] = os.getpid()
+        self.jobs[row] = job
+
+    def stop(self, job: int) -> None:
+        """In the service: stop *job*: marked, so that a worker about to run it does not, and if it is
+        running, its worker signalled (SIGUSR1; the worker checks it is still that job)."""
+        row = job % len(self.jobs)
+        self.stops[row] = job
+        if self.jobs[row] == job:
+            with contextlib.suppress(OSError):
+                os.kill(self.pids[row], signal.SIGUSR1)
+
+    def stopping(self, job: int) -> bool:
+        """In the worker: whether *job* is to stop."""
+        return bool(self.stops[job % len(self.stops)] == job)
+
+
+class _Stopped(BaseException):
+    # A BaseException, so that no ``except Exception`` inside a backend swallows it.
+    pass
+
+
+_board: _Board | None = None
+_running = 0  # the job this worker runs now, 0 if none
+
+
+def _worker_start(board: _Board) -> None:
+    """Set up a render worker: it dies with the service, leaves Ctrl-C to it, stops a job on request, cleans up
+    when it is stopped, and starts warm."""
+    global _board
     if sys.platform.startswith("linux"):
         # PR_SET_PDEATHSIG: if the service is killed outright, the kernel stops its workers too.
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _board = board
+    if hasattr(signal, "SIGUSR1"):
+        signal.signal(signal.SIGUSR1, _stop_requested)
+    # SIGTERM comes when the service stops a busy worker or dies (PR_SET_PDEATHSIG): the worker
+    # removes what it made (the house style's folder of font files) before it ends, as a worker
+    # that the pool lets end does on its way out. The process is the service's, so the handler is too.
+    signal.signal(signal.SIGTERM, _end)
     warm_up(FORMATS)
+
+
+def _end(signum: int, frame: FrameType | None) -> None:
+    # At once, even in the middle of a render: the pool would take SystemExit for the render's error and go on.
+    # Nothing is imported here (the signal may come in the middle of an import): a worker that has not
+    # loaded the PDF backend has no fonts to remove.
+    pdf = sys.modules.get("tcdocs.backends.pdf")
+    if pdf is not None:
+        pdf.release_fonts()
+    os._exit(128 + signum)
+
+
+def _stop_requested(signum: int, frame: FrameType | None) -> None:
+    if _board is not None and _running and _board.stopping(_running):
+        raise _Stopped
 
 
 def _warm_job(kind: str) -> int:
@@ -53,6 +124,23 @@ def _warm_job(kind: str) -> int:
 
     render_formats(load_text(starter(kind), f"{kind}.yaml"), FORMATS)
     return os.getpid()
+
+
+def _tracked(number: int, job: Callable[..., Any], *args: Any) -> Any:
+    """*job* run for *args* in a worker as job *number*, which the service may stop (:class:`_Board`)."""
+    global _running
+    try:
+        _running = number
+        if _board is not None:
+            _board.begin(number)
+            if _board.stopping(number):  # stopped before it began
+                raise _Stopped
+        return job(*args)
+    except _Stopped:
+        _running = 0
+        raise RenderError(Message("the client went away; the render was stopped")) from None
+    finally:
+        _running = 0
 
 
 def _render_job(doc: Document, fmt: str, timeout: float, publish: bool = False) -> bytes:
@@ -74,13 +162,18 @@ class Renderer:
         self.settings = settings
         self.metrics = metrics
         self.pool: ProcessPoolExecutor | None = None
+        self.board: _Board | None = None
+        self.jobs = itertools.count(1)
         self.waiting = 0
         self.lock = threading.Lock()
 
     def start(self) -> None:
         # spawn: the service's own threads never reach a worker through fork.
         context = multiprocessing.get_context("spawn")
-        self.pool = ProcessPoolExecutor(max_workers=self.settings.workers, mp_context=context, initializer=_worker_start)
+        self.board = _Board(context, self.settings.workers + self.settings.queue)
+        self.pool = ProcessPoolExecutor(
+            max_workers=self.settings.workers, mp_context=context, initializer=_worker_start, initargs=(self.board,)
+        )
 
     async def warm(self, kind: str) -> None:
         """Start every worker and have each render *kind*'s starter once, so that the first request a
@@ -123,26 +216,32 @@ class Renderer:
                 process.join(timeout=5)
         pool.shutdown(wait=True)
 
-    async def render(self, doc: Document, fmt: str, publish: bool = False) -> bytes:
+    async def render(self, doc: Document, fmt: str, publish: bool = False, request: Request | None = None) -> bytes:
         """*doc* rendered as *fmt* by a worker (with *publish*, the copy for the web); a :class:`Refusal`
-        when the service is busy or the render fails."""
-        data: bytes = await self.run(fmt, _render_job, doc, fmt, self.settings.timeout, publish)
+        when the service is busy or the render fails. If the client of *request* goes away, the render is
+        taken from the queue, or stopped in its worker."""
+        data: bytes = await self.run(fmt, _render_job, doc, fmt, self.settings.timeout, publish, request=request)
         return data
 
-    async def verify(self, pdf: bytes, name: str, doc: Document | None, trust: list[bytes], language: str) -> dict[str, Any]:
+    async def verify(
+        self, pdf: bytes, name: str, doc: Document | None, trust: list[bytes], language: str, request: Request | None = None
+    ) -> dict[str, Any]:
         """The PDF checked against its data by a worker (:func:`~tcdocs.verify.verify_upload`), as JSON in *language*;
         a :class:`Refusal` when the service is busy, the PDF cannot be checked or the render fails."""
         try:
-            answer: dict[str, Any] = await self.run("verify", _verify_job, pdf, name, doc, trust, language, self.settings.timeout)
+            answer: dict[str, Any] = await self.run(
+                "verify", _verify_job, pdf, name, doc, trust, language, self.settings.timeout, request=request
+            )
         except LoadError as exc:
             raise Refusal(422, Message("the data is not a valid document"), exc.problems) from None
         except UsageError as exc:
             raise Refusal(422, exc.args[0] if exc.args else str(exc)) from None
         return answer
 
-    async def run(self, label: str, job: Callable[..., Any], *args: Any) -> Any:
+    async def run(self, label: str, job: Callable[..., Any], *args: Any, request: Request | None = None) -> Any:
         """What *job* (a module-level function that keeps its own time limit) returns for *args*, run by a worker
-        and timed under *label*; a :class:`Refusal` when the service is busy or the job fails."""
+        and timed under *label*; a :class:`Refusal` when the service is busy or the job fails. If the client of
+        *request* goes away, the job is taken from the queue, or stopped in its worker (:class:`ClientDisconnect`)."""
         if self.waiting >= self.settings.workers + self.settings.queue:
             raise Refusal(503, Message("the service is busy; try again shortly"))
         if self.pool is None:
@@ -152,10 +251,29 @@ class Renderer:
         self.metrics.queue.set(self.waiting)
         started = time.monotonic()
         try:
-            loop = asyncio.get_running_loop()
-            running = loop.run_in_executor(self.pool, job, *args)
+            number, board = next(self.jobs), self.board
+            submitted = self.pool.submit(_tracked, number, job, *args)
+            running = asyncio.wrap_future(submitted)
+            gone: list[bool] = []
+
+            def stop() -> None:
+                gone.append(True)
+                if not submitted.cancel() and board is not None:  # not waiting in the queue: running
+                    board.stop(number)
+
             # The worker stops itself at the time limit; the outer wait also covers the queue.
-            result = await asyncio.wait_for(running, self.settings.timeout * 4 + 30)
+            limit = self.settings.timeout * 4 + 30
+            if request is not None:
+                await asyncio.wait_for(while_connected(request, running, stop), limit)
+            if gone:
+                if running.cancelled():
+                    how = "taken from the queue"
+                else:
+                    stopped = running.exception()
+                    how = str(stopped) if stopped is not None else "it was done before it could be stopped"
+                log.info("%s job %d for a client that went away: %s", label, number, how)
+                raise ClientDisconnect
+            result = await asyncio.wait_for(running, limit)
         except RenderTimeout as exc:
             raise Refusal(503, Message("{error}; the document was not made", error=exc)) from None
         except TimeoutError:

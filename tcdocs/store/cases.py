@@ -34,7 +34,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, defer, sessionmaker
 
 from ..data import read_data
-from ..errors import LoadError, NotFound, Problem, SaveConflict, StoreError, UsageError, shown
+from ..errors import LoadError, NotFound, Problem, SaveConflict, StoreError, UsageError, os_reason, shown
 from ..loader import Uploads
 from ..messages import N_, Message
 from ..models import KINDS
@@ -63,7 +63,7 @@ def open_store(url: str | os.PathLike[str] | None = None) -> Store:
             data_folder().mkdir(parents=True, exist_ok=True, mode=0o700)
         except OSError as exc:
             raise StoreError(
-                Message("cannot make the folder {folder}: {reason}", folder=shown(data_folder()), reason=exc.strerror)
+                Message("cannot make the folder {folder}: {reason}", folder=shown(data_folder()), reason=os_reason(exc))
             ) from None
         url = default_url()
     engine = engine_for(url)
@@ -97,8 +97,9 @@ def _note(note: str) -> str:
 
 
 def document_name(name: str) -> str:
-    """*name* if it can name a document of a case: a file name ending in .yaml, .yml or .json,
+    """*name*, in NFC, if it can name a document of a case: a file name ending in .yaml, .yml or .json,
     without folders. Raises :class:`UsageError` otherwise."""
+    name = unicodedata.normalize("NFC", name)
     if (
         not name
         or name != name.strip()

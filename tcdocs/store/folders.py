@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ..data import read_file
-from ..errors import LoadError, Problem, UsageError, shown
+from ..errors import LoadError, Problem, UsageError, os_reason, shown
 from ..messages import Message
 from ..output import safe_stem, write_all_atomic
 from ..road import ROAD_SUFFIXES
@@ -115,4 +115,4 @@ def _make(folder: Path) -> None:
     try:
         folder.mkdir()
     except OSError as exc:
-        raise UsageError(Message("cannot make the folder {folder}: {reason}", folder=shown(folder), reason=exc.strerror)) from None
+        raise UsageError(Message("cannot make the folder {folder}: {reason}", folder=shown(folder), reason=os_reason(exc))) from None
