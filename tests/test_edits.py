@@ -125,7 +125,7 @@ def test_a_date_and_an_amount_retyped_become_a_date_and_an_amount(examples):
     reading = read("samverkansavtal", edited)
     assert {(c.label, c.old, c.new) for c in reading.fields} == {
         ("Certifieringsperiod › Från och med", "2028-05-01", "2028-08-01"),
-        ("Finansiering › Belopp", "10", "12.50"),
+        ("Finansiering › Belopp", "10.00", "12.50"),  # amounts are kept with two decimals
     }
     assert reading.yaml is not None and "start: 2028-08-01    # samma dag" in reading.yaml
 

@@ -32,7 +32,7 @@ MINUTES = EXAMPLES / "styrgruppsprotokoll.yaml"
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Page]:
     service: Service
     for service in start("--jobs", "1", "--timeout", "60"):
-        driver = chrome(tmp_path_factory.mktemp("hamtade"))
+        driver = chrome(tmp_path_factory.mktemp("hamtade"), tmp_path_factory.mktemp("chromium"))
         try:
             yield Page(driver, service.base, tmp_path_factory.mktemp("inga"))
         finally:
