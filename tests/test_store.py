@@ -473,7 +473,7 @@ def test_the_migrations_make_the_schema_the_models_describe(store):
     with store.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
-        assert context.get_current_revision() == "0001"
+        assert context.get_current_revision() == "0002"
 
 
 def test_a_database_from_a_newer_tcdocs_is_refused(database):
