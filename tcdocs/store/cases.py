@@ -401,7 +401,7 @@ class Store:
                 .subquery()
             )
             query = select(DocumentRow.name, VersionRow.text).join(VersionRow, VersionRow.document_id == DocumentRow.id)
-            return {document: text for document, text in session.execute(query.join(before, before.c.id == VersionRow.id))}
+            return dict(session.execute(query.join(before, before.c.id == VersionRow.id)).tuples().all())
 
     def audit(self, case: int, *, by: User) -> list[AuditEntry]:
         """The changes to the case, oldest first."""
