@@ -50,7 +50,12 @@ def templates() -> dict[str, Catalog]:
     """The message templates as the code has them now: the package's and click's."""
     ours = _extracted(
         ROOT / "tcdocs",
-        [("**/web/app.js", "javascript"), ("**/web/index.html", "jinja2.ext:babel_extract"), ("**.py", "python")],
+        [
+            ("**/web/app.js", "javascript"),
+            ("**/web/cases.js", "javascript"),
+            ("**/web/index.html", "jinja2.ext:babel_extract"),
+            ("**.py", "python"),
+        ],
         {"Message": None, "N_": None, "t": None},
         "tcdocs",
     )

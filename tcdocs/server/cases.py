@@ -230,9 +230,23 @@ async def save(request: Request, case: CaseId, name: DocumentName, service: Runn
     except SaveConflict as conflict:
         said = language(request)
         other = Version(case, name, "", conflict.number, conflict.author, conflict.saved, conflict.note, "")
-        answer = {"detail": conflict.format(said), "base": conflict.base, "other": {**other.as_json(), "text": conflict.text}}
+        differences = await asyncio.to_thread(_differences, name, conflict.text, text, said)
+        answer = {
+            "detail": conflict.format(said),
+            "base": conflict.base,
+            "other": {**other.as_json(), "text": conflict.text},
+            "differences": differences,
+        }
         return JSONResponse(answer, status_code=409)
     return JSONResponse({"version": version.as_json()})
+
+
+def _differences(name: str, theirs: str, yours: str, said: str) -> list[dict[str, Any]]:
+    """Their text and yours compared field by field (before: theirs; after: yours); none if either is not a document's data."""
+    try:
+        return [change.as_json(said) for change in changes(name, theirs, yours, said)]
+    except LoadError:
+        return []
 
 
 @router.get("/cases/{case}/documents/{name}/changes", summary="Två versioner jämförda fält för fält")

@@ -30,6 +30,9 @@ POLICY = (
 PREVIEW_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
 """A preview is the document alone: no script, no file, its style inline."""
 
+SCRIPTS = ("app.js", "cases.js")
+"""The page's own scripts, whose words are t("...")."""
+
 ASSET_TYPES = {
     ".js": "text/javascript; charset=utf-8",
     ".css": "text/css; charset=utf-8",
@@ -66,11 +69,14 @@ def _shell(name: str, **context: Any) -> str:
 
 @lru_cache(maxsize=4)
 def _script_messages(language: str) -> dict[str, str]:
-    """The page script's messages (``t("...")`` in ``app.js``) in *language*, found as the catalogue tool finds them."""
+    """The page scripts' messages (``t("...")`` in ``app.js`` and ``cases.js``) in *language*, found as the catalogue tool finds them."""
     from babel.messages.extract import extract
 
-    found = extract("javascript", io.BytesIO(web_file("app.js")), keywords={"t": None})
-    return {message: translate(message, language) for _, message, _, _ in found if isinstance(message, str)}
+    texts: dict[str, str] = {}
+    for script in SCRIPTS:
+        found = extract("javascript", io.BytesIO(web_file(script)), keywords={"t": None})
+        texts.update({message: translate(message, language) for _, message, _, _ in found if isinstance(message, str)})
+    return texts
 
 
 @lru_cache(maxsize=4)
