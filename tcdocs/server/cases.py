@@ -272,7 +272,7 @@ async def compare(
 
 @router.get(
     "/cases/{case}/documents/{name}/file",
-    summary="En version av dokumentet som PDF eller DOCX, precis som den var när den sparades",
+    summary="Dokumentet som PDF eller DOCX: som ärendet har det nu, eller en version precis som den var när den sparades",
     responses={200: {"content": {media: {} for media in MEDIA_TYPES.values()}}, 422: {"description": "Versionen har problem"}},
 )
 async def version_file(
@@ -284,8 +284,11 @@ async def version_file(
     version: Annotated[int | None, Query(ge=1)] = None,
 ) -> Response:
     def load() -> Document:
-        number = version or service.store.read(case, name, by=user)[0].number
-        files = service.store.files_as_of(case, name, number, by=user)
+        # A version asked for by number is made as it was; without one, the document as the case has it now.
+        if version is None:
+            files = service.store.files(case, by=user)
+        else:
+            files = service.store.files_as_of(case, name, version, by=user)
         return read_document(name, Uploads({file: text.encode("utf-8") for file, text in files.items()})).doc
 
     doc = await _store(load)
@@ -371,8 +374,8 @@ async def new_calendar_address(request: Request, case: CaseId, service: Running,
     response_class=Response,
     responses={200: {"content": {"text/calendar": {}}}},
 )
-async def feed(secret: str, service: Running) -> Response:
-    case = await _store(service.store.feed, secret, dt.date.today())
+async def feed(secret: str, service: Running, today: Today = None) -> Response:
+    case = await _store(service.store.feed, secret, today or dt.date.today())
     if case is None:
         raise Refusal(404, Message("there is no calendar at this address; ask for the case's new address"))
     body = calendar([case], dt.datetime.now(dt.UTC).replace(microsecond=0))

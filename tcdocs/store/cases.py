@@ -382,8 +382,9 @@ class Store:
 
     def files_as_of(self, case: int, name: str, number: int, *, by: User) -> dict[str, str]:
         """The case's documents as they were when version *number* of *name* was saved, by file name:
-        that version's text, and of every other document the latest version saved before it. A
-        version rendered from these is the document exactly as it was, the documents it names included."""
+        that version's text, and of every other document the latest version saved before it (or, for
+        one first saved later, as by the same import, its first version). A version rendered from these
+        is the document exactly as it was, the documents it names included."""
         with self._session() as session:
             self._case_row(session, case, by)
             document = self._document_row(session, case, name)
@@ -393,15 +394,22 @@ class Store:
                     Message("there is no version {number} of {document} in case {case}", number=number, document=shown(name), case=case)
                 )
             # Row ids grow with every save of the database, so "saved before" is "a smaller id".
-            before = (
-                select(func.max(VersionRow.id).label("id"))
+            chosen: dict[int, int] = {document.id: row.id}
+            versions = (
+                select(VersionRow.document_id, VersionRow.id)
                 .join(DocumentRow, DocumentRow.id == VersionRow.document_id)
-                .where(DocumentRow.case_id == case, VersionRow.id <= row.id)
-                .group_by(VersionRow.document_id)
-                .subquery()
+                .where(DocumentRow.case_id == case)
+                .order_by(VersionRow.id)
             )
-            query = select(DocumentRow.name, VersionRow.text).join(VersionRow, VersionRow.document_id == DocumentRow.id)
-            return dict(session.execute(query.join(before, before.c.id == VersionRow.id)).tuples().all())
+            for other, version in session.execute(versions).tuples():
+                if other not in chosen or version <= row.id:
+                    chosen[other] = version
+            query = (
+                select(DocumentRow.name, VersionRow.text)
+                .join(VersionRow, VersionRow.document_id == DocumentRow.id)
+                .where(VersionRow.id.in_(chosen.values()))
+            )
+            return dict(session.execute(query).tuples().all())
 
     def audit(self, case: int, *, by: User) -> list[AuditEntry]:
         """The changes to the case, oldest first."""
