@@ -69,6 +69,13 @@
     tell("");
   }
 
+  function signedIn(user) {
+    cases.user = user;
+    $("cases-who").textContent = t("Signed in as {name}, {role}.", { name: user.name, role: user.role_name });
+    $("sign-in").hidden = true;
+    $("sign-out").hidden = false;
+  }
+
   // --- the list of cases -----------------------------------------------------------------------------------
 
   async function showCases() {
@@ -79,10 +86,7 @@
     if (answer === null) return;
     tell("");
     const { user, cases: found, can_open: canOpen } = answer.body;
-    cases.user = user;
-    $("cases-who").textContent = t("Signed in as {name}, {role}.", { name: user.name, role: user.role_name });
-    $("sign-in").hidden = true;
-    $("sign-out").hidden = false;
+    signedIn(user);
     $("case-list").hidden = false;
     $("cases-list").replaceChildren(...found.map(caseItem));
     if (found.length === 0) $("cases-list").replaceChildren(element("li", t("No cases yet.")));
@@ -131,6 +135,7 @@
     tell("");
     const opened = answer.body;
     cases.opened = opened;
+    signedIn(opened.user);
     const status = opened.status;
     $("case-list").hidden = true;
     $("case").hidden = false;
@@ -353,7 +358,6 @@
     const { version, text, versions } = answer.body;
     const latest = versions[versions.length - 1];
     const writable = cases.opened.documents.find((known) => known.document === name)?.writable ?? false;
-    await writeInCase({ case: id, name, kind: version.kind, base: latest.version, writable }, parse(text) ?? {}, text);
     const what = { id, region: cases.opened.case.region, document: kindTitle(version.kind), file: name };
     const saved = { number: version.version, count: latest.version, when: shownTime(version.saved), who: version.author };
     let said = t("Case {id}, Teknikcollege {region}: {document} ({file}), version {number} of {count}, saved {when} by {who}.", { ...what, ...saved });
@@ -361,7 +365,7 @@
       said += ` ${t("Saved, it becomes version {next}, the newest.", { next: latest.version + 1 })}`;
     }
     if (!writable) said += ` ${t("You can read this document but not change it.")}`;
-    $("in-case-what").textContent = said;
+    await writeInCase({ case: id, name, kind: version.kind, base: latest.version, writable }, parse(text) ?? {}, text, said);
   }
 
   async function newDocument() {
@@ -370,13 +374,14 @@
     const taken = new Set(cases.opened.documents.map((known) => known.document));
     let name = `${kind}.yaml`;
     for (let number = 2; taken.has(name); number += 1) name = `${kind}-${number}.yaml`;
-    await writeInCase({ case: id, name, kind, base: null, writable: true }, {}, undefined);
-    state.form.chooseReferences(namesByKind(name)); // the documents it names, from the case
-    $("in-case-what").textContent = t("Case {id}, Teknikcollege {region}: a new {document} ({file}). The documents it names come from the case.",
+    const said = t("Case {id}, Teknikcollege {region}: a new {document} ({file}). The documents it names come from the case.",
       { id, region: cases.opened.case.region, document: kindTitle(kind), file: name });
+    await writeInCase({ case: id, name, kind, base: null, writable: true }, {}, undefined, said);
+    state.form.chooseReferences(namesByKind(name)); // the documents it names, from the case
   }
 
-  async function writeInCase(where, data, text) {
+  async function writeInCase(where, data, text, said) {
+    $("in-case-what").textContent = said;
     state.inCase = { ...where, region: cases.opened.case.region };
     state.files = inCaseFiles(where.name);
     view("form");
