@@ -30,10 +30,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tcdocs.store import User, import_folder, open_store  # noqa: E402
 from tests.databases import Server, binaries  # noqa: E402  (the tests' throwaway PostgreSQL)
 from tests.test_server import start  # noqa: E402
-
-from tcdocs.store import User, import_folder, open_store  # noqa: E402
 
 EXAMPLES = ROOT / "examples"
 ADMIN = User("Ada Admin", "admin")
@@ -99,9 +98,8 @@ def main() -> None:
                         errors.append(f"GET {name}: {status} {body}")
                     continue
                 text = body["text"] + f"# user {user}, save {turn}\n"
-                status, body, took = call(
-                    base, token, "PUT", f"/v1/cases/{case.id}/documents/{name}", {"text": text, "base": body["version"]["version"], "note": str(turn)}
-                )
+                save = {"text": text, "base": body["version"]["version"], "note": str(turn)}
+                status, body, took = call(base, token, "PUT", f"/v1/cases/{case.id}/documents/{name}", save)
                 with lock:
                     latencies.append(took)
                     if status == 200:

@@ -285,10 +285,7 @@ async def version_file(
 ) -> Response:
     def load() -> Document:
         # A version asked for by number is made as it was; without one, the document as the case has it now.
-        if version is None:
-            files = service.store.files(case, by=user)
-        else:
-            files = service.store.files_as_of(case, name, version, by=user)
+        files = service.store.files(case, by=user) if version is None else service.store.files_as_of(case, name, version, by=user)
         return read_document(name, Uploads({file: text.encode("utf-8") for file, text in files.items()})).doc
 
     doc = await _store(load)
