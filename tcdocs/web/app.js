@@ -94,6 +94,7 @@ async function api(path, options = {}) {
     if (token) headers.set("Authorization", `Bearer ${token}`);
     const response = await fetch(path, { ...options, headers, signal });
     if (response.status !== 401) return response;
+    if (storedToken() !== token) continue; // a key was given while this request was on its way: try with it
     if (!(await askToken(Boolean(token)))) return response;
   }
 }
@@ -115,7 +116,12 @@ function askToken(wrong) {
       try { sessionStorage.setItem(TOKEN_KEY, token); } catch (error) { /* then it is asked again */ }
       finish(true);
     };
-    $("token").onkeydown = (event) => { if (event.key === "Enter") $("token-ok").click(); };
+    $("token").onkeydown = (event) => {
+      if (event.key !== "Enter") return;
+      // Not also a press of the button the focus returns to when the dialog closes (Sign out, again).
+      event.preventDefault();
+      $("token-ok").click();
+    };
     $("token-cancel").onclick = () => finish(false);
     dialog.onclose = () => finish(false);
     dialog.showModal();
@@ -242,7 +248,7 @@ function show(answer, latest) {
   annotate();
   if (!latest) return;
   if (!timers.check) document.body.dataset.busy = "false"; // else an edit since is about to be checked
-  sayOutcome();
+  whenReleased(sayOutcome); // a longer or shorter status moves the buttons in the bar below it
 }
 
 /**
