@@ -108,8 +108,8 @@
       ? t("next deadline: {date} {name}", { date: found.next_deadline.due, name: found.next_deadline.name })
       : t("no deadline ahead"));
     item.append(element("span", ` ${parts.join(" · ")}`));
-    for (const late of found.late) item.append(element("span", ` ${t("LATE: {date} {name}", { date: late.due, name: late.name })}`, "late"));
-    if (found.problems) item.append(element("span", ` ${t("{count} problems between the documents", { count: found.problems })}`, "late"));
+    for (const late of found.late) item.append(" ", element("span", t("LATE: {date} {name}", { date: late.due, name: late.name }), "late"));
+    if (found.problems) item.append(" ", element("span", t("{count} problems between the documents", { count: found.problems }), "late"));
     return item;
   }
 
@@ -139,8 +139,9 @@
     const status = opened.status;
     $("case-list").hidden = true;
     $("case").hidden = false;
-    $("case-heading").textContent = t("Case {id}, Teknikcollege {region}", { id: opened.case.id, region: opened.case.region })
-      + (status.dnr ? `, ${t("Dnr {dnr}", { dnr: status.dnr })}` : "");
+    const heading = t("Case {id}, Teknikcollege {region}", { id: opened.case.id, region: opened.case.region });
+    const dnr = status.dnr ? t("Dnr {dnr}", { dnr: status.dnr }) : "";
+    $("case-heading").textContent = [heading, dnr].filter(Boolean).join(", ");
     $("case-road").tBodies[0].replaceChildren(...status.steps.map((step, index) => stepRow(step, status.steps[index - 1])));
     $("case-deadlines").replaceChildren(...(status.deadlines.length ? status.deadlines.map(deadlineItem) : [element("li", t("None yet."))]));
     $("case-problems").replaceChildren(...(status.problems.length ? status.problems.map(problemItem) : [element("li", t("None."))]));
@@ -193,8 +194,8 @@
     const named = { document: found.title };
     buttons.append(
       found.writable
-        ? action(t("Change in the form"), () => openDocument(found.document), t("Change {document} in the form", named))
-        : action(t("Read in the form"), () => openDocument(found.document), t("Read {document} in the form", named)),
+        ? action(t("Change in the form"), () => openDocument(found.document), t("Change in the form: {document}", named))
+        : action(t("Read in the form"), () => openDocument(found.document), t("Read in the form: {document}", named)),
       action(t("PDF"), () => downloadVersion(found.document, null, "pdf"), t("Download {document} as PDF", named)),
       action(t("Word"), () => downloadVersion(found.document, null, "docx"), t("Download {document} as Word", named)),
     );
@@ -303,7 +304,8 @@
 
   function logRow(entry) {
     const row = element("tr");
-    const documentText = entry.document ? `${entry.document}${entry.version ? ` ${t("version {number}", { number: entry.version })}` : ""}` : "";
+    const version = entry.version ? t("version {number}", { number: entry.version }) : "";
+    const documentText = [entry.document, version].filter(Boolean).join(" ");
     for (const text of [shownTime(entry.time), entry.actor, entry.what, documentText, entry.detail]) row.append(element("td", text));
     return row;
   }
@@ -362,9 +364,11 @@
     const saved = { number: version.version, count: latest.version, when: shownTime(version.saved), who: version.author };
     let said = t("Case {id}, Teknikcollege {region}: {document} ({file}), version {number} of {count}, saved {when} by {who}.", { ...what, ...saved });
     if (version.version !== latest.version && writable) {
-      said += ` ${t("Saved, it becomes version {next}, the newest.", { next: latest.version + 1 })}`;
+      const next = t("Saved, it becomes version {next}, the newest.", { next: latest.version + 1 });
+      said = `${said} ${next}`;
     }
-    if (!writable) said += ` ${t("You can read this document but not change it.")}`;
+    const readOnly = t("You can read this document but not change it.");
+    if (!writable) said = `${said} ${readOnly}`;
     await writeInCase({ case: id, name, kind: version.kind, base: latest.version, writable }, parse(text) ?? {}, text, said);
   }
 
@@ -381,6 +385,7 @@
   }
 
   async function writeInCase(where, data, text, said) {
+    document.body.dataset.busy = "true"; // until the document's form is drawn and its data checked
     $("in-case-what").textContent = said;
     state.inCase = { ...where, region: cases.opened.case.region };
     state.files = inCaseFiles(where.name);
@@ -388,7 +393,8 @@
     $("in-case").hidden = false;
     $("kind").disabled = true;
     $("save-note").value = "";
-    $("save-in-case").hidden = $("save-note-label").hidden = $("save-note").hidden = !where.writable;
+    $("save-in-case").hidden = $("save-note-label").hidden = $("save-note").hidden = $("in-case-hint").hidden = !where.writable;
+    $("draft-hint").hidden = true; // a case's document is kept by saving it in the case, not in this browser
     $("conflict").hidden = true;
     note($("in-case-note"), "");
     await startWith(where.kind, data, text, where.name);
@@ -467,7 +473,9 @@
   /** The form is a document of its own again: the draft kept in this browser comes back. */
   async function leaveCase() {
     state.inCase = null;
-    $("in-case").hidden = true;
+    $("in-case").hidden = $("save-in-case").hidden = true;
+    $("draft-hint").hidden = false;
+    note($("in-case-note"), "");
     $("kind").disabled = false;
     await openDraft();
   }
@@ -499,7 +507,11 @@
       await showCases();
     });
     $("new-case-open").addEventListener("click", openNewCase);
-    $("new-case-region").addEventListener("keydown", (event) => { if (event.key === "Enter") openNewCase(); });
+    $("new-case-region").addEventListener("keydown", (event) => {
+      if (event.key !== "Enter") return;
+      event.preventDefault();
+      openNewCase();
+    });
     $("case-back").addEventListener("click", showCases);
     $("case-new").addEventListener("click", newDocument);
     $("case-add-files").addEventListener("click", () => $("case-files").click());
@@ -507,7 +519,11 @@
     $("case-calendar-show").addEventListener("click", () => showCalendar(false));
     $("case-calendar-new").addEventListener("click", () => showCalendar(true));
     $("save-in-case").addEventListener("click", saveInCase);
-    $("save-note").addEventListener("keydown", (event) => { if (event.key === "Enter") saveInCase(); });
+    $("save-note").addEventListener("keydown", (event) => {
+      if (event.key !== "Enter") return;
+      event.preventDefault();
+      saveInCase();
+    });
     $("back-to-case").addEventListener("click", backToCase);
     $("conflict-mine").addEventListener("click", saveMine);
     $("conflict-theirs").addEventListener("click", openTheirs);
