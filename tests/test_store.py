@@ -98,9 +98,10 @@ def test_the_status_is_read_from_the_latest_texts_whenever_it_is_asked(example_s
     problems = [(p.file, p.path) for p in example_store.status(NORDVIK, TODAY, by=ADMIN).problems]
     assert ("intresseanmalan.yaml", "region") in problems
     assert problems == _as_folder_says(example_store, NORDVIK, tmp_path)
-    # Nothing about the status is stored: the tables hold the texts and who saved them.
+    # Nothing about the status is stored: the tables hold the texts and who saved them (and each case's
+    # calendar secret, the deadlines read from the texts at each request).
     tables = set(inspect(example_store.engine).get_table_names())
-    assert tables == {"alembic_version", "audit", "cases", "documents", "users", "versions"}
+    assert tables == {"alembic_version", "audit", "calendars", "cases", "documents", "users", "versions"}
 
 
 def test_a_document_with_problems_is_saved_as_a_draft_and_the_status_says_what_is_wrong(example_store, tmp_path):
