@@ -176,7 +176,7 @@ def render(
     "--host",
     default="127.0.0.1",
     show_default=True,
-    help="Address to listen on; loopback unless told otherwise (another address needs --token-file).",
+    help="Address to listen on; loopback unless told otherwise (another address needs users in the store, or --token-file).",
 )
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @click.option(
@@ -215,12 +215,24 @@ def render(
     "--token-file",
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
     metavar="FILE",
-    help="A file holding the token every request must bring as 'Authorization: Bearer TOKEN'.",
+    help="A file holding the service's own token, for programs: with it as 'Authorization: Bearer TOKEN' a request "
+    "reaches the documents, but no case (the cases need a user's token: tcdocs users add).",
+)
+@click.option(
+    "--db",
+    envvar="TCDOCS_DB",
+    metavar="URL",
+    help="The database of the cases and their users: sqlite:///FILE, an SQLite file, or postgresql://USER@HOST/NAME, "
+    "the same for every replica [default: $TCDOCS_DB, else tcdocs/tcdocs.db in $XDG_DATA_HOME or ~/.local/share].",
 )
 def serve_command(
-    host: str, port: int, jobs: int | None, timeout: float, max_body: int, body_timeout: float, token_file: Path | None
+    host: str, port: int, jobs: int | None, timeout: float, max_body: int, body_timeout: float, token_file: Path | None, db: str | None
 ) -> None:
-    """Run tcdocs as an HTTP service with a page at / where documents are filled in, checked and made."""
+    """Run tcdocs as an HTTP service with a page at / where documents are filled in, checked and made, and the stored cases kept.
+
+    Beyond loopback the service lets in only those with a token: the users of the case store
+    (each with their own token and role), or programs with the service's --token-file.
+    """
     try:
         from .server import ServiceSettings, serve
     except ImportError as exc:
@@ -228,7 +240,9 @@ def serve_command(
             Message('the service needs the server extra: pip install "tcdocs[server]" ({name} is missing)', name=exc.name)
         ) from None
     token = _read_token(token_file) if token_file is not None else None
-    settings = ServiceSettings(max_body=max_body, timeout=timeout, workers=jobs or default_jobs(), body_timeout=body_timeout, token=token)
+    settings = ServiceSettings(
+        max_body=max_body, timeout=timeout, workers=jobs or default_jobs(), body_timeout=body_timeout, token=token, database=db
+    )
     serve(host, port, settings)
 
 

@@ -56,8 +56,11 @@ class Service:
 def start(*options: str, host: str = "127.0.0.1", env: dict[str, str] | None = None) -> Iterator[Service]:
     port = free_port()
     command = [sys.executable, "-m", "tcdocs", "serve", "--host", host, "--port", str(port), *options]
-    with tempfile.TemporaryFile() as log:  # a file, not a pipe: the log must never block the service
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log, env=env)
+    # The cases of a service started without --db go to a data folder of its own, not the home folder's.
+    with tempfile.TemporaryFile() as log, tempfile.TemporaryDirectory() as data:  # the log a file, not a pipe: it must never block
+        environment = {**(env if env is not None else os.environ), "XDG_DATA_HOME": data}
+        environment.pop("TCDOCS_DB", None)
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log, env=environment)
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
         while True:
@@ -455,10 +458,12 @@ def test_a_port_in_use_is_a_clear_error_with_exit_1(server):
     assert f"kan inte ta emot anslutningar på 127.0.0.1:{port}" in done.stderr and "Traceback" not in done.stderr
 
 
-def test_listening_beyond_loopback_needs_a_token(tmp_path):
+def test_listening_beyond_loopback_needs_a_token_or_users(tmp_path):
     done = subprocess.run([sys.executable, "-m", "tcdocs", "serve", "--host", "0.0.0.0", "--port", str(free_port())],
-                          capture_output=True, text=True, timeout=60)
-    assert done.returncode == 2 and "ange en åtkomstnyckel med --token-file" in done.stderr
+                          capture_output=True, text=True, timeout=60, env={**os.environ, "XDG_DATA_HOME": str(tmp_path)})
+    assert done.returncode == 2
+    assert "lägg till de personer som får använda tjänsten med tcdocs users add" in done.stderr
+    assert "ange en åtkomstnyckel med --token-file" in done.stderr
 
 
 @pytest.fixture(scope="module")

@@ -118,9 +118,10 @@ def test_the_status_is_read_from_the_latest_texts_whenever_it_is_asked(example_s
     problems = [(p.file, p.path) for p in example_store.status(NORDVIK, TODAY, by=ADMIN).problems]
     assert ("intresseanmalan.yaml", "region") in problems
     assert problems == _as_folder_says(example_store, NORDVIK, tmp_path)
-    # Nothing about the status is stored: the tables hold the texts and who saved them.
+    # Nothing about the status is stored: the tables hold the texts and who saved them (and each case's
+    # calendar secret, the deadlines read from the texts at each request).
     tables = set(inspect(example_store.engine).get_table_names())
-    assert tables == {"alembic_version", "audit", "cases", "documents", "users", "versions"}
+    assert tables == {"alembic_version", "audit", "calendars", "cases", "documents", "users", "versions"}
 
 
 def test_a_document_with_problems_is_saved_as_a_draft_and_the_status_says_what_is_wrong(example_store, tmp_path):
@@ -493,7 +494,7 @@ def test_the_migrations_make_the_schema_the_models_describe(store):
     with store.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
-        assert context.get_current_revision() == "0001"
+        assert context.get_current_revision() == "0002"
 
 
 def test_a_database_from_a_newer_tcdocs_is_refused(database):

@@ -56,6 +56,7 @@ def templates() -> dict[str, Catalog]:
             ("**/web/index.html", "jinja2.ext:babel_extract"),
             ("**/web/verify.html", "jinja2.ext:babel_extract"),
             ("**/web/word.js", "javascript"),
+            ("**/web/cases.js", "javascript"),
             ("**.py", "python"),
         ],
         {"Message": None, "N_": None, "t": None},

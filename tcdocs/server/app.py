@@ -7,7 +7,6 @@ headers, the metrics, one log line, and the answer for an error nothing else cau
 from __future__ import annotations
 
 import asyncio
-import hmac
 import logging
 import time
 import uuid
@@ -30,8 +29,12 @@ from ..errors import TcdocsError
 from ..loader import load_text
 from ..messages import Message, say
 from ..models import KINDS
+from ..store import Store, open_store
 from .answers import Refusal, language, secure
+from .cases import FEED
+from .cases import router as cases_router
 from .page import preview_html
+from .people import authorised
 from .roundtrip import router as roundtrip_router
 from .routes import router
 from .settings import ServiceSettings
@@ -41,7 +44,7 @@ __all__ = ["create_app"]
 
 log = logging.getLogger("tcdocs.server")
 
-OPEN_PATHS = ("/healthz", "/", "/kontrollera", "/favicon.ico")  # and /assets/: what answers without a token
+OPEN_PATHS = ("/healthz", "/", "/kontrollera", "/favicon.ico")  # and /assets/ and calendar feeds: what answers without a token
 
 DESCRIPTION = (
     "Teknikcollege-dokument ({kinds}) som DOCX eller PDF. Skicka dokumentets uppgifter som JSON eller YAML, "
@@ -50,9 +53,11 @@ DESCRIPTION = (
 )
 
 
-def create_app(settings: ServiceSettings | None = None) -> FastAPI:
-    """The service as an ASGI application, for uvicorn or any other ASGI server."""
-    service = Service.for_settings(settings or ServiceSettings())
+def create_app(settings: ServiceSettings | None = None, store: Store | None = None) -> FastAPI:
+    """The service as an ASGI application, for uvicorn or any other ASGI server, keeping its cases in
+    *store* (default: the store ``settings.database`` names, opened here). The application closes the store when it stops."""
+    settings = settings or ServiceSettings()
+    service = Service.for_settings(settings, store or open_store(settings.database))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -63,6 +68,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             yield
         finally:
             await asyncio.to_thread(service.renderer.stop)
+            service.store.close()
 
     names = ", ".join(title.lower() for title in kinds().values())
     # No /docs or /redoc: FastAPI's pages load their scripts from other sites, and the service works
@@ -78,6 +84,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     app.state.service = service
     app.include_router(router)
     app.include_router(roundtrip_router)
+    app.include_router(cases_router)
     app.middleware("http")(_every_request)
     app.add_exception_handler(Refusal, _refusal)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _bad_parameter)  # type: ignore[arg-type]
@@ -98,14 +105,14 @@ def _warm_checks() -> None:
 
 async def _every_request(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
     service: Service = request.app.state.service
-    token = service.settings.token
+    guarded = service.settings.private or service.settings.token is not None
     request_id = request.headers.get("x-request-id", "")[:64] or uuid.uuid4().hex[:16]
     started = time.monotonic()
     route = request.url.path
     note = ""
     refused = False
     try:
-        if token is not None and not _open(route) and not _authorised(request, token):
+        if guarded and not _open(route) and not await authorised(request, service):
             response: Response = Refusal(401, Message("a valid token is needed: Authorization: Bearer <token>")).response(language(request))
             refused = True
         else:
@@ -156,14 +163,8 @@ def _template(request: Request) -> str:
 
 
 def _open(route: str) -> bool:
-    return route in OPEN_PATHS or route.startswith("/assets/")
-
-
-def _authorised(request: Request, token: str) -> bool:
-    given = request.headers.get("authorization", "")
-    scheme, _, value = given.partition(" ")
-    # compare_digest takes as long whatever the token, so its characters cannot be guessed one by one.
-    return scheme.lower() == "bearer" and hmac.compare_digest(value.strip().encode(), token.encode())
+    # A calendar feed's secret is in its address, which is its key: calendar programs send no token.
+    return route in OPEN_PATHS or route.startswith(("/assets/", FEED))
 
 
 def _openapi(app: FastAPI, settings: ServiceSettings) -> dict[str, Any]:
@@ -173,7 +174,7 @@ def _openapi(app: FastAPI, settings: ServiceSettings) -> dict[str, Any]:
         models: list[tuple[type[BaseModel], Literal["validation"]]] = [(model, "validation") for model in KINDS.values()]
         _, definitions = models_json_schema(models, ref_template="#/components/schemas/{model}")
         document.setdefault("components", {}).setdefault("schemas", {}).update(definitions.get("$defs", {}))
-        if settings.token is not None:
+        if settings.token is not None or settings.private:
             document["components"]["securitySchemes"] = {"bearer": {"type": "http", "scheme": "bearer"}}
             document["security"] = [{"bearer": []}]
         app.openapi_schema = document

@@ -64,8 +64,8 @@ def _shell(name: str, **context: Any) -> str:
     return _shells().get_template(name).render(**context)
 
 
-SCRIPTS = {"index.html": ("app.js", "word.js"), "verify.html": ("verify.js",)}
-"""The scripts of each page whose words are ``t("...")``: the form's and the Word round trip's, the PDF check's."""
+SCRIPTS = {"index.html": ("app.js", "word.js", "cases.js"), "verify.html": ("verify.js",)}
+"""The scripts of each page whose words are ``t("...")``: the form's, the Word round trip's and the stored cases', the PDF check's."""
 
 
 @lru_cache(maxsize=8)

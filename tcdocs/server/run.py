@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
+import logging
 import socket
 from typing import Any
 
@@ -10,6 +12,8 @@ from ..errors import TcdocsError, UsageError, os_reason
 from ..messages import Message
 from .app import create_app
 from .settings import ServiceSettings
+
+log = logging.getLogger("tcdocs.server")
 
 __all__ = ["LOG_CONFIG", "is_loopback", "serve"]
 
@@ -42,14 +46,36 @@ LOG_CONFIG: dict[str, Any] = {
 def serve(host: str = "127.0.0.1", port: int = 8000, settings: ServiceSettings | None = None) -> None:
     """Run the service with uvicorn until it is stopped (SIGTERM or Ctrl-C), then stop its workers.
 
-    Raises :class:`UsageError` when *host* is not loopback and there is no token, and
-    :class:`TcdocsError` when the address is taken.
+    Raises :class:`UsageError` when *host* is not loopback and nobody could be let in (no user in the
+    store, no token), and :class:`TcdocsError` when the address is taken or the store cannot be opened.
     """
     import uvicorn
 
+    from ..store import open_store
+
     settings = settings or ServiceSettings()
-    if not is_loopback(host) and settings.token is None:
-        raise UsageError(Message("listening on {host} lets other machines in: give a token with --token-file", host=host))
+    store = open_store(settings.database)
+    try:
+        if not is_loopback(host):
+            if settings.token is None and not store.has_users():
+                raise UsageError(
+                    Message(
+                        "listening on {host} lets other machines in: add the people who may use it with tcdocs users add "
+                        "(with the same --db), or give a token with --token-file",
+                        host=host,
+                    )
+                )
+            settings = dataclasses.replace(settings, private=True)
+        sock = _listen(host, port)
+    except BaseException:
+        store.close()
+        raise
+    config = uvicorn.Config(create_app(settings, store), log_config=LOG_CONFIG, access_log=False, timeout_graceful_shutdown=10)
+    log.info("the cases are kept in %s", store.url)  # after the Config, which sets up the log
+    uvicorn.Server(config).run(sockets=[sock])
+
+
+def _listen(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -67,5 +93,4 @@ def serve(host: str = "127.0.0.1", port: int = 8000, settings: ServiceSettings |
                 reason=os_reason(exc),
             )
         ) from None
-    config = uvicorn.Config(create_app(settings), log_config=LOG_CONFIG, access_log=False, timeout_graceful_shutdown=10)
-    uvicorn.Server(config).run(sockets=[sock])
+    return sock

@@ -20,8 +20,10 @@ class ServiceSettings:
     ``max_body``: the largest request body, in bytes (413 above it). ``timeout``: seconds
     one render may take (503 after). ``workers`` and ``queue``: render processes, and how
     many requests may wait for one (503 "busy" beyond). ``body_timeout``: seconds a request
-    body may stop arriving before it is dropped (408). ``token``: the bearer token every
-    request needs, or None on loopback.
+    body may stop arriving before it is dropped (408). ``token``: the service's own bearer
+    token, for programs (it reaches the documents, never a case). ``database``: the URL of the
+    case store (None: the SQLite file in the data folder). ``private``: every request but the
+    page's needs a token, the service's or a user's (so it is beyond loopback, or has a token).
     """
 
     max_body: int = DEFAULT_LIMITS.max_bytes
@@ -30,6 +32,8 @@ class ServiceSettings:
     queue: int = 64
     body_timeout: float = 15.0
     token: str | None = None
+    database: str | None = None
+    private: bool = False
 
     def __post_init__(self) -> None:
         RENDER_LIMITS.check(self.timeout)

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from ..store import Store
 from .metrics import Metrics
 from .settings import ServiceSettings
 from .workers import Renderer
@@ -24,12 +25,14 @@ class Service:
     renderer: Renderer
     parsing: asyncio.Semaphore
     """How many requests are parsed and validated at once, off the event loop."""
+    store: Store
+    """The stored cases; its calls block, so routes make them in a thread."""
 
     @classmethod
-    def for_settings(cls, settings: ServiceSettings) -> Service:
-        """A service's parts for *settings*; its workers start with the application."""
+    def for_settings(cls, settings: ServiceSettings, store: Store) -> Service:
+        """A service's parts for *settings* and *store*; its workers start with the application."""
         metrics = Metrics()
-        return cls(settings, metrics, Renderer(settings, metrics), asyncio.Semaphore(max(2, settings.workers * 2)))
+        return cls(settings, metrics, Renderer(settings, metrics), asyncio.Semaphore(max(2, settings.workers * 2)), store)
 
 
 def running(request: Request) -> Service:

@@ -17,6 +17,7 @@ import secrets
 from collections.abc import Iterable
 from typing import TypeVar
 
+from ..catalogue import kinds
 from ..errors import Forbidden
 from ..messages import Message
 from ..models import KINDS, model_for
@@ -58,7 +59,12 @@ def can_write(user: User, region: str, kind: str) -> bool:
 
 
 def _rts_kinds() -> str:
-    return ", ".join(name for name, model in KINDS.items() if model.writer == "rts")
+    return ", ".join(_named(name) for name, model in KINDS.items() if model.writer == "rts")
+
+
+def _named(kind: str) -> str:
+    """A kind as a sentence names it: by its name (återkoppling), never its code."""
+    return kinds()[kind].lower()
 
 
 def check_read(user: User, region: str) -> None:
@@ -82,11 +88,11 @@ def check_write(user: User, region: str, kind: str) -> None:
         message = Message(
             "{user} of RTS kansli cannot save a {kind}: the region writes it; RTS kansli writes its {kinds}",
             user=user.name,
-            kind=kind,
+            kind=_named(kind),
             kinds=_rts_kinds(),
         )
     elif model_for(kind).writer == "rts":
-        message = Message("{user} cannot save a {kind}: RTS kansli writes it", user=user.name, kind=kind)
+        message = Message("{user} cannot save a {kind}: RTS kansli writes it", user=user.name, kind=_named(kind))
     else:
         message = _other_region(user, region)
     raise Forbidden(message)

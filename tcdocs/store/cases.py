@@ -43,7 +43,7 @@ from ..road import ROAD_SUFFIXES, Case, case_from_uploads
 from .access import can_read, check_admin, check_open, check_read, check_write, find_token, new_token, token_hash
 from .database import WRITE, data_folder, default_url, engine_for, migrate, reason, shown_url
 from .records import ROLES, AuditEntry, CaseInfo, Role, User, Version
-from .schema import FILE_NAME, NAME, AuditRow, CaseRow, DocumentRow, UserRow, VersionRow
+from .schema import FILE_NAME, NAME, AuditRow, CalendarRow, CaseRow, DocumentRow, UserRow, VersionRow
 
 __all__ = ["Store", "open_store"]
 
@@ -264,6 +264,11 @@ class Store:
             self._log(session, by, "new token", detail=name)
         return token
 
+    def has_users(self) -> bool:
+        """Whether the store has any user: a service that others reach needs someone to let in."""
+        with self._session() as session:
+            return session.scalar(select(UserRow.id).limit(1)) is not None
+
     def authenticate(self, token: str) -> User | None:
         """The user whose token *token* is, or None."""
         with self._session() as session:
@@ -375,6 +380,37 @@ class Store:
         name each other by file name, and find each other among the case's own documents."""
         files = {name: text.encode("utf-8") for name, text in self.files(case, by=by).items()}
         return case_from_uploads(files, Uploads(files), today)
+
+    def files_as_of(self, case: int, name: str, number: int, *, by: User) -> dict[str, str]:
+        """The case's documents as they were when version *number* of *name* was saved, by file name:
+        that version's text, and of every other document the latest version saved before it (or, for
+        one first saved later, as by the same import, its first version). A version rendered from these
+        is the document exactly as it was, the documents it names included."""
+        with self._session() as session:
+            self._case_row(session, case, by)
+            document = self._document_row(session, case, name)
+            row = session.scalar(select(VersionRow).where(VersionRow.document_id == document.id, VersionRow.number == number))
+            if row is None:
+                raise NotFound(
+                    Message("there is no version {number} of {document} in case {case}", number=number, document=shown(name), case=case)
+                )
+            # Row ids grow with every save of the database, so "saved before" is "a smaller id".
+            chosen: dict[int, int] = {document.id: row.id}
+            versions = (
+                select(VersionRow.document_id, VersionRow.id)
+                .join(DocumentRow, DocumentRow.id == VersionRow.document_id)
+                .where(DocumentRow.case_id == case)
+                .order_by(VersionRow.id)
+            )
+            for other, version in session.execute(versions).tuples():
+                if other not in chosen or version <= row.id:
+                    chosen[other] = version
+            query = (
+                select(DocumentRow.name, VersionRow.text)
+                .join(VersionRow, VersionRow.document_id == DocumentRow.id)
+                .where(VersionRow.id.in_(chosen.values()))
+            )
+            return dict(session.execute(query).tuples().all())
 
     def audit(self, case: int, *, by: User) -> list[AuditEntry]:
         """The changes to the case, oldest first."""
@@ -495,3 +531,44 @@ class Store:
                 return _case(row), saved
         except IntegrityError:
             raise StoreError(Message("another save came between; nothing was imported, import again")) from None
+
+    # --- the calendar feed ----------------------------------------------------------------------
+
+    def calendar_secret(self, case: int, *, by: User, new: bool = False) -> str:
+        """The secret in the address of the case's calendar feed, made when first asked for; with *new*,
+        a new one that replaces the old (whose address then stops working). Anyone who may read the case may ask."""
+        if not new:
+            with self._session() as session:
+                self._case_row(session, case, by)
+                found = session.get(CalendarRow, case)
+                if found is not None:
+                    return found.secret
+        secret = new_token()
+        try:
+            with self._session(write=True) as session:
+                self._case_row(session, case, by)
+                row = session.get(CalendarRow, case)
+                if row is not None and not new:
+                    return row.secret  # made by another meanwhile
+                if row is None:
+                    session.add(CalendarRow(case_id=case, secret=secret, created=_now(), created_by=by.name))
+                else:
+                    row.secret, row.created, row.created_by = secret, _now(), by.name
+                self._log(session, by, "new calendar" if new else "calendar", case)
+        except IntegrityError:
+            # Two replicas made the first secret at once: the one saved first stands.
+            with self._session() as session:
+                found = session.get(CalendarRow, case)
+                assert found is not None
+                return found.secret
+        return secret
+
+    def feed(self, secret: str, today: dt.date) -> Case | None:
+        """Where the case whose calendar feed *secret* opens stands as of *today*, or None if no case has
+        that secret. The secret is the feed's only key: calendar programs send none."""
+        with self._session() as session:
+            row = session.scalar(select(CalendarRow).where(CalendarRow.secret == secret))
+            if row is None:
+                return None
+            files = {document.name: version.text.encode("utf-8") for document, version in self._latest(session, row.case_id, text=True)}
+        return case_from_uploads(files, Uploads(files), today)

@@ -16,7 +16,7 @@ from sqlalchemy import CheckConstraint, DateTime, Dialect, ForeignKey, Integer, 
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
-__all__ = ["AuditRow", "Base", "CaseRow", "DocumentRow", "UserRow", "VersionRow"]
+__all__ = ["AuditRow", "Base", "CalendarRow", "CaseRow", "DocumentRow", "UserRow", "VersionRow"]
 
 NAME = 200
 """The longest name of a person or region the store keeps."""
@@ -127,3 +127,16 @@ class AuditRow(Base):
     document: Mapped[str | None] = mapped_column(String(FILE_NAME))
     version: Mapped[int | None] = mapped_column(Integer)
     detail: Mapped[str] = mapped_column(String(500))
+
+
+class CalendarRow(Base):
+    """The secret of a case's calendar feed: whoever has the feed's address, which holds it, reads the
+    case's deadlines, as calendar programs subscribe (they send no key). Kept as it is, not hashed, so
+    that the page can show the address again; a new secret replaces the old, whose address then stops."""
+
+    __tablename__ = "calendars"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    secret: Mapped[str] = mapped_column(String(64), unique=True)
+    created: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[str] = mapped_column(String(NAME))

@@ -69,6 +69,7 @@ const state = {
   retry: null, // what "Try again" does
   checking: null, // the AbortController of the check on its way
   schemas: new Map(),
+  inCase: null, // the case's document being written ({case, name, kind, base, …}; cases.js), or null: a document on its own
 };
 const timers = { check: 0, yaml: 0, draft: 0 };
 
@@ -93,6 +94,7 @@ async function api(path, options = {}) {
     if (token) headers.set("Authorization", `Bearer ${token}`);
     const response = await fetch(path, { ...options, headers, signal });
     if (response.status !== 401) return response;
+    if (storedToken() !== token) continue; // a key was given while this request was on its way: try with it
     if (!(await askToken(Boolean(token)))) return response;
   }
 }
@@ -114,7 +116,12 @@ function askToken(wrong) {
       try { sessionStorage.setItem(TOKEN_KEY, token); } catch (error) { /* then it is asked again */ }
       finish(true);
     };
-    $("token").onkeydown = (event) => { if (event.key === "Enter") $("token-ok").click(); };
+    $("token").onkeydown = (event) => {
+      if (event.key !== "Enter") return;
+      // Not also a press of the button the focus returns to when the dialog closes (Sign out, again).
+      event.preventDefault();
+      $("token-ok").click();
+    };
     $("token-cancel").onclick = () => finish(false);
     dialog.onclose = () => finish(false);
     dialog.showModal();
@@ -128,8 +135,8 @@ function askToken(wrong) {
  * the YAML with the attached documents (so that the service resolves a reference by its file name).
  */
 function dataRequest() {
-  state.sentName = state.documentName ?? `${state.kind}.yaml`;
-  if (!state.refers) {
+  state.sentName = state.inCase?.name ?? state.documentName ?? `${state.kind}.yaml`;
+  if (!state.refers || state.inCase) { // in a case, the service finds the documents it names among the case's
     return { method: "POST", headers: { "Content-Type": `${YAML_TYPE}; charset=utf-8` }, body: state.yaml };
   }
   const body = new FormData();
@@ -146,6 +153,16 @@ async function detail(response) {
   } catch (error) {
     return response.statusText;
   }
+}
+
+/** Where the data is checked and made: the service's addresses for a document of its own, or a case's. */
+function addresses() {
+  if (state.inCase) {
+    const at = `/v1/cases/${state.inCase.case}/documents/${encodeURIComponent(state.inCase.name)}`;
+    return { check: `${at}/check`, document: (format) => `${at}/document?format=${format}` };
+  }
+  const kind = encodeURIComponent(state.kind);
+  return { check: `/v1/check/${kind}`, document: (format) => `/v1/documents/${kind}?format=${format}` };
 }
 
 // --- the status line -------------------------------------------------------------------------------------
@@ -202,7 +219,7 @@ async function check() {
   const slow = setTimeout(() => { if (number === state.sent) say(t("Checking …"), "busy"); }, SLOW_ANSWER);
   let answer;
   try {
-    const response = await api(`/v1/check/${encodeURIComponent(state.kind)}`, { ...dataRequest(), signal: checking.signal });
+    const response = await api(addresses().check, { ...dataRequest(), signal: checking.signal });
     if (!response.ok) {
       if (number === state.sent) await refused(response, check);
       return;
@@ -231,7 +248,7 @@ function show(answer, latest) {
   annotate();
   if (!latest) return;
   if (!timers.check) document.body.dataset.busy = "false"; // else an edit since is about to be checked
-  sayOutcome();
+  whenReleased(sayOutcome); // a longer or shorter status moves the buttons in the bar below it
 }
 
 /**
@@ -417,7 +434,7 @@ async function download(format) {
   say(t("Making the {format} file …", { format: name }), "busy");
   let response;
   try {
-    response = await api(`/v1/documents/${encodeURIComponent(state.kind)}?format=${format}`, dataRequest());
+    response = await api(addresses().document(format), dataRequest());
   } catch (error) {
     lost(() => download(format), error.name === "TimeoutError");
     return;
@@ -584,7 +601,7 @@ async function showKind(kind, data, text) {
   state.form.onChange(formChanged);
   state.form.onEdit((pointer) => state.touched.add(pointer));
   state.refers = TcForm.refersToOthers(state.schema);
-  $("attachments").hidden = !state.refers;
+  $("attachments").hidden = !state.refers || Boolean(state.inCase);
   state.yaml = text ?? dump(state.form.document());
   showYaml();
 }
@@ -701,6 +718,11 @@ async function openFile() {
   const read = await readData(file, (text) => note($("open-note"), text));
   if (read === null) return;
   note($("open-note"), "");
+  if (state.inCase && read.kind !== state.inCase.kind) {
+    note($("open-note"), t("{file} holds the data of another kind of document ({kind}) than this one.",
+      { file: file.name, kind: kindTitle(read.kind) }));
+    return;
+  }
   const replace = await mayReplace(
     t("Open {file}? The data filled in now is replaced by the file's.", { file: file.name }), t("Open and replace"));
   if (replace) await startWith(read.kind, read.data, read.text, file.name);
@@ -743,6 +765,11 @@ async function readData(file, tell) {
     return null;
   }
   return { text, data, kind };
+}
+
+/** A kind of document by its name, as the list of kinds shows it. */
+function kindTitle(kind) {
+  return [...$("kind").options].find((option) => option.value === kind)?.textContent ?? kind;
 }
 
 /** Say *text* in a note of the page (nothing: the note goes). */
@@ -827,6 +854,7 @@ function keepDraftSoon() {
 
 function keepDraft() {
   clearTimeout(timers.draft);
+  if (state.inCase) return; // a case's document is kept by saving it in the case
   let room = DRAFT_FILES_LIMIT;
   const files = state.files.map((file) => {
     const kept = file.text !== null && file.text.length <= room;
@@ -847,6 +875,26 @@ function storedDraft() {
     return draft && draft.version === 1 && state.kinds.includes(draft.kind) && typeof draft.yaml === "string" ? draft : null;
   } catch (error) {
     return null;
+  }
+}
+
+/** Show the draft kept in this browser, or an empty form of the first kind. */
+async function openDraft() {
+  const draft = storedDraft();
+  state.files = [];
+  if (draft) {
+    state.files = (Array.isArray(draft.files) ? draft.files : [])
+      .filter((file) => typeof file?.name === "string")
+      .map((file) => ({ name: file.name, text: typeof file.text === "string" ? file.text : null }));
+    state.documentName = draft.name ?? null;
+    listFiles();
+    let data = {};
+    try { data = parse(draft.yaml) ?? {}; } catch (error) { data = {}; }
+    await showKind(draft.kind, data, draft.yaml);
+    await check();
+  } else {
+    listFiles();
+    await startWith(state.kinds[0], {});
   }
 }
 
@@ -884,21 +932,8 @@ async function start() {
   $("yaml").addEventListener("scroll", () => { $("yaml-lines").scrollTop = $("yaml").scrollTop; });
   $("yaml").addEventListener("blur", () => showYaml());
 
-  const draft = storedDraft();
   try {
-    if (draft) {
-      state.files = (Array.isArray(draft.files) ? draft.files : [])
-        .filter((file) => typeof file?.name === "string")
-        .map((file) => ({ name: file.name, text: typeof file.text === "string" ? file.text : null }));
-      state.documentName = draft.name ?? null;
-      listFiles();
-      let data = {};
-      try { data = parse(draft.yaml) ?? {}; } catch (error) { data = {}; }
-      await showKind(draft.kind, data, draft.yaml);
-      await check();
-    } else {
-      await startWith(state.kinds[0], {});
-    }
+    await openDraft();
   } catch (error) {
     if (error.name === "TypeError" || error.name === "TimeoutError") {
       lost(() => window.location.reload(), error.name === "TimeoutError");
