@@ -48,7 +48,7 @@ SEEN = [
     "och parterna i huvudavtalet: Nordviks kommun, Strandbergs kommun, Åsby kommun, Ekeskogs kommun och Industriskolan Nordvik AB.",
     # The joining party.
     "Lindås kommun 212999-0087 Kommunhuset, Kyrkvägen 2, 875 60 Lindås Kommunstyrelsen",
-    "Lindåsskolan, gymnasiet Skolenhetskod 39182746 Industritekniska programmet Produkt- och maskinteknik Svetsteknik Gymnasieskola",
+    "Lindåsskolan, gymnasiet Skolenhetskod 39182746 Industritekniska programmet Produkt- och maskinteknik, Svetsteknik Gymnasieskola",
     "certifieringsprocess för utbildningen",
     # Its seats in the steering groups, and the seats industry gets with them.
     "Den nya parten ingår från anslutningsdagen i Teknikcollege Strandberg–Ekeskog och utser en ledamot i dess lokala styrgrupp. "
@@ -63,7 +63,7 @@ SEEN = [
     "huvudavtalet.",
     "godkände hängavtalet, med den nya partens platser i styrgrupperna, vid sitt möte den 30 maj 2028, § 31.",
     "Den nya parten för in följande utbildning vid sin skolenhet i Teknikcollege Nordvik, som dess huvudman.",
-    "För 2028 betalar den nya parten för fem månader, 26 000 kr, som värdkommunen fakturerar när hängavtalet har trätt i kraft.",
+    "För 2028 betalar den nya parten för fem månader, 26 000 kr. Värdkommunen fakturerar enligt huvudavtalet.",
     "Bilaga 1. Protokollsutdrag, kommunstyrelsen i Lindås kommun, 18 maj 2028, § 87",
 ]
 
@@ -228,7 +228,7 @@ def test_starter_with_the_main_agreement_written_out_renders():
     assert "Huvudavtalets Dnr KS 2026/0100" in text
     assert "Certifieringsperiod 1 juli 2027 – 30 juni 2030" in text
     assert "Den nya parten betalar 40 000 kr per år till de gemensamma kostnaderna." in text
-    assert "För 2027 betalar den nya parten för fyra månader, 13 333 kr, som värdkommunen fakturerar" in text
+    assert "För 2027 betalar den nya parten för fyra månader, 13 333 kr. Värdkommunen fakturerar" in text
     assert "Den nya parten bildar en ny lokal styrgrupp, Teknikcollege Norrå" in text
     assert "För huvudavtalets parter genom Mellanå kommun, värdkommun" in text
 

@@ -47,7 +47,7 @@ PROTOCOL_SEEN = [
     "Protokollet skickat 7 december 2027",
     "Kompletteringar senast 7 mars 2028",
     # What is reviewed: the programmes at each school unit, with its huvudman and the huvudman's number.
-    "Nordviks kommun 212999-0012 Nordviksgymnasiet Skolenhetskod 28451937 Teknikprogrammet Produktionsteknik "
+    "Nordviks kommun 212999-0012 Nordviksgymnasiet Skolenhetskod 28451937 Teknikprogrammet Produktionsteknik, "
     "Design och produktutveckling Gymnasieskola",
     "förbereder Industrirådets granskningskommitté och RTS kansli beslutsunderlaget till styrelsen för Riksföreningen "
     "Teknikcollege Sverige, som beslutar om certifiering utifrån granskningskommitténs förordande.",
@@ -71,8 +71,8 @@ DECISION_SEEN = [
     "Granskningsbesök 16 november 2027",
     "Granskningsprotokoll 7 december 2027, Dnr RTS 2027/018",
     "Styrelsemöte 20 april 2028, § 42",
-    "Styrelsen beslutar att Teknikcollege Nordvik certifieras som Teknikcollege för perioden 1 maj 2028 "
-    "till och med 30 april 2031",
+    "Styrelsen beslutar att Teknikcollege Nordvik certifieras som Teknikcollege för perioden från och med den 1 maj 2028 "
+    "till och med den 30 april 2031",
     "Strandbergs kommun 212999-0020 Strandbergs gymnasieskola Skolenhetskod 61927384 Industritekniska programmet "
     "Produkt- och maskinteknik Gymnasieskola",
     # The period, and no day for re-certification: the handbook gives none and the board decided none.

@@ -69,12 +69,12 @@ SEEN = {
         "Kopia: Annika Dahl, ordförande i den regionala styrgruppen",
         "Ärende Intresseanmälan från Teknikcollege Nordvik, 3 maj 2027, Dnr TCN 2027/012",
         "Avser Ny region Mottagen 5 maj 2027",
-        "RTS kansli har den 5 maj 2027 tagit emot intresseanmälan från Teknikcollege Nordvik om ny region.",
+        "RTS kansli har den 5 maj 2027 tagit emot intresseanmälan från Teknikcollege Nordvik om certifiering som ny region.",
         "RTS har godkänt intresseanmälan, och Teknikcollege Nordvik är därmed, enligt föreningens stadgar, medlem i "
         "Riksföreningen Teknikcollege Sverige.",
         "I ansökan vill kansliet särskilt se hur regionen har kartlagt företagens kompetensbehov",
         "samverkansavtal för den kommande certifieringsperioden.",
-        "Regionen planerar att skicka sin ansökan till RTS kansli senast den 1 oktober 2027",
+        "Regionen planerar att skicka sin ansökan till RTS kansli den 1 oktober 2027",  # a plan, not a deadline
         "Kontaktperson på RTS kansli är Helena Strömberg, verksamhetsutvecklare (helena.stromberg@rts.example, 08-123 456 00).",
         # A letter, closed as one.
         "Med vänlig hälsning Helena Strömberg Verksamhetsutvecklare, RTS kansli",

@@ -47,7 +47,8 @@ SEEN = [
     "och upphör att gälla när certifieringsperioden löper ut.",
     "Uppsägningen ska vara skriftlig och ställas till värdkommunen, som underrättar övriga parter.",
     "ska i första hand lösas genom förhandling mellan parterna.",
-    "Varje part betalar 10 kr per invånare och år till de gemensamma kostnaderna, räknat på antalet invånare den 31 december året före.",
+    "Varje part betalar 10 kr per invånare och år till de gemensamma kostnaderna, "
+    "räknat på det antal invånare som tabellen nedan anger för parten.",
     "ett fast belopp om 60 000 kr per år",
     "Nordviks kommun 32 400 324 000 kr",
     "Summa 662 500 kr",

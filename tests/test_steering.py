@@ -191,9 +191,9 @@ INTEREST_SEEN = [
     # The huvudman, with its organisation number, apart from its school units.
     "Huvudman Organisationsnummer Adress Nordviks kommun 212999-0012 Stadshuset, Storgatan 1, 871 80 Nordvik",
     "Nordviksgymnasiet Skolenhetskod 28451937 Skolgatan 10, 871 31 Nordvik Nordviks kommun Industritekniska programmet "
-    "Processteknik Svetsteknik Gymnasieskola",
+    "Processteknik, Svetsteknik Gymnasieskola",
     "Nordviks kommun Industriteknik – Kommunal vuxenutbildning",
-    "Regionen planerar att lämna in sin ansökan till RTS kansli senast den 1 oktober 2027.",
+    "Regionen planerar att lämna in sin ansökan till RTS kansli den 1 oktober 2027.",
     "Namn Sofia Ek Befattning Regional processledare Organisation Nordviks kommun Telefon 0611-12 34 56 "
     "E-post sofia.ek@nordvik.example",
     "Den regionala styrgruppen för Teknikcollege Nordvik har godkänt att intresseanmälan skickas, "
