@@ -49,7 +49,7 @@ def test_a_render_prints_its_result_lines_and_nothing_else(command, tmp_path):
     ]
     text = flat(" ".join(pdf_pages((tmp_path / "beslut.pdf").read_bytes())))
     assert "Beslut om certifiering av Teknikcollege Nordvik" in text
-    assert "1 maj 2028 till och med 30 april 2031" in text
+    assert "från och med den 1 maj 2028 till och med den 30 april 2031" in text
 
 
 def test_without_harfbuzz_subset_the_same_data_gives_the_same_bytes(tmp_path):
