@@ -3,13 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import ctypes
 import logging
 import multiprocessing
-import os
-import signal
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -17,15 +12,10 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from ..backends import FORMATS
-from ..batch import warm_up
 from ..errors import LoadError, RenderError, RenderTimeout, TemplateError, UsageError
+from ..jobs import render_job, verify_job, warm_job, worker_start
 from ..messages import Message
 from ..models.base import Document
-from ..options import RenderOptions
-from ..rendering import render_formats
-from ..timelimit import alarm
-from ..verify import verify_upload
 from .answers import Refusal
 from .metrics import Metrics
 from .settings import ServiceSettings
@@ -33,38 +23,6 @@ from .settings import ServiceSettings
 __all__ = ["Renderer"]
 
 log = logging.getLogger("tcdocs.server")
-
-
-def _worker_start() -> None:
-    """Set up a render worker: it dies with the service, leaves Ctrl-C to it, and starts warm."""
-    if sys.platform.startswith("linux"):
-        # PR_SET_PDEATHSIG: if the service is killed outright, the kernel stops its workers too.
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    warm_up(FORMATS)
-
-
-def _warm_job(kind: str) -> int:
-    """Render *kind*'s starter in every format and throw it away: what a first render does once per
-    process (layout, fonts, the Word file) is then done. Returns the worker's process id."""
-    from ..catalogue import starter
-    from ..loader import load_text
-
-    render_formats(load_text(starter(kind), f"{kind}.yaml"), FORMATS)
-    return os.getpid()
-
-
-def _render_job(doc: Document, fmt: str, timeout: float, publish: bool = False) -> bytes:
-    # Runs in the main thread of a worker process, which is the service's own: the alarm is its to arm.
-    with alarm(timeout):
-        return render_formats(doc, (fmt,), RenderOptions(publish=publish))[fmt]
-
-
-def _verify_job(pdf: bytes, name: str, doc: Document | None, trust: list[bytes], language: str, timeout: float) -> dict[str, Any]:
-    # The answer as JSON, made here: the main process need not import what checks signatures.
-    with alarm(timeout):
-        return verify_upload(pdf, name, doc, trust=trust).as_json(language)
 
 
 class Renderer:
@@ -80,7 +38,7 @@ class Renderer:
     def start(self) -> None:
         # spawn: the service's own threads never reach a worker through fork.
         context = multiprocessing.get_context("spawn")
-        self.pool = ProcessPoolExecutor(max_workers=self.settings.workers, mp_context=context, initializer=_worker_start)
+        self.pool = ProcessPoolExecutor(max_workers=self.settings.workers, mp_context=context, initializer=worker_start)
 
     async def warm(self, kind: str) -> None:
         """Start every worker and have each render *kind*'s starter once, so that the first request a
@@ -97,7 +55,7 @@ class Renderer:
         started = time.monotonic()
         try:
             for _ in range(4):
-                jobs = [loop.run_in_executor(self.pool, _warm_job, kind) for _ in range(self.settings.workers)]
+                jobs = [loop.run_in_executor(self.pool, warm_job, kind) for _ in range(self.settings.workers)]
                 warm |= set(await asyncio.wait_for(asyncio.gather(*jobs), self.settings.timeout * 2 + 30))
                 if len(warm) >= self.settings.workers:
                     break
@@ -126,14 +84,14 @@ class Renderer:
     async def render(self, doc: Document, fmt: str, publish: bool = False) -> bytes:
         """*doc* rendered as *fmt* by a worker (with *publish*, the copy for the web); a :class:`Refusal`
         when the service is busy or the render fails."""
-        data: bytes = await self.run(fmt, _render_job, doc, fmt, self.settings.timeout, publish)
+        data: bytes = await self.run(fmt, render_job, doc, fmt, self.settings.timeout, publish)
         return data
 
     async def verify(self, pdf: bytes, name: str, doc: Document | None, trust: list[bytes], language: str) -> dict[str, Any]:
         """The PDF checked against its data by a worker (:func:`~tcdocs.verify.verify_upload`), as JSON in *language*;
         a :class:`Refusal` when the service is busy, the PDF cannot be checked or the render fails."""
         try:
-            answer: dict[str, Any] = await self.run("verify", _verify_job, pdf, name, doc, trust, language, self.settings.timeout)
+            answer: dict[str, Any] = await self.run("verify", verify_job, pdf, name, doc, trust, language, self.settings.timeout)
         except LoadError as exc:
             raise Refusal(422, Message("the data is not a valid document"), exc.problems) from None
         except UsageError as exc:
