@@ -43,6 +43,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -82,10 +83,17 @@ def grow_agreement(data: dict[str, Any], index: int) -> dict[str, Any]:
         party = copy.deepcopy(template)
         party["name"] = f"{region}s kommun {n}" if n % 4 else f"{region} Industriskola {n} AB"
         party["org_number"] = luhn_number(100 + n)
-        party["signatory"] = {"name": f"{FIRST_NAMES[n % 12]} {region[:3]}son", "title": "Kommunstyrelsens ordförande", "place": region}
+        party["signatory"] = {"name": f"{FIRST_NAMES[n % 12]} {region[:3]}son", "capacity": "Kommunstyrelsens ordförande", "place": region}
         parties.append(party)
     data["parties"] = parties
     data["local_colleges"] = []
+    financing = data.get("financing")
+    if financing and financing.get("model") == "per_invanare":
+        # The common costs add up to the parties' shares, as the model requires.
+        shares = Decimal(financing["amount"]) * sum(party.get("inhabitants") or 0 for party in parties)
+        others = sum(Decimal(cost["amount"]) for cost in financing["costs"][1:])
+        rest = Decimal(financing["rts_fee"]) + Decimal(financing["marketing"]) + others
+        financing["costs"][0]["amount"] = str(shares - rest)
     return data
 
 
