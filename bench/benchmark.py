@@ -80,8 +80,7 @@ def example(kind: str) -> dict[str, Any]:
 
 def grow_agreement(data: dict[str, Any], index: int) -> dict[str, Any]:
     """The samverkansavtal with 3 to 12 parties."""
-    region = REGIONS[index % len(REGIONS)]
-    data["region"] = region
+    region = REGIONS[index % len(REGIONS)]  # in the parties' names: the region stays the case's (a folder is one case)
     count = 3 + index % 10
     template = data["parties"][1]
     parties = [data["parties"][0]]
@@ -112,7 +111,6 @@ def grow_protocol(data: dict[str, Any], index: int) -> dict[str, Any]:
 
 def grow_minutes(data: dict[str, Any], index: int) -> dict[str, Any]:
     """The minutes of a meeting with one to three times the items."""
-    data["region"] = REGIONS[index % len(REGIONS)]
     data["items"] = data["items"] * (1 + index % 3)
     return data
 
