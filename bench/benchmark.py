@@ -23,6 +23,12 @@ targets on a 2-core machine:
 7. tcdocs PDF per document where HarfBuzz's subsetter is not installed (fontTools
    subsets the fonts) against where it is, each in a warm process of its own.
 
+It also prints, in one run, the four figures of the README's table as ratios to the first:
+tcdocs's warm PDF per document, its warm DOCX per document, a cold ``tcdocs render`` of one
+document, and LibreOffice per additional document on the same DOCX (its batch call against
+its call with one file). ``bench/levers.py`` measures each of tcdocs's speed levers against
+the code without it.
+
 ``--only 6,7`` runs only the comparisons named, for a quick look.
 
 This is a measurement, not a test: the machines are shared, so figures vary from run to run.
@@ -43,6 +49,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -73,8 +80,7 @@ def example(kind: str) -> dict[str, Any]:
 
 def grow_agreement(data: dict[str, Any], index: int) -> dict[str, Any]:
     """The samverkansavtal with 3 to 12 parties."""
-    region = REGIONS[index % len(REGIONS)]
-    data["region"] = region
+    region = REGIONS[index % len(REGIONS)]  # in the parties' names: the region stays the case's (a folder is one case)
     count = 3 + index % 10
     template = data["parties"][1]
     parties = [data["parties"][0]]
@@ -82,10 +88,17 @@ def grow_agreement(data: dict[str, Any], index: int) -> dict[str, Any]:
         party = copy.deepcopy(template)
         party["name"] = f"{region}s kommun {n}" if n % 4 else f"{region} Industriskola {n} AB"
         party["org_number"] = luhn_number(100 + n)
-        party["signatory"] = {"name": f"{FIRST_NAMES[n % 12]} {region[:3]}son", "title": "Kommunstyrelsens ordförande", "place": region}
+        party["signatory"] = {"name": f"{FIRST_NAMES[n % 12]} {region[:3]}son", "capacity": "Kommunstyrelsens ordförande", "place": region}
         parties.append(party)
     data["parties"] = parties
     data["local_colleges"] = []
+    financing = data.get("financing")
+    if financing and financing.get("model") == "per_invanare":
+        # The common costs add up to the parties' shares, as the model requires.
+        shares = Decimal(financing["amount"]) * sum(party.get("inhabitants") or 0 for party in parties)
+        others = sum(Decimal(cost["amount"]) for cost in financing["costs"][1:])
+        rest = Decimal(financing["rts_fee"]) + Decimal(financing["marketing"]) + others
+        financing["costs"][0]["amount"] = str(shares - rest)
     return data
 
 
@@ -98,7 +111,6 @@ def grow_protocol(data: dict[str, Any], index: int) -> dict[str, Any]:
 
 def grow_minutes(data: dict[str, Any], index: int) -> dict[str, Any]:
     """The minutes of a meeting with one to three times the items."""
-    data["region"] = REGIONS[index % len(REGIONS)]
     data["items"] = data["items"] * (1 + index % 3)
     return data
 
@@ -272,6 +284,14 @@ def main() -> None:
         ours = statistics.median(per_doc)
         print(f"\ntcdocs PDF, warm process: median {ours:.3f} s per document, {statistics.median(per_page):.3f} s per page "
               f"({page_count} pages)", flush=True)
+        docx_warm = statistics.median([median_time(lambda doc=doc: tcdocs.render(doc, "docx"), 3) for doc in docs])
+        print(f"tcdocs DOCX, warm process: median {docx_warm * 1000:.1f} ms per document", flush=True)
+        one_yaml = sources / "000-samverkansavtal.yaml"
+        cold_tcdocs = median_time(lambda: subprocess.run(
+            [sys.executable, "-m", "tcdocs", "render", str(one_yaml), "-f", "pdf", "--out", str(work / "cold")],
+            check=True, capture_output=True), 3)
+        print(f"tcdocs render of one document to PDF, cold process: {cold_tcdocs:.2f} s", flush=True)
+        lo_more: float | None = None
 
         # The same documents through a warm batch with one worker per core (forked after warm-up).
         from tcdocs.batch import default_jobs, render_files
@@ -302,16 +322,19 @@ def main() -> None:
             start = time.perf_counter()
             subprocess.run([soffice, profile, "--headless", "--convert-to", "pdf", "--outdir", str(lo_out), *files],
                            check=True, capture_output=True)
-            lo_batch = (time.perf_counter() - start) / len(files)
-            print(f"LibreOffice, one batch call over the same documents' DOCX: {lo_batch:.3f} s per document")
+            lo_all = time.perf_counter() - start
+            lo_batch = lo_all / len(files)
+            lo_one = median_time(lambda: subprocess.run(
+                [soffice, profile, "--headless", "--convert-to", "pdf", "--outdir", str(work / "lo-one"), files[0]],
+                check=True, capture_output=True), 3)
+            lo_more = (lo_all - lo_one) / (len(files) - 1)
+            print(f"LibreOffice, one batch call over the same documents' DOCX: {lo_batch:.3f} s per document, "
+                  f"{lo_more:.3f} s per additional document (the call with {len(files)} against the call with one)")
             results.append(("1. LibreOffice batch / tcdocs warm, per document", lo_batch / ours, "≥ 2", lambda r: r >= 2))
             results.append(("   (the same, tcdocs with a worker per core)", lo_batch / pooled, "", lambda r: True))
 
             # 2. Cold: one document each.
-            one_yaml, one_docx = sources / "000-samverkansavtal.yaml", docx_dir / "000.docx"
-            cold_tcdocs = median_time(lambda: subprocess.run(
-                [sys.executable, "-m", "tcdocs", "render", str(one_yaml), "-f", "pdf", "--out", str(work / "cold")],
-                check=True, capture_output=True), 3)
+            one_docx = docx_dir / "000.docx"
             cold_lo = median_time(lambda: subprocess.run(
                 [soffice, f"-env:UserInstallation={(work / 'lo-cold').as_uri()}", "--headless", "--convert-to", "pdf",
                  "--outdir", str(work / "cold-lo"), str(one_docx)], check=True, capture_output=True), 3)
@@ -344,6 +367,12 @@ def main() -> None:
 
         results += later_comparisons({"6", "7"}, sources)
     show(results)
+    print("\nagainst tcdocs' warm PDF per document")
+    print(f"  warm PDF, per document                         {ours:.3f} s   1.00")
+    print(f"  warm DOCX, per document                        {docx_warm:.3f} s   {docx_warm / ours:.2f}")
+    print(f"  cold tcdocs render, one document               {cold_tcdocs:.3f} s   {cold_tcdocs / ours:.2f}")
+    if lo_more is not None:
+        print(f"  LibreOffice, per additional document (DOCX)    {lo_more:.3f} s   {lo_more / ours:.2f}")
 
 
 def later_comparisons(wanted: set[str], sources: Path) -> list[tuple[str, float | None, str, Callable[[float], bool]]]:

@@ -18,6 +18,7 @@ from .models.base import Document
 from .models.styrgruppsprotokoll import Styrgruppsprotokoll
 from .options import DEFAULT_OPTIONS, RenderOptions
 from .output import output_path, write_all_atomic
+from .process import settle, start
 from .rendering import render_formats
 from .road import load_in_case
 from .timelimit import alarm
@@ -105,7 +106,7 @@ def render_files(
         return outcomes
 
     warm_up(formats, options)  # before the fork, so that every worker starts warm
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=_context()) as pool:
+    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=_context(), initializer=_worker_start) as pool:
         futures = {
             pool.submit(_render_in_worker, Outcome(outcome.source), targets, formats, options, paragraph, timeout): outcome
             for outcome, targets in tasks
@@ -121,6 +122,12 @@ def render_files(
             if progress is not None:
                 progress(outcome)
     return outcomes
+
+
+def _worker_start() -> None:
+    # A worker is one of tcdocs' own processes (tcdocs.process); forked, it starts warm.
+    start()
+    settle()
 
 
 def _context() -> multiprocessing.context.BaseContext:

@@ -26,10 +26,11 @@ from .messages import CLICK_DOMAIN, LOCALE_DIR, Message, from_environment, say
 from .models import KINDS
 from .options import PDF_VARIANTS, RenderOptions
 from .output import safe_stem, write_all_atomic, write_atomic
+from .process import start
 from .timelimit import BODY_LIMITS, DEFAULT_TIMEOUT, RENDER_LIMITS, Limits, alarm
 from .verify import verify
 
-__all__ = ["cli", "main"]
+__all__ = ["cli", "main", "run"]
 
 _KIND = click.Choice(list(KINDS))
 
@@ -480,6 +481,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
+def run() -> None:
+    """The ``tcdocs`` command's own process: set up as one of tcdocs' (:func:`tcdocs.process.start`),
+    then :func:`main`, whose exit code ends it. Tests call :func:`main`, which changes no process setting."""
+    start()
+    sys.exit(main())
+
+
 @contextmanager
 def _click_speaks(language: str) -> Iterator[None]:
     """Let click's messages ("No such option", "Missing argument") be said in *language*.
@@ -503,4 +511,4 @@ def _click_speaks(language: str) -> Iterator[None]:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    run()

@@ -25,10 +25,12 @@ from functools import lru_cache
 from itertools import groupby
 from operator import attrgetter
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from xml.sax.saxutils import escape
 
 from docxtpl import DocxTemplate
+from jinja2 import Template
+from jinja2.utils import LRUCache
 from lxml import etree
 from markupsafe import Markup
 
@@ -62,8 +64,33 @@ PARAGRAPH_STYLES = {
 }
 FIRST_LIST_ID = 3  # numbering.xml of the house file defines 1 (bullets) and 2 (numbers)
 
+
+
+class _CompiledOnce(LimitedSandbox):
+    """The sandbox the house Word file's tags are filled in, which compiles each of its templates once.
+
+    docxtpl makes a template of each part's XML (body, headers, footers, properties) at every
+    render; for one house file those are the same strings every time, so their compiled
+    templates are kept (a few per house file, a bounded number in all).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._compiled = LRUCache(64)
+
+    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Template:
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        key = (self.autoescape, source)  # docxtpl sets autoescape on the environment before it asks
+        compiled: Template | None = self._compiled.get(key)
+        if compiled is None:
+            compiled = super().from_string(source)
+            self._compiled[key] = compiled
+        return compiled
+
+
 # The house Word file's tags are filled in the same sandbox as the wording; one per process.
-_HEADER_ENV = LimitedSandbox(autoescape=True)
+_HEADER_ENV = _CompiledOnce(autoescape=True)
 _SPACE = re.compile(r"[ \t\n\r]+")  # HTML's collapsible white space; no-break spaces stay.
 _QUOTE = {'"': "&quot;"}
 

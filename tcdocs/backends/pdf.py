@@ -21,7 +21,6 @@ from typing import Any, NamedTuple
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
-import lxml.html
 from markupsafe import Markup
 
 with warnings.catch_warnings():
@@ -192,10 +191,9 @@ MAX_PAGE_MM = 2000
 _PX_PER_MM = 96 / 25.4
 
 
-def _refuse_attachments(page: str) -> None:
+def _refuse_attachments(tree: Any) -> None:
     # WeasyPrint embeds the target of rel="attachment" as a file in the PDF; only the
     # PDF/A-3b's own copy of the data may be embedded.
-    tree = lxml.html.document_fromstring(page)
     for element in tree.iter():
         if isinstance(element.tag, str) and "attachment" in (element.get("rel") or "").lower().split():
             raise TemplateError(
@@ -291,6 +289,13 @@ class _HousePage(HTML):  # type: ignore[misc]
         return [self.user_agent]
 
 
+def _house_page(page: str, roots: tuple[Path, ...], base: Path) -> _HousePage:
+    """*page* parsed once, by WeasyPrint's own parser, and its tree checked before it is laid out."""
+    html = _HousePage(string=page, base_url=base.as_uri() + "/", url_fetcher=BundledFetcher(roots))
+    _refuse_attachments(html.etree_element)
+    return html
+
+
 def _attachments(content: Content, variant: str | None, publish: bool) -> list[Attachment]:
     if variant != "pdf/a-3b" or not content.data or publish:  # a copy for the web carries no contact details
         return []
@@ -319,9 +324,7 @@ def write(content: Content, roots: tuple[Path, ...], options: RenderOptions | No
     variant = options.pdf_variant if options is not None else None
     publish = options is not None and options.publish
     base = house_css(roots)[1].parent
-    page = page_html(content, roots, variant, publish)
-    _refuse_attachments(page)
-    html = _HousePage(string=page, base_url=base.as_uri() + "/", url_fetcher=BundledFetcher(roots))
+    html = _house_page(page_html(content, roots, variant, publish), roots, base)
     try:
         with _ENGINE, _collect_errors() as errors:
             style = _house_style(roots)

@@ -7,11 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from ..comparison import compare
-from ..edits import Reading, read_edits
-from ..loader import Uploads
-from ..models.base import Document
-from ..timelimit import alarm
+from ..edits import Reading
+from ..jobs import compare_job, read_job
 from .answers import MEDIA_TYPES, content_disposition, language
 from .reading import Kind, read_versions, read_word_upload
 from .state import Running
@@ -30,17 +27,6 @@ _REFUSALS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _read_job(word: bytes, word_name: str, data: bytes, data_name: str, files: dict[str, bytes], timeout: float) -> Reading:
-    # Runs in a worker process, the service's own: the alarm is its to arm.
-    with alarm(timeout):
-        return read_edits(word, data, word_name=word_name, data_name=data_name, sources=Uploads(files))
-
-
-def _compare_job(old: Document, new: Document, author: str, timeout: float) -> bytes:
-    with alarm(timeout):
-        return compare(old, new, author)
-
-
 @router.post(
     "/v1/read/{kind}",
     summary="Läs in en ändrad Word-fil mot uppgifterna den gjordes från",
@@ -57,7 +43,7 @@ async def read_word(request: Request, kind: Kind, service: Running) -> dict[str,
     upload = await read_word_upload(request, kind, service)
     timeout = service.settings.timeout
     reading: Reading = await service.renderer.run(
-        "read", _read_job, upload.word, upload.word_name, upload.data, upload.data_name, upload.files, timeout, request=request
+        "read", read_job, upload.word, upload.word_name, upload.data, upload.data_name, upload.files, timeout, request=request
     )
     return reading.as_json(language(request))
 
@@ -81,7 +67,7 @@ async def compare_versions(
 ) -> Response:
     old, new = await read_versions(request, kind, service)
     data: bytes = await service.renderer.run(
-        "compare", _compare_job, old, new, author, service.settings.timeout, request=request
+        "compare", compare_job, old, new, author, service.settings.timeout, request=request
     )
     disposition = content_disposition(new, "docx", suffix="-ändringar")
     return Response(data, media_type=MEDIA_TYPES["docx"], headers={"Content-Disposition": disposition})

@@ -3,35 +3,23 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import ctypes
 import itertools
 import logging
 import multiprocessing
-import multiprocessing.context
-import os
-import signal
-import sys
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from types import FrameType
 from typing import Any
 
 from fastapi import Request
 from starlette.requests import ClientDisconnect
 
-from ..backends import FORMATS
-from ..batch import warm_up
 from ..errors import LoadError, RenderError, RenderTimeout, TemplateError, UsageError
+from ..jobs import Board, render_job, tracked, verify_job, warm_job, worker_start
 from ..messages import Message
 from ..models.base import Document
-from ..options import RenderOptions
-from ..rendering import render_formats
-from ..timelimit import alarm
-from ..verify import verify_upload
 from .answers import Refusal
 from .clients import while_connected
 from .metrics import Metrics
@@ -42,119 +30,6 @@ __all__ = ["Renderer"]
 log = logging.getLogger("tcdocs.server")
 
 
-class _Board:
-    """What the service and its workers share to stop one render: for each render under way, the
-    worker that runs it, and whether it is to stop. Render *n* has row *n* modulo the rows, which
-    are as many as the renders that may be under way at once, so no two of those share one."""
-
-    def __init__(self, context: multiprocessing.context.SpawnContext, rows: int) -> None:
-        # Plain shared memory, no locks: each cell has one writer, and a stale read only misses a stop.
-        self.jobs = context.RawArray("q", rows)
-        self.pids = context.RawArray("q", rows)
-        self.stops = context.RawArray("q", rows)
-
-    def begin(self, job: int) -> None:
-        """In the worker: *job* runs here."""
-        row = job % len(self.jobs)
-        self.pids[row] = os.getpid()
-        self.jobs[row] = job
-
-    def stop(self, job: int) -> None:
-        """In the service: stop *job*: marked, so that a worker about to run it does not, and if it is
-        running, its worker signalled (SIGUSR1; the worker checks it is still that job)."""
-        row = job % len(self.jobs)
-        self.stops[row] = job
-        if self.jobs[row] == job:
-            with contextlib.suppress(OSError):
-                os.kill(self.pids[row], signal.SIGUSR1)
-
-    def stopping(self, job: int) -> bool:
-        """In the worker: whether *job* is to stop."""
-        return bool(self.stops[job % len(self.stops)] == job)
-
-
-class _Stopped(BaseException):
-    # A BaseException, so that no ``except Exception`` inside a backend swallows it.
-    pass
-
-
-_board: _Board | None = None
-_running = 0  # the job this worker runs now, 0 if none
-
-
-def _worker_start(board: _Board) -> None:
-    """Set up a render worker: it dies with the service, leaves Ctrl-C to it, stops a job on request, cleans up
-    when it is stopped, and starts warm."""
-    global _board
-    if sys.platform.startswith("linux"):
-        # PR_SET_PDEATHSIG: if the service is killed outright, the kernel stops its workers too.
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _board = board
-    if hasattr(signal, "SIGUSR1"):
-        signal.signal(signal.SIGUSR1, _stop_requested)
-    # SIGTERM comes when the service stops a busy worker or dies (PR_SET_PDEATHSIG): the worker
-    # removes what it made (the house style's folder of font files) before it ends, as a worker
-    # that the pool lets end does on its way out. The process is the service's, so the handler is too.
-    signal.signal(signal.SIGTERM, _end)
-    warm_up(FORMATS)
-
-
-def _end(signum: int, frame: FrameType | None) -> None:
-    # At once, even in the middle of a render: the pool would take SystemExit for the render's error and go on.
-    # Nothing is imported here (the signal may come in the middle of an import): a worker that has not
-    # loaded the PDF backend has no fonts to remove.
-    pdf = sys.modules.get("tcdocs.backends.pdf")
-    if pdf is not None:
-        pdf.release_fonts()
-    os._exit(128 + signum)
-
-
-def _stop_requested(signum: int, frame: FrameType | None) -> None:
-    if _board is not None and _running and _board.stopping(_running):
-        raise _Stopped
-
-
-def _warm_job(kind: str) -> int:
-    """Render *kind*'s starter in every format and throw it away: what a first render does once per
-    process (layout, fonts, the Word file) is then done. Returns the worker's process id."""
-    from ..catalogue import starter
-    from ..loader import load_text
-
-    render_formats(load_text(starter(kind), f"{kind}.yaml"), FORMATS)
-    return os.getpid()
-
-
-def _tracked(number: int, job: Callable[..., Any], *args: Any) -> Any:
-    """*job* run for *args* in a worker as job *number*, which the service may stop (:class:`_Board`)."""
-    global _running
-    try:
-        _running = number
-        if _board is not None:
-            _board.begin(number)
-            if _board.stopping(number):  # stopped before it began
-                raise _Stopped
-        return job(*args)
-    except _Stopped:
-        _running = 0
-        raise RenderError(Message("the client went away; the render was stopped")) from None
-    finally:
-        _running = 0
-
-
-def _render_job(doc: Document, fmt: str, timeout: float, publish: bool = False) -> bytes:
-    # Runs in the main thread of a worker process, which is the service's own: the alarm is its to arm.
-    with alarm(timeout):
-        return render_formats(doc, (fmt,), RenderOptions(publish=publish))[fmt]
-
-
-def _verify_job(pdf: bytes, name: str, doc: Document | None, trust: list[bytes], language: str, timeout: float) -> dict[str, Any]:
-    # The answer as JSON, made here: the main process need not import what checks signatures.
-    with alarm(timeout):
-        return verify_upload(pdf, name, doc, trust=trust).as_json(language)
-
-
 class Renderer:
     """The bounded pool of worker processes that every render goes through."""
 
@@ -162,7 +37,7 @@ class Renderer:
         self.settings = settings
         self.metrics = metrics
         self.pool: ProcessPoolExecutor | None = None
-        self.board: _Board | None = None
+        self.board: Board | None = None
         self.jobs = itertools.count(1)
         self.waiting = 0
         self.lock = threading.Lock()
@@ -170,9 +45,9 @@ class Renderer:
     def start(self) -> None:
         # spawn: the service's own threads never reach a worker through fork.
         context = multiprocessing.get_context("spawn")
-        self.board = _Board(context, self.settings.workers + self.settings.queue)
+        self.board = Board(context, self.settings.workers + self.settings.queue)
         self.pool = ProcessPoolExecutor(
-            max_workers=self.settings.workers, mp_context=context, initializer=_worker_start, initargs=(self.board,)
+            max_workers=self.settings.workers, mp_context=context, initializer=worker_start, initargs=(self.board,)
         )
 
     async def warm(self, kind: str) -> None:
@@ -190,7 +65,7 @@ class Renderer:
         started = time.monotonic()
         try:
             for _ in range(4):
-                jobs = [loop.run_in_executor(self.pool, _warm_job, kind) for _ in range(self.settings.workers)]
+                jobs = [loop.run_in_executor(self.pool, warm_job, kind) for _ in range(self.settings.workers)]
                 warm |= set(await asyncio.wait_for(asyncio.gather(*jobs), self.settings.timeout * 2 + 30))
                 if len(warm) >= self.settings.workers:
                     break
@@ -220,7 +95,7 @@ class Renderer:
         """*doc* rendered as *fmt* by a worker (with *publish*, the copy for the web); a :class:`Refusal`
         when the service is busy or the render fails. If the client of *request* goes away, the render is
         taken from the queue, or stopped in its worker."""
-        data: bytes = await self.run(fmt, _render_job, doc, fmt, self.settings.timeout, publish, request=request)
+        data: bytes = await self.run(fmt, render_job, doc, fmt, self.settings.timeout, publish, request=request)
         return data
 
     async def verify(
@@ -230,7 +105,7 @@ class Renderer:
         a :class:`Refusal` when the service is busy, the PDF cannot be checked or the render fails."""
         try:
             answer: dict[str, Any] = await self.run(
-                "verify", _verify_job, pdf, name, doc, trust, language, self.settings.timeout, request=request
+                "verify", verify_job, pdf, name, doc, trust, language, self.settings.timeout, request=request
             )
         except LoadError as exc:
             raise Refusal(422, Message("the data is not a valid document"), exc.problems) from None
@@ -252,7 +127,7 @@ class Renderer:
         started = time.monotonic()
         try:
             number, board = next(self.jobs), self.board
-            submitted = self.pool.submit(_tracked, number, job, *args)
+            submitted = self.pool.submit(tracked, number, job, *args)
             running = asyncio.wrap_future(submitted)
             gone: list[bool] = []
 
