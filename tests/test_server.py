@@ -451,6 +451,29 @@ def test_a_worker_stopped_in_its_work_leaves_no_temporary_file(tmp_path):
     assert sorted(path.name for path in scratch.iterdir()) == []
 
 
+def test_a_worker_stopped_while_it_loads_its_fonts_leaves_no_temporary_file(tmp_path):
+    # SIGTERM (the service stopping its workers) while the house style's fonts are written into their folder.
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    code = (
+        "import os, signal\n"
+        "from tcdocs import jobs\n"
+        "from tcdocs.backends import pdf\n"
+        "from tcdocs.resources import template_roots\n"
+        "signal.signal(signal.SIGTERM, jobs._end)  # as a render worker has it\n"
+        "class Fonts(pdf._HouseFonts):\n"
+        "    def add_font_face(self, *args, **kwargs):\n"
+        "        found = super().add_font_face(*args, **kwargs)\n"
+        "        os.kill(os.getpid(), signal.SIGTERM)  # the first font is in its folder\n"
+        "        return found\n"
+        "pdf._HouseFonts = Fonts\n"
+        "pdf._house_style(template_roots())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], env={**os.environ, "TMPDIR": str(scratch)}, capture_output=True, timeout=120)
+    assert done.returncode == 128 + signal.SIGTERM, done.stderr
+    assert sorted(path.name for path in scratch.iterdir()) == []
+
+
 def test_a_port_in_use_is_a_clear_error_with_exit_1(server):
     port = str(server).rsplit(":", 1)[1]
     done = subprocess.run([sys.executable, "-m", "tcdocs", "serve", "--port", port], capture_output=True, text=True, timeout=60)

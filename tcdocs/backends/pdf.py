@@ -9,6 +9,7 @@ import logging
 import mimetypes
 import re
 import shutil
+import tempfile
 import threading
 import warnings
 import weakref
@@ -238,15 +239,24 @@ def _house_style(roots: tuple[Path, ...]) -> HouseStyle:
     ``house/ua.css`` replaces WeasyPrint's full user-agent stylesheet, so each element
     is matched against fewer rules.
     """
-    fonts = FontConfiguration()
+    fonts = _HouseFonts()
+    _remove_at_the_end(fonts)  # known before its fonts are written: a worker stopped meanwhile removes it too
     fetcher = BundledFetcher(roots)
     text, folder = house_css(roots)
     ua = next((root / "house" / "ua.css" for root in roots if (root / "house" / "ua.css").is_file()), folder / "ua.css")
     user_agent = CSS(filename=str(ua), url_fetcher=fetcher)
     families = frozenset(name.strip() for name in _FONT_FACE.findall(text))
     house = CSS(string=text, base_url=folder.as_uri() + "/", url_fetcher=fetcher, font_config=fonts)
-    _remove_at_the_end(fonts)
     return HouseStyle(user_agent, house, fonts, families)
+
+
+class _HouseFonts(FontConfiguration):  # type: ignore[misc]
+    """WeasyPrint's font configuration, its folder of font files made at once rather than with the first
+    font written into it, so that the folder is known (and removed) however the process ends."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._folder = Path(tempfile.mkdtemp(prefix="weasyprint-"))
 
 
 _font_folders: list[weakref.finalize] = []  # type: ignore[type-arg]
