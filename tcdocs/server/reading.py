@@ -90,6 +90,16 @@ async def read_body(request: Request, settings: ServiceSettings) -> bytes:
     return b"".join(chunks)
 
 
+async def _multipart_body(request: Request, service: Service, refusal: Message) -> tuple[bytes, str]:
+    """The body of a request whose parts must come as multipart/form-data, and its content type;
+    a 415 *refusal* for a body of another type."""
+    raw = await read_body(request, service.settings)
+    content_type = request.headers.get("content-type", "")
+    if content_type.split(";")[0].strip().lower() != "multipart/form-data":
+        raise Refusal(415, refusal)
+    return raw, content_type
+
+
 class Budget:
     """What one request's work may take: until its client goes, and at most *seconds*.
 
@@ -143,10 +153,9 @@ async def read_document(request: Request, kind: str, service: Service) -> tuple[
 
 async def read_case(request: Request, service: Service, today: dt.date) -> Case:
     """The certification case whose documents the request uploads together, as ``files`` parts."""
-    raw = await read_body(request, service.settings)
-    media = request.headers.get("content-type", "")
-    if media.split(";")[0].strip().lower() != "multipart/form-data":
-        raise Refusal(415, Message("send the case's documents as multipart/form-data, in parts named 'files'"))
+    raw, media = await _multipart_body(
+        request, service, Message("send the case's documents as multipart/form-data, in parts named 'files'")
+    )
     try:
         return await off_the_loop(request, service, lambda budget: _case(raw, media, today, budget))
     except UsageError as exc:
@@ -166,10 +175,9 @@ class WordUpload(NamedTuple):
 async def read_word_upload(request: Request, kind: str, service: Service) -> WordUpload:
     """The Word file (part ``word``) and its data (part ``document``) that a request uploads together, the data
     checked to be of *kind*; a 400 refusal for a part that is missing, a 415 for a body that is not multipart."""
-    raw = await read_body(request, service.settings)
-    content_type = request.headers.get("content-type", "")
-    if content_type.split(";")[0].strip().lower() != "multipart/form-data":
-        raise Refusal(415, Message("send the Word file and its data as multipart/form-data, in parts named 'word' and 'document'"))
+    raw, content_type = await _multipart_body(
+        request, service, Message("send the Word file and its data as multipart/form-data, in parts named 'word' and 'document'")
+    )
     named, files = _parts(raw, content_type, ("word", "document"))
     if "word" not in named or "document" not in named:
         raise Refusal(400, Message("send the Word file in a part named 'word' and its data in a part named 'document'"))
@@ -185,10 +193,9 @@ async def read_word_upload(request: Request, kind: str, service: Service) -> Wor
 
 async def read_versions(request: Request, kind: str, service: Service) -> tuple[Document, Document]:
     """Two versions of a document of *kind*, uploaded as parts ``old`` and ``new`` (with ``files`` they name)."""
-    raw = await read_body(request, service.settings)
-    content_type = request.headers.get("content-type", "")
-    if content_type.split(";")[0].strip().lower() != "multipart/form-data":
-        raise Refusal(415, Message("send the two versions as multipart/form-data, in parts named 'old' and 'new'"))
+    raw, content_type = await _multipart_body(
+        request, service, Message("send the two versions as multipart/form-data, in parts named 'old' and 'new'")
+    )
     named, files = _parts(raw, content_type, ("old", "new"))
     if "old" not in named or "new" not in named:
         raise Refusal(400, Message("send the two versions in parts named 'old' and 'new'"))
@@ -366,10 +373,7 @@ class Verification(NamedTuple):
 async def read_verification(request: Request, service: Service) -> Verification:
     """A PDF to verify, sent as multipart/form-data: the part ``pdf``; its data in ``document`` (with the
     documents it names in ``files``) unless the PDF embeds it; trusted roots in parts named ``trust``."""
-    raw = await read_body(request, service.settings)
-    media = request.headers.get("content-type", "")
-    if media.split(";")[0].strip().lower() != "multipart/form-data":
-        raise Refusal(415, Message("send the PDF as multipart/form-data, in a part named 'pdf'"))
+    raw, media = await _multipart_body(request, service, Message("send the PDF as multipart/form-data, in a part named 'pdf'"))
     try:
         return await off_the_loop(request, service, lambda budget: _verification(raw, media, budget))
     except LoadError as exc:
