@@ -12,6 +12,7 @@ import multiprocessing.context
 import os
 import signal
 import sys
+import tempfile
 from collections.abc import Callable
 from types import FrameType
 from typing import TYPE_CHECKING, Any
@@ -73,10 +74,13 @@ _board: Board | None = None
 _running = 0  # the job this worker runs now, 0 if none
 
 
-def worker_start(board: Board) -> None:
+def worker_start(board: Board, scratch: str | None = None) -> None:
     """Set up a render worker: one of tcdocs' own processes (:mod:`tcdocs.process`), which dies with the
-    service, leaves Ctrl-C to it, stops a job on request (*board*), cleans up when it is stopped, and starts warm."""
+    service, leaves Ctrl-C to it, stops a job on request (*board*), keeps its temporary files in *scratch*
+    (the pool's own folder), cleans up when it is stopped, and starts warm."""
     global _board
+    if scratch is not None:
+        os.environ["TMPDIR"] = tempfile.tempdir = scratch
     start()
     if sys.platform.startswith("linux"):
         # PR_SET_PDEATHSIG: if the service is killed outright, the kernel stops its workers too.

@@ -435,13 +435,29 @@ def test_the_service_is_ready_to_render_when_it_says_it_is_ready():
         service.close()
 
 
+def test_a_worker_killed_outright_leaves_no_temporary_file(tmp_path):
+    # SIGKILL (out of memory, or a worker that would not stop) runs no cleanup in the worker: the pool's folder goes.
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    service = start("--jobs", "1", env={**os.environ, "TMPDIR": str(scratch)})
+    running = next(service)
+    assert call(f"{running}/v1/documents/beslut?format=pdf", example_json("beslut"))[0] == 200
+    assert any(path.name.startswith("weasyprint-") for path in scratch.rglob("*"))  # the worker's house style
+    workers = [pid for pid in children(running.process.pid) if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+    assert workers
+    os.kill(workers[0], signal.SIGKILL)
+    assert call(f"{running}/v1/documents/beslut?format=pdf", example_json("beslut"))[0] in (200, 503)
+    service.close()
+    assert sorted(path.name for path in scratch.iterdir()) == []
+
+
 def test_a_worker_stopped_in_its_work_leaves_no_temporary_file(tmp_path):
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     service = start("--jobs", "2", env={**os.environ, "TMPDIR": str(scratch)})
     running = next(service)
     assert call(f"{running}/v1/documents/beslut?format=pdf", example_json("beslut"))[0] == 200
-    assert any(path.name.startswith("weasyprint-") for path in scratch.iterdir())  # the workers' house style
+    assert any(path.name.startswith("weasyprint-") for path in scratch.rglob("*"))  # the workers' house style
     workers = [pid for pid in children(running.process.pid) if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()]
     assert workers  # started as work comes
     os.kill(workers[0], signal.SIGTERM)  # as the service stops a busy worker, or the kernel when the service dies

@@ -6,6 +6,8 @@ import asyncio
 import itertools
 import logging
 import multiprocessing
+import shutil
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -38,6 +40,7 @@ class Renderer:
         self.metrics = metrics
         self.pool: ProcessPoolExecutor | None = None
         self.board: Board | None = None
+        self.scratch: str | None = None
         self.jobs = itertools.count(1)
         self.waiting = 0
         self.lock = threading.Lock()
@@ -46,8 +49,11 @@ class Renderer:
         # spawn: the service's own threads never reach a worker through fork.
         context = multiprocessing.get_context("spawn")
         self.board = Board(context, self.settings.workers + self.settings.queue)
+        # The workers' temporary files go into a folder of the pool's own, which stop() removes: whatever a
+        # worker leaves (one killed outright leaves its fonts' folder) goes with it.
+        self.scratch = tempfile.mkdtemp(prefix="tcdocs-workers-")
         self.pool = ProcessPoolExecutor(
-            max_workers=self.settings.workers, mp_context=context, initializer=worker_start, initargs=(self.board,)
+            max_workers=self.settings.workers, mp_context=context, initializer=worker_start, initargs=(self.board, self.scratch)
         )
 
     async def warm(self, kind: str) -> None:
@@ -78,6 +84,7 @@ class Renderer:
         """Stop the workers now, running renders included, and wait until they are gone."""
         with self.lock:
             pool, self.pool = self.pool, None
+            scratch, self.scratch = self.scratch, None
         if pool is None:
             return
         processes = list(getattr(pool, "_processes", {}).values())  # the executor has no public way to stop a busy worker
@@ -90,6 +97,8 @@ class Renderer:
                 process.kill()
                 process.join(timeout=5)
         pool.shutdown(wait=True)
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
 
     async def render(self, doc: Document, fmt: str, publish: bool = False, request: Request | None = None) -> bytes:
         """*doc* rendered as *fmt* by a worker (with *publish*, the copy for the web); a :class:`Refusal`
